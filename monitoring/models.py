@@ -1,0 +1,1 @@
+"""Monitoring rounds, questionnaires, submissions and replies (built in issue #3)."""

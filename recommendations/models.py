@@ -1,0 +1,1 @@
+"""Recommendations of implementation reports and their follow-up (built in issue #4)."""

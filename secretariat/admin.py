@@ -1,0 +1,127 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+
+from . import access, services
+from .admin_base import ReadOnlyInline, ScopedAdmin
+from .models import ConventionArticle, Document, Organisation, Party, User
+from .resources import (
+    ConventionArticleResource,
+    DocumentResource,
+    OrganisationResource,
+    PartyResource,
+    UserResource,
+)
+
+admin.site.site_header = _("Lanzarote Back Office")
+admin.site.site_title = _("Lanzarote Back Office")
+admin.site.index_title = _("Secretariat of the Lanzarote Committee")
+
+
+class UserInline(ReadOnlyInline):
+    model = User
+    fields = ["username", "first_name", "last_name", "email", "role", "is_active"]
+    readonly_fields = fields
+
+
+@admin.register(Party)
+class PartyAdmin(ImportMixin, ScopedAdmin):
+    resource_classes = [PartyResource]
+    list_display = [
+        "code",
+        "name_en",
+        "name_fr",
+        "coe_member",
+        "lanzarote_status",
+        "budapest_status",
+        "uncrc_status",
+        "opsc_status",
+        "weprotect_member",
+        "statuses_as_of",
+    ]
+    list_display_links = ["code", "name_en"]
+    list_filter = ["coe_member", "lanzarote_status", "budapest_status", "uncrc_status", "opsc_status", "weprotect_member"]
+    search_fields = ["code", "name_en", "name_fr"]
+    fieldsets = [
+        (None, {"fields": ["code", "name_en", "name_fr", "coe_member", "weprotect_member"]}),
+        (
+            _("Treaty statuses"),
+            {
+                "fields": [
+                    ("lanzarote_status", "lanzarote_date"),
+                    ("budapest_status", "budapest_date"),
+                    ("uncrc_status", "uncrc_date"),
+                    ("opsc_status", "opsc_date"),
+                    "statuses_as_of",
+                ]
+            },
+        ),
+    ]
+    inlines = [UserInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = ["name", "kind", "party", "website"]
+    list_filter = ["kind", "party"]
+    list_select_related = ["party"]
+    search_fields = ["name", "name_fr", "party__name_en", "party__code"]
+    autocomplete_fields = ["party"]
+    inlines = [UserInline]
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+    resource_classes = [UserResource]
+    list_display = ["username", "first_name", "last_name", "email", "role", "party", "organisation", "is_active"]
+    list_filter = ["role", "is_active", "party"]
+    list_select_related = ["party", "organisation"]
+    search_fields = ["username", "first_name", "last_name", "email", "party__code", "organisation__name"]
+    autocomplete_fields = ["party", "organisation"]
+    readonly_fields = ["last_login", "date_joined", "groups"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Role"), {"fields": ["role", "party", "organisation", "is_active", "groups"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+        (_("Role"), {"fields": ["role", "party", "organisation", "email"]}),
+    ]
+
+
+@admin.register(ConventionArticle)
+class ConventionArticleAdmin(ImportMixin, ScopedAdmin):
+    resource_classes = [ConventionArticleResource]
+    list_display = ["number", "title_en", "title_fr"]
+    search_fields = ["=number", "title_en", "title_fr"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ScopedAdmin):
+    resource_classes = [DocumentResource]
+    list_display = ["reference", "title", "kind", "date", "language", "party", "organisation", "open_link"]
+    list_filter = ["kind", "language", "date", "party"]
+    list_select_related = ["party", "organisation"]
+    search_fields = ["reference", "title", "party__code", "party__name_en", "organisation__name"]
+    autocomplete_fields = ["party", "organisation"]
+    date_hierarchy = "date"
+    fields = ["reference", "title", "kind", "date", "language", "file", "url", "party", "organisation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the Secretariat files documents for any Party; others file for their own.
+        if access.is_secretariat(request.user):
+            return []
+        return ["party", "organisation"]
+
+    def save_model(self, request, obj, form, change):
+        services.document_assign_owner(document=obj, by=request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("open"))
+    def open_link(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.link, _("open"))

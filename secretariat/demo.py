@@ -1,0 +1,106 @@
+"""Demo accounts and records for a development back office (never with DEBUG off)."""
+
+import datetime
+
+from django.db import transaction
+
+from .models import Document, Organisation, Party, Role, User
+
+DEMO_PASSWORD = "lanzarote-demo"
+
+DEMO_ORGANISATIONS = [
+    # name, French name, kind, Party code
+    ("La Strada – Ukraine", "La Strada – Ukraine", Organisation.Kind.NGO, "UKR"),
+    ("Défenseur des droits", "Défenseur des droits", Organisation.Kind.OMBUDSPERSON, "FRA"),
+    (
+        "European Network of Ombudspersons for Children (ENOC)",
+        "Réseau européen des médiateurs pour enfants (ENOC)",
+        Organisation.Kind.INTERNATIONAL,
+        None,
+    ),
+]
+
+DEMO_ACCOUNTS = [
+    # username, first name, last name, role, Party code, organisation name
+    ("secretariat-admin", "Anna", "Admin", Role.SECRETARIAT_ADMIN, None, None),
+    ("secretariat-officer", "Oscar", "Officer", Role.SECRETARIAT_OFFICER, None, None),
+    ("committee-member", "Clara", "Member", Role.COMMITTEE_MEMBER, None, None),
+    ("fra-coordinator", "Camille", "Coordinatrice", Role.STATE_COORDINATOR, "FRA", None),
+    ("fra-contributor", "Louis", "Contributeur", Role.STATE_CONTRIBUTOR, "FRA", None),
+    ("rus-coordinator", "Irina", "Coordinator", Role.STATE_COORDINATOR, "RUS", None),
+    ("rus-contributor", "Pavel", "Contributor", Role.STATE_CONTRIBUTOR, "RUS", None),
+    ("lastrada-contributor", "Olena", "Stakeholder", Role.STAKEHOLDER_CONTRIBUTOR, None, "La Strada – Ukraine"),
+]
+
+DEMO_DOCUMENTS = [
+    # reference, title, kind, date, language, Party code
+    (
+        "T-ES(2017)ICT-RU",
+        "Replies to the thematic questionnaire – Russian Federation",
+        Document.Kind.REPLIES,
+        datetime.date(2017, 10, 24),
+        Document.Language.ENGLISH,
+        "RUS",
+    ),
+    (
+        "T-ES(2017)ICT-FR",
+        "Réponses au questionnaire thématique – France",
+        Document.Kind.REPLIES,
+        datetime.date(2017, 11, 6),
+        Document.Language.FRENCH,
+        "FRA",
+    ),
+    (
+        "T-ES(2018)21_bil rev.2",
+        "Compilation of replies to question 16 (international co-operation)",
+        Document.Kind.COMPILATION,
+        datetime.date(2019, 3, 1),
+        Document.Language.BILINGUAL,
+        None,
+    ),
+    (
+        "T-ES(2019)03_en",
+        "Implementation report: protection of children against sexual exploitation and abuse facilitated by ICTs",
+        Document.Kind.IMPLEMENTATION_REPORT,
+        datetime.date(2019, 3, 6),
+        Document.Language.ENGLISH,
+        None,
+    ),
+]
+
+LANZAROTE_URL = "https://www.coe.int/en/web/children/lanzarote-committee"
+
+
+@transaction.atomic
+def load_demo_records() -> list[tuple[str, str, str]]:
+    """Create or refresh the demo organisations, accounts and documents; return the accounts."""
+    parties = {party.code: party for party in Party.objects.all()}
+    organisations = {}
+    for name, name_fr, kind, code in DEMO_ORGANISATIONS:
+        organisations[name], _ = Organisation.objects.update_or_create(
+            name=name, defaults={"name_fr": name_fr, "kind": kind, "party": parties.get(code)}
+        )
+    accounts = []
+    for username, first_name, last_name, role, code, organisation in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.first_name, user.last_name, user.role = first_name, last_name, role
+        user.party = parties.get(code)
+        user.organisation = organisations.get(organisation)
+        user.email = f"{username}@example.org"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        affiliation = code or organisation or ("Committee" if role == Role.COMMITTEE_MEMBER else "Secretariat")
+        accounts.append((username, str(role.label), affiliation))
+    for reference, title, kind, date, language, code in DEMO_DOCUMENTS:
+        Document.objects.update_or_create(
+            reference=reference,
+            defaults={
+                "title": title,
+                "kind": kind,
+                "date": date,
+                "language": language,
+                "party": parties.get(code),
+                "url": LANZAROTE_URL,
+            },
+        )
+    return accounts

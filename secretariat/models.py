@@ -1,0 +1,365 @@
+"""The shared core: Parties, organisations, people and roles, Convention articles, documents."""
+
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import ALLOWED_EXTENSIONS, validate_party_code, validate_upload
+
+
+def localized(obj: models.Model, field: str) -> str:
+    """The French or English value of `field`, by the active language, English by default."""
+    if (get_language() or "en").startswith("fr"):
+        return getattr(obj, f"{field}_fr") or getattr(obj, f"{field}_en")
+    return getattr(obj, f"{field}_en")
+
+
+class TreatyStatus(models.TextChoices):
+    PARTY = "party", _("Party")
+    SIGNED = "signed", _("Signed")
+    NONE = "none", _("None")
+
+
+def _treaty_status_field(verbose_name):
+    return models.CharField(
+        verbose_name, max_length=6, choices=TreatyStatus, default=TreatyStatus.NONE
+    )
+
+
+class Party(models.Model):
+    """A State, as a Party (or potential Party) to the Lanzarote Convention."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        unique=True,
+        validators=[validate_party_code],
+        help_text=_("ISO 3166-1 alpha-3 code, e.g. FRA."),
+        error_messages={"unique": _("A Party with this code already exists.")},
+    )
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    coe_member = models.BooleanField(_("Council of Europe member"), default=False)
+    lanzarote_status = _treaty_status_field(_("Lanzarote Convention"))
+    lanzarote_date = models.DateField(_("Lanzarote Convention date"), null=True, blank=True)
+    budapest_status = _treaty_status_field(_("Budapest Convention"))
+    budapest_date = models.DateField(_("Budapest Convention date"), null=True, blank=True)
+    uncrc_status = _treaty_status_field(_("UN Convention on the Rights of the Child"))
+    uncrc_date = models.DateField(_("UNCRC date"), null=True, blank=True)
+    opsc_status = _treaty_status_field(_("UNCRC Optional Protocol (OPSC)"))
+    opsc_date = models.DateField(_("OPSC date"), null=True, blank=True)
+    weprotect_member = models.BooleanField(_("WeProtect Global Alliance member"), default=False)
+    statuses_as_of = models.DateField(
+        _("statuses recorded on"),
+        null=True,
+        blank=True,
+        help_text=_("Date on which the treaty statuses above were recorded."),
+    )
+
+    history = HistoricalRecords()
+
+    TREATIES = ("lanzarote", "budapest", "uncrc", "opsc")
+
+    class Meta:
+        verbose_name = _("Party")
+        verbose_name_plural = _("Parties")
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{3}$"), name="party_code_is_alpha3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def clean(self) -> None:
+        errors = {}
+        for treaty in self.TREATIES:
+            status = getattr(self, f"{treaty}_status")
+            if status == TreatyStatus.NONE and getattr(self, f"{treaty}_date"):
+                errors[f"{treaty}_date"] = _("A date needs a status of Party or Signed.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Organisation(models.Model):
+    """A stakeholder other than a State, which may comment on a Party's implementation."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("Non-governmental organisation")
+        OMBUDSPERSON = "ombudsperson", _("Ombudsperson for children")
+        INTERNATIONAL = "international", _("International organisation")
+        NATIONAL_AUTHORITY = "national_authority", _("National authority")
+        CHILD_PARTICIPATION = "child_participation", _("Child-participation group")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("The State the organisation works in or comments on, if any."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        if (get_language() or "en").startswith("fr") and self.name_fr:
+            return self.name_fr
+        return self.name
+
+
+class Role(models.TextChoices):
+    SECRETARIAT_ADMIN = "secretariat_admin", _("Secretariat administrator")
+    SECRETARIAT_OFFICER = "secretariat_officer", _("Secretariat officer")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    STATE_COORDINATOR = "state_coordinator", _("State coordinator")
+    STATE_CONTRIBUTOR = "state_contributor", _("State contributor")
+    STAKEHOLDER_CONTRIBUTOR = "stakeholder_contributor", _("Stakeholder contributor")
+
+
+SECRETARIAT_ROLES = frozenset({Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_OFFICER})
+STATE_ROLES = frozenset({Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR})
+
+
+class User(AbstractUser):
+    """A person using the back office: Secretariat staff, a State representative or a stakeholder."""
+
+    role = models.CharField(_("role"), max_length=30, choices=Role, blank=True)
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Required for State coordinators and contributors."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Required for stakeholder contributors."),
+    )
+
+    # The password hash is never copied into history; a login is not a change.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=STATE_ROLES, party__isnull=False, organisation__isnull=True)
+                    | Q(
+                        role=Role.STAKEHOLDER_CONTRIBUTOR,
+                        organisation__isnull=False,
+                        party__isnull=True,
+                    )
+                    | (
+                        ~Q(role__in=[*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR])
+                        & Q(party__isnull=True, organisation__isnull=True)
+                    )
+                ),
+                name="user_affiliation_matches_role",
+                violation_error_message=_(
+                    "State users belong to a Party, stakeholders to an organisation, "
+                    "Secretariat and Committee users to neither."
+                ),
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in STATE_ROLES:
+            if not self.party_id:
+                raise ValidationError({"party": _("A State user must belong to a Party.")})
+            if self.organisation_id:
+                raise ValidationError(
+                    {"organisation": _("A State user cannot belong to an organisation.")}
+                )
+        elif self.role == Role.STAKEHOLDER_CONTRIBUTOR:
+            if not self.organisation_id:
+                raise ValidationError(
+                    {"organisation": _("A stakeholder contributor must belong to an organisation.")}
+                )
+            if self.party_id:
+                raise ValidationError(
+                    {"party": _("A stakeholder contributor belongs to an organisation, not a Party.")}
+                )
+        elif self.party_id or self.organisation_id:
+            raise ValidationError(
+                _("Secretariat and Committee users belong to neither a Party nor an organisation.")
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
+            self.skip_history_when_saving = True
+        if self.role:
+            # Every role works in the admin; what it sees there is scoped by access.py.
+            self.is_staff = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.__dict__.pop("skip_history_when_saving", None)
+        from .roles import sync_user_groups
+
+        sync_user_groups(self)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.is_superuser or self.role in SECRETARIAT_ROLES
+
+    @property
+    def is_state_user(self) -> bool:
+        return self.role in STATE_ROLES
+
+
+_CITATION = re.compile(r"^\s*(?:Art(?:icle)?\.?\s*)?(\d{1,2})\s*((?:\([0-9a-z]+\))*)\s*$", re.I)
+
+
+class ConventionArticle(models.Model):
+    """An article of the Lanzarote Convention (CETS No. 201)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=250)
+    title_fr = models.CharField(_("title (French)"), max_length=250)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Convention article")
+        verbose_name_plural = _("Convention articles")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return _("Article %(number)s – %(title)s") % {"number": self.number, "title": self.title}
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @staticmethod
+    def parse_citation(citation: str) -> tuple[int, str]:
+        """Split a citation such as '38(1)(a)' or 'Article 38(2)' into (38, '(1)(a)')."""
+        match = _CITATION.match(citation or "")
+        if not match:
+            raise ValidationError(
+                _("“%(citation)s” is not an article citation such as 38(2)."),
+                code="bad_citation",
+                params={"citation": citation},
+            )
+        return int(match[1]), match[2].lower()
+
+
+class Document(models.Model):
+    """A document of the monitoring work, uploaded or linked, with its reference code."""
+
+    class Kind(models.TextChoices):
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+        REPLIES = "replies", _("Replies")
+        COMPILATION = "compilation", _("Compilation of replies")
+        IMPLEMENTATION_REPORT = "implementation_report", _("Implementation report")
+        COMPLIANCE_REPORT = "compliance_report", _("Compliance report")
+        FACTSHEET = "factsheet", _("Factsheet")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+        BILINGUAL = "bil", _("Bilingual (English and French)")
+
+    reference = models.CharField(
+        _("reference code"),
+        max_length=60,
+        unique=True,
+        help_text=_("For example T-ES(2017)ICT-RU."),
+        error_messages={"unique": _("A document with this reference code already exists.")},
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    date = models.DateField(_("date"))
+    language = models.CharField(_("language"), max_length=3, choices=Language)
+    file = models.FileField(
+        _("file"),
+        upload_to="documents/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS), validate_upload],
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text=_("The stakeholder that sent the document, if any."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-date", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(url=""),
+                name="document_has_file_or_url",
+                violation_error_message=_("Upload a file or give a URL."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:secretariat_document_change", args=[self.pk])
+
+    def clean(self) -> None:
+        if not self.file and not self.url:
+            raise ValidationError(_("Upload a file or give a URL."))
+
+    @property
+    def link(self) -> str:
+        """Where the document can be read: the protected file, else its URL."""
+        return self.file.url if self.file else self.url
+

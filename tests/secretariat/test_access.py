@@ -1,0 +1,167 @@
+"""A State user never reaches another Party's people or documents, through any admin entry point."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from secretariat import access
+from tests.factories import DocumentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_party_records(party_b, coordinator_b):
+    """What belongs to Party B: its coordinator and one of its documents."""
+    return {"user": coordinator_b, "document": DocumentFactory(party=party_b, reference="T-ES(2017)ICT-RU")}
+
+
+def test_state_user_lists_only_own_party_documents(client_for, coordinator_a, party_a, other_party_records):
+    own = DocumentFactory(party=party_a, reference="T-ES(2017)ICT-FR")
+    response = client_for(coordinator_a).get(reverse("admin:secretariat_document_changelist"))
+    assert response.status_code == 200
+    assert own.reference in response.text
+    assert other_party_records["document"].reference not in response.text
+
+
+def test_state_user_lists_only_own_party_users(client_for, coordinator_a, contributor_a, other_party_records):
+    response = client_for(coordinator_a).get(reverse("admin:secretariat_user_changelist"))
+    assert contributor_a.username in response.text
+    assert other_party_records["user"].username not in response.text
+
+
+def test_state_user_sees_only_own_party(client_for, coordinator_a, party_b):
+    response = client_for(coordinator_a).get(reverse("admin:secretariat_party_changelist"))
+    assert "France" in response.text
+    assert party_b.name_en not in response.text
+
+
+@pytest.mark.parametrize("kind", ["user", "document"])
+@pytest.mark.parametrize("view", ["change", "history"])
+def test_state_user_cannot_open_other_party_record(client_for, coordinator_a, other_party_records, kind, view):
+    record = other_party_records[kind]
+    response = client_for(coordinator_a).get(reverse(f"admin:secretariat_{kind}_{view}", args=[record.pk]))
+    # Not yours looks like missing: the admin's "does not exist" redirect, or a 404.
+    if response.status_code == 302:
+        assert response["Location"] == reverse("admin:index")
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["user", "document"])
+def test_state_user_cannot_delete_other_party_record(client_for, coordinator_a, other_party_records, kind):
+    record = other_party_records[kind]
+    url = reverse(f"admin:secretariat_{kind}_delete", args=[record.pk])
+    response = client_for(coordinator_a).post(url, {"post": "yes"})
+    assert response.status_code == 403
+    assert type(record).objects.filter(pk=record.pk).exists()
+
+
+def test_state_user_cannot_change_other_party_document(client_for, coordinator_a, other_party_records):
+    document = other_party_records["document"]
+    url = reverse("admin:secretariat_document_change", args=[document.pk])
+    data = {"reference": "HACKED", "title": "x", "kind": "other", "date": "2026-01-01", "language": "en", "url": "https://x.org"}
+    client_for(coordinator_a).post(url, data)
+    document.refresh_from_db()
+    assert document.reference == "T-ES(2017)ICT-RU"
+
+
+@pytest.mark.parametrize("model", ["user", "document"])
+def test_state_user_export_contains_only_own_party(client_for, coordinator_a, contributor_a, party_a, other_party_records, model):
+    DocumentFactory(party=party_a, reference="T-ES(2017)ICT-FR")
+    response = client_for(coordinator_a).post(
+        reverse(f"admin:secretariat_{model}_export"),
+        {"format": "0", "resource": "0", **_all_export_fields(model)},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    content = response.content.decode()
+    assert ("T-ES(2017)ICT-FR" if model == "document" else contributor_a.username) in content
+    assert other_party_records["document"].reference not in content
+    assert other_party_records["user"].username not in content
+
+
+def _all_export_fields(model):
+    from secretariat.resources import DocumentResource, UserResource
+
+    resource = {"user": UserResource, "document": DocumentResource}[model]
+    name = resource.__name__.lower()
+    return {f"{name}_{field}": "on" for field in resource._meta.fields}
+
+
+def test_state_user_autocomplete_lists_only_own_party(client_for, coordinator_a, party_b):
+    response = client_for(coordinator_a).get(
+        reverse("admin:autocomplete"),
+        {"app_label": "secretariat", "model_name": "document", "field_name": "party", "term": ""},
+    )
+    codes = [row["text"] for row in response.json()["results"]]
+    assert codes == ["France"]
+
+
+def test_state_user_cannot_download_other_party_file(client_for, coordinator_a, coordinator_b, party_b):
+    document = DocumentFactory(
+        party=party_b, url="", file=SimpleUploadedFile("replies.txt", b"secret replies of B")
+    )
+    assert client_for(coordinator_b).get(document.file.url).status_code == 200
+    assert client_for(coordinator_a).get(document.file.url).status_code == 404
+
+
+def test_anonymous_cannot_download_files(client, party_b):
+    document = DocumentFactory(party=party_b, url="", file=SimpleUploadedFile("replies.txt", b"x"))
+    assert client.get(document.file.url).status_code == 302
+
+
+def test_stakeholder_sees_only_own_organisation_documents(stakeholder_b, organisation_b, party_b):
+    own = DocumentFactory(party=party_b, organisation=organisation_b)
+    DocumentFactory(party=party_b)  # the State's own replies
+    assert list(access.documents_for(stakeholder_b)) == [own]
+
+
+def test_state_user_does_not_see_stakeholder_comments_as_own_documents(coordinator_b, organisation_b, party_b):
+    DocumentFactory(party=party_b, organisation=organisation_b)
+    assert not access.documents_for(coordinator_b).exists()
+
+
+@pytest.mark.parametrize("persona", ["secretariat_admin", "officer", "committee_member"])
+def test_secretariat_and_committee_see_every_party(request, persona, party_a, party_b):
+    user = request.getfixturevalue(persona)
+    assert set(access.parties_for(user)) == {party_a, party_b}
+
+
+def test_user_without_role_sees_nothing(party_a):
+    user = UserFactory(role="")
+    assert not access.parties_for(user).exists()
+
+
+def test_inactive_user_sees_nothing(coordinator_a):
+    coordinator_a.is_active = False
+    assert not access.parties_for(coordinator_a).exists()
+
+
+def test_model_without_rule_is_refused(coordinator_a):
+    from django.contrib.auth.models import Group
+
+    with pytest.raises(LookupError):
+        access.scoped(Group, coordinator_a)
+
+
+def test_committee_member_cannot_change_documents(client_for, committee_member, party_a):
+    document = DocumentFactory(party=party_a)
+    url = reverse("admin:secretariat_document_change", args=[document.pk])
+    client = client_for(committee_member)
+    assert client.get(url).status_code == 200
+    client.post(url, {"reference": "CHANGED", "title": "x", "kind": "other", "date": "2026-01-01", "language": "en", "url": "https://x.org"})
+    document.refresh_from_db()
+    assert document.reference != "CHANGED"
+
+
+def test_state_user_document_is_filed_for_own_party(client_for, contributor_a, party_a, party_b):
+    response = client_for(contributor_a).post(
+        reverse("admin:secretariat_document_add"),
+        {"reference": "T-ES(2026)NEW", "title": "Replies", "kind": "replies", "date": "2026-02-01", "language": "fr",
+         "url": "https://example.org/replies", "party": party_b.pk},
+    )
+    assert response.status_code == 302
+    from secretariat.models import Document
+
+    assert Document.objects.get(reference="T-ES(2026)NEW").party == party_a
