@@ -18,7 +18,16 @@ from collections.abc import Callable
 
 from django.db.models import Model, QuerySet
 
-from .models import SECRETARIAT_ROLES, STATE_ROLES, ConventionArticle, Document, Organisation, Party, Role, User
+from .models import (
+    SECRETARIAT_ROLES,
+    STATE_ROLES,
+    ConventionArticle,
+    Document,
+    Organisation,
+    Party,
+    Role,
+    User,
+)
 
 
 def sees_everything(user) -> bool:

@@ -42,7 +42,14 @@ class PartyAdmin(ImportMixin, ScopedAdmin):
         "statuses_as_of",
     ]
     list_display_links = ["code", "name_en"]
-    list_filter = ["coe_member", "lanzarote_status", "budapest_status", "uncrc_status", "opsc_status", "weprotect_member"]
+    list_filter = [
+        "coe_member",
+        "lanzarote_status",
+        "budapest_status",
+        "uncrc_status",
+        "opsc_status",
+        "weprotect_member",
+    ]
     search_fields = ["code", "name_en", "name_fr"]
     fieldsets = [
         (None, {"fields": ["code", "name_en", "name_fr", "coe_member", "weprotect_member"]}),
@@ -76,7 +83,16 @@ class OrganisationAdmin(ScopedAdmin):
 @admin.register(User)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     resource_classes = [UserResource]
-    list_display = ["username", "first_name", "last_name", "email", "role", "party", "organisation", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "party",
+        "organisation",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", "party"]
     list_select_related = ["party", "organisation"]
     search_fields = ["username", "first_name", "last_name", "email", "party__code", "organisation__name"]

@@ -35,9 +35,9 @@ class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
     def _check_in_scope(self, request, object_id) -> None:
         # simple-history falls back to the history table when the object is not in
         # get_queryset(): that would show another Party's records. Not yours = missing.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            if not access.sees_everything(request.user):
-                raise Http404
+        in_scope = self.get_queryset(request).filter(pk=object_id).exists()
+        if not in_scope and not access.sees_everything(request.user):
+            raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_in_scope(request, object_id)

@@ -29,7 +29,14 @@ DEMO_ACCOUNTS = [
     ("fra-contributor", "Louis", "Contributeur", Role.STATE_CONTRIBUTOR, "FRA", None),
     ("rus-coordinator", "Irina", "Coordinator", Role.STATE_COORDINATOR, "RUS", None),
     ("rus-contributor", "Pavel", "Contributor", Role.STATE_CONTRIBUTOR, "RUS", None),
-    ("lastrada-contributor", "Olena", "Stakeholder", Role.STAKEHOLDER_CONTRIBUTOR, None, "La Strada – Ukraine"),
+    (
+        "lastrada-contributor",
+        "Olena",
+        "Stakeholder",
+        Role.STAKEHOLDER_CONTRIBUTOR,
+        None,
+        "La Strada – Ukraine",
+    ),
 ]
 
 DEMO_DOCUMENTS = [
@@ -60,7 +67,8 @@ DEMO_DOCUMENTS = [
     ),
     (
         "T-ES(2019)03_en",
-        "Implementation report: protection of children against sexual exploitation and abuse facilitated by ICTs",
+        "Implementation report: protection of children against sexual exploitation and abuse "
+        "facilitated by ICTs",
         Document.Kind.IMPLEMENTATION_REPORT,
         datetime.date(2019, 3, 6),
         Document.Language.ENGLISH,
@@ -89,7 +97,9 @@ def load_demo_records() -> list[tuple[str, str, str]]:
         user.email = f"{username}@example.org"
         user.set_password(DEMO_PASSWORD)
         user.save()
-        affiliation = code or organisation or ("Committee" if role == Role.COMMITTEE_MEMBER else "Secretariat")
+        affiliation = (
+            code or organisation or ("Committee" if role == Role.COMMITTEE_MEMBER else "Secretariat")
+        )
         accounts.append((username, str(role.label), affiliation))
     for reference, title, kind, date, language, code in DEMO_DOCUMENTS:
         Document.objects.update_or_create(

@@ -29,9 +29,7 @@ class TreatyStatus(models.TextChoices):
 
 
 def _treaty_status_field(verbose_name):
-    return models.CharField(
-        verbose_name, max_length=6, choices=TreatyStatus, default=TreatyStatus.NONE
-    )
+    return models.CharField(verbose_name, max_length=6, choices=TreatyStatus, default=TreatyStatus.NONE)
 
 
 class Party(models.Model):
@@ -73,9 +71,7 @@ class Party(models.Model):
         verbose_name_plural = _("Parties")
         ordering = ["name_en"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{3}$"), name="party_code_is_alpha3"
-            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="party_code_is_alpha3"),
         ]
 
     def __str__(self) -> str:
@@ -204,9 +200,7 @@ class User(AbstractUser):
             if not self.party_id:
                 raise ValidationError({"party": _("A State user must belong to a Party.")})
             if self.organisation_id:
-                raise ValidationError(
-                    {"organisation": _("A State user cannot belong to an organisation.")}
-                )
+                raise ValidationError({"organisation": _("A State user cannot belong to an organisation.")})
         elif self.role == Role.STAKEHOLDER_CONTRIBUTOR:
             if not self.organisation_id:
                 raise ValidationError(
@@ -362,4 +356,3 @@ class Document(models.Model):
     def link(self) -> str:
         """Where the document can be read: the protected file, else its URL."""
         return self.file.url if self.file else self.url
-

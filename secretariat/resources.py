@@ -54,7 +54,18 @@ class PartyResource(resources.ModelResource):
     class Meta:
         model = Party
         import_id_fields = ["code"]
-        fields = ["code", "name_en", "name_fr", "coe_member", "lanzarote", "budapest", "uncrc", "opsc", "weprotect", "as_of"]
+        fields = [
+            "code",
+            "name_en",
+            "name_fr",
+            "coe_member",
+            "lanzarote",
+            "budapest",
+            "uncrc",
+            "opsc",
+            "weprotect",
+            "as_of",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -62,7 +73,9 @@ class PartyResource(resources.ModelResource):
 
 
 class OrganisationResource(resources.ModelResource):
-    party = fields.Field(attribute="party", column_name="party", widget=widgets.ForeignKeyWidget(Party, "code"))
+    party = fields.Field(
+        attribute="party", column_name="party", widget=widgets.ForeignKeyWidget(Party, "code")
+    )
 
     class Meta:
         model = Organisation
@@ -74,15 +87,28 @@ class OrganisationResource(resources.ModelResource):
 class UserResource(resources.ModelResource):
     """Exports people without secrets: never the password hash."""
 
-    party = fields.Field(attribute="party", column_name="party", widget=widgets.ForeignKeyWidget(Party, "code"))
+    party = fields.Field(
+        attribute="party", column_name="party", widget=widgets.ForeignKeyWidget(Party, "code")
+    )
     organisation = fields.Field(
-        attribute="organisation", column_name="organisation", widget=widgets.ForeignKeyWidget(Organisation, "name")
+        attribute="organisation",
+        column_name="organisation",
+        widget=widgets.ForeignKeyWidget(Organisation, "name"),
     )
 
     class Meta:
         model = User
         import_id_fields = ["username"]
-        fields = ["username", "first_name", "last_name", "email", "role", "party", "organisation", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "party",
+            "organisation",
+            "is_active",
+        ]
 
 
 class ConventionArticleResource(resources.ModelResource):
@@ -96,9 +122,13 @@ class ConventionArticleResource(resources.ModelResource):
 
 
 class DocumentResource(resources.ModelResource):
-    party = fields.Field(attribute="party", column_name="party", widget=widgets.ForeignKeyWidget(Party, "code"))
+    party = fields.Field(
+        attribute="party", column_name="party", widget=widgets.ForeignKeyWidget(Party, "code")
+    )
     organisation = fields.Field(
-        attribute="organisation", column_name="organisation", widget=widgets.ForeignKeyWidget(Organisation, "name")
+        attribute="organisation",
+        column_name="organisation",
+        widget=widgets.ForeignKeyWidget(Organisation, "name"),
     )
 
     class Meta:

@@ -73,9 +73,7 @@ def sync_role_groups(**kwargs) -> None:
     for role, patterns in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
         group.permissions.set(
-            p
-            for p in permissions
-            if _matches(f"{p.content_type.app_label}.{p.codename}", patterns)
+            p for p in permissions if _matches(f"{p.content_type.app_label}.{p.codename}", patterns)
         )
 
 

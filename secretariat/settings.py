@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local database, uploads and collected static files
-VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 
@@ -73,9 +73,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,7 +115,6 @@ DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 
-
 def _mailer(url: dict) -> dict:
     """Turn django-environ's parsed EMAIL_URL into a Django 6.1 MAILERS entry."""
     options = {
@@ -135,11 +132,13 @@ def _mailer(url: dict) -> dict:
     return {"BACKEND": url["EMAIL_BACKEND"], "OPTIONS": {k: v for k, v in options.items() if v}}
 
 
-# e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 ; console output by default.
-MAILERS = {"default": _mailer(env.email_url("EMAIL_URL", default="consolemail://"))}
-DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="Lanzarote Secretariat <lanzarote@localhost>"
-)
+# e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 ; printed to the console in development.
+MAILERS = {
+    "default": _mailer(
+        env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+    )
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lanzarote Secretariat <lanzarote@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: strict whenever DEBUG is off, so `check --deploy` is clean.

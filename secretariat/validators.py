@@ -51,13 +51,16 @@ def validate_upload(file) -> None:
     file.seek(0)
     head = file.read(2048)
     file.seek(0)
-    if extension in _TEXT_EXTENSIONS:
-        valid = b"\x00" not in head
-    else:
-        valid = head.startswith(_SIGNATURES[extension])
-    if not valid:
+    if not _content_matches(extension, head):
         raise ValidationError(
             _("The content of the file does not match its “%(extension)s” extension."),
             code="file_content",
             params={"extension": extension},
         )
+
+
+def _content_matches(extension: str, head: bytes) -> bool:
+    """Text holds no NUL byte; a binary format starts with its signature."""
+    if extension in _TEXT_EXTENSIONS:
+        return b"\x00" not in head
+    return head.startswith(_SIGNATURES[extension])

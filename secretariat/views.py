@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 
 from . import access
-from .models import Document
 
 
 @login_required

@@ -53,7 +53,9 @@ def coordinator_b(party_b):
 
 @pytest.fixture
 def stakeholder_b(organisation_b):
-    return UserFactory(username="ngo-b", role=Role.STAKEHOLDER_CONTRIBUTOR, organisation=organisation_b, party=None)
+    return UserFactory(
+        username="ngo-b", role=Role.STAKEHOLDER_CONTRIBUTOR, organisation=organisation_b, party=None
+    )
 
 
 @pytest.fixture

@@ -38,7 +38,9 @@ def test_state_user_sees_only_own_party(client_for, coordinator_a, party_b):
 
 @pytest.mark.parametrize("kind", ["user", "document"])
 @pytest.mark.parametrize("view", ["change", "history"])
-def test_state_user_cannot_open_other_party_record(client_for, coordinator_a, other_party_records, kind, view):
+def test_state_user_cannot_open_other_party_record(
+    client_for, coordinator_a, other_party_records, kind, view
+):
     record = other_party_records[kind]
     response = client_for(coordinator_a).get(reverse(f"admin:secretariat_{kind}_{view}", args=[record.pk]))
     # Not yours looks like missing: the admin's "does not exist" redirect, or a 404.
@@ -60,14 +62,23 @@ def test_state_user_cannot_delete_other_party_record(client_for, coordinator_a, 
 def test_state_user_cannot_change_other_party_document(client_for, coordinator_a, other_party_records):
     document = other_party_records["document"]
     url = reverse("admin:secretariat_document_change", args=[document.pk])
-    data = {"reference": "HACKED", "title": "x", "kind": "other", "date": "2026-01-01", "language": "en", "url": "https://x.org"}
+    data = {
+        "reference": "HACKED",
+        "title": "x",
+        "kind": "other",
+        "date": "2026-01-01",
+        "language": "en",
+        "url": "https://x.org",
+    }
     client_for(coordinator_a).post(url, data)
     document.refresh_from_db()
     assert document.reference == "T-ES(2017)ICT-RU"
 
 
 @pytest.mark.parametrize("model", ["user", "document"])
-def test_state_user_export_contains_only_own_party(client_for, coordinator_a, contributor_a, party_a, other_party_records, model):
+def test_state_user_export_contains_only_own_party(
+    client_for, coordinator_a, contributor_a, party_a, other_party_records, model
+):
     DocumentFactory(party=party_a, reference="T-ES(2017)ICT-FR")
     response = client_for(coordinator_a).post(
         reverse(f"admin:secretariat_{model}_export"),
@@ -117,7 +128,9 @@ def test_stakeholder_sees_only_own_organisation_documents(stakeholder_b, organis
     assert list(access.documents_for(stakeholder_b)) == [own]
 
 
-def test_state_user_does_not_see_stakeholder_comments_as_own_documents(coordinator_b, organisation_b, party_b):
+def test_state_user_does_not_see_stakeholder_comments_as_own_documents(
+    coordinator_b, organisation_b, party_b
+):
     DocumentFactory(party=party_b, organisation=organisation_b)
     assert not access.documents_for(coordinator_b).exists()
 
@@ -150,7 +163,17 @@ def test_committee_member_cannot_change_documents(client_for, committee_member, 
     url = reverse("admin:secretariat_document_change", args=[document.pk])
     client = client_for(committee_member)
     assert client.get(url).status_code == 200
-    client.post(url, {"reference": "CHANGED", "title": "x", "kind": "other", "date": "2026-01-01", "language": "en", "url": "https://x.org"})
+    client.post(
+        url,
+        {
+            "reference": "CHANGED",
+            "title": "x",
+            "kind": "other",
+            "date": "2026-01-01",
+            "language": "en",
+            "url": "https://x.org",
+        },
+    )
     document.refresh_from_db()
     assert document.reference != "CHANGED"
 
@@ -158,8 +181,15 @@ def test_committee_member_cannot_change_documents(client_for, committee_member, 
 def test_state_user_document_is_filed_for_own_party(client_for, contributor_a, party_a, party_b):
     response = client_for(contributor_a).post(
         reverse("admin:secretariat_document_add"),
-        {"reference": "T-ES(2026)NEW", "title": "Replies", "kind": "replies", "date": "2026-02-01", "language": "fr",
-         "url": "https://example.org/replies", "party": party_b.pk},
+        {
+            "reference": "T-ES(2026)NEW",
+            "title": "Replies",
+            "kind": "replies",
+            "date": "2026-02-01",
+            "language": "fr",
+            "url": "https://example.org/replies",
+            "party": party_b.pk,
+        },
     )
     assert response.status_code == 302
     from secretariat.models import Document

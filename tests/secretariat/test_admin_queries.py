@@ -27,7 +27,9 @@ def _count(client, url):
 
 
 @pytest.mark.parametrize("model", CHANGELISTS)
-def test_changelist_query_count_does_not_grow_with_rows(client_for, secretariat_admin, model, django_assert_max_num_queries):
+def test_changelist_query_count_does_not_grow_with_rows(
+    client_for, secretariat_admin, model, django_assert_max_num_queries
+):
     client = client_for(secretariat_admin)
     party = PartyFactory(code="FRA")
     organisation = OrganisationFactory(party=party)
@@ -43,7 +45,9 @@ def test_changelist_query_count_does_not_grow_with_rows(client_for, secretariat_
 
 
 @pytest.mark.parametrize("model", CHANGELISTS)
-def test_state_user_changelist_query_count_is_bounded(client_for, coordinator_a, party_a, model, django_assert_max_num_queries):
+def test_state_user_changelist_query_count_is_bounded(
+    client_for, coordinator_a, party_a, model, django_assert_max_num_queries
+):
     organisation = OrganisationFactory(party=party_a)
     _grow(party_a, organisation, 50)
     client = client_for(coordinator_a)
@@ -52,7 +56,9 @@ def test_state_user_changelist_query_count_is_bounded(client_for, coordinator_a,
         assert client.get(reverse(f"admin:secretariat_{model}_changelist")).status_code == 200
 
 
-def test_party_change_page_with_many_users_has_bounded_queries(client_for, secretariat_admin, party_a, django_assert_max_num_queries):
+def test_party_change_page_with_many_users_has_bounded_queries(
+    client_for, secretariat_admin, party_a, django_assert_max_num_queries
+):
     UserFactory.create_batch(100, role=Role.STATE_CONTRIBUTOR, party=party_a)
     client = client_for(secretariat_admin)
     # Allowed: session, user, user and group permissions, the Party, its users in one inline query.

@@ -65,7 +65,13 @@ def test_treaty_date_without_status_is_refused(client_for, secretariat_admin):
     assert not Party.objects.exists()
 
 
-DOCUMENT_FORM = {"reference": "T-ES(2026)01", "title": "Replies", "kind": "replies", "date": "2026-03-01", "language": "en"}
+DOCUMENT_FORM = {
+    "reference": "T-ES(2026)01",
+    "title": "Replies",
+    "kind": "replies",
+    "date": "2026-03-01",
+    "language": "en",
+}
 
 
 def _upload(client, name, content):
@@ -109,6 +115,8 @@ def test_document_without_file_or_url_is_refused(client_for, officer):
 def test_duplicate_document_reference_is_refused(client_for, officer):
     client = client_for(officer)
     client.post(reverse("admin:secretariat_document_add"), {**DOCUMENT_FORM, "url": "https://coe.int/a"})
-    response = client.post(reverse("admin:secretariat_document_add"), {**DOCUMENT_FORM, "url": "https://coe.int/b"})
+    response = client.post(
+        reverse("admin:secretariat_document_add"), {**DOCUMENT_FORM, "url": "https://coe.int/b"}
+    )
     assert "A document with this reference code already exists." in response.text
     assert Document.objects.count() == 1

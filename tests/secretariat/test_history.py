@@ -45,7 +45,9 @@ def test_party_history_page_shows_the_change(client_for, secretariat_admin):
 
 def test_deleting_a_document_is_recorded(client_for, secretariat_admin):
     document = DocumentFactory()
-    client_for(secretariat_admin).post(reverse("admin:secretariat_document_delete", args=[document.pk]), {"post": "yes"})
+    client_for(secretariat_admin).post(
+        reverse("admin:secretariat_document_delete", args=[document.pk]), {"post": "yes"}
+    )
     assert not Document.objects.exists()
     assert Document.history.filter(id=document.pk, history_type="-").get().history_user == secretariat_admin
 

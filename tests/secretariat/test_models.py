@@ -11,7 +11,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("citation", "expected"),
-    [("38(2)", (38, "(2)")), ("Article 38(1)(a)", (38, "(1)(a)")), ("20", (20, "")), ("Art. 5(3)", (5, "(3)"))],
+    [
+        ("38(2)", (38, "(2)")),
+        ("Article 38(1)(a)", (38, "(1)(a)")),
+        ("20", (20, "")),
+        ("Art. 5(3)", (5, "(3)")),
+    ],
 )
 def test_article_citation_is_parsed(citation, expected):
     assert ConventionArticle.parse_citation(citation) == expected
@@ -30,7 +35,9 @@ def test_party_name_follows_active_language():
 
 
 def test_article_title_follows_active_language():
-    article = ArticleFactory(number=38, title_en="International co-operation", title_fr="Coopération internationale")
+    article = ArticleFactory(
+        number=38, title_en="International co-operation", title_fr="Coopération internationale"
+    )
     with translation.override("fr"):
         assert article.title == "Coopération internationale"
 

@@ -12,7 +12,11 @@ def test_reference_data_loads_all_parties_and_articles():
     assert Party.objects.count() == 47
     assert ConventionArticle.objects.count() == 50
     russia = Party.objects.get(code="RUS")
-    assert (russia.name_fr, russia.uncrc_status, russia.budapest_status) == ("Fédération de Russie", "party", "none")
+    assert (russia.name_fr, russia.uncrc_status, russia.budapest_status) == (
+        "Fédération de Russie",
+        "party",
+        "none",
+    )
     assert str(russia.statuses_as_of) == "2019-10-01"
 
 
