@@ -138,8 +138,8 @@ class Role(models.TextChoices):
     STAKEHOLDER_CONTRIBUTOR = "stakeholder_contributor", _("Stakeholder contributor")
 
 
-SECRETARIAT_ROLES = frozenset({Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_OFFICER})
-STATE_ROLES = frozenset({Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR})
+SECRETARIAT_ROLES = (Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_OFFICER)
+STATE_ROLES = (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR)
 
 
 class User(AbstractUser):
