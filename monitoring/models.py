@@ -1,1 +1,417 @@
-"""Monitoring rounds, questionnaires, submissions and replies (built in issue #3)."""
+"""Monitoring rounds, their questionnaires, and the submissions and replies sent to them."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from secretariat.models import Organisation, Party, TreatyStatus, localized
+from secretariat.validators import ALLOWED_EXTENSIONS, validate_upload
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+class MonitoringRound(models.Model):
+    """A thematic round: every participating Party is monitored at once on one theme."""
+
+    class Status(models.TextChoices):
+        PREPARATION = "preparation", _("Preparation")
+        QUESTIONNAIRE_SENT = "questionnaire_sent", _("Questionnaire sent")
+        COLLECTING = "collecting", _("Collecting replies")
+        ANALYSIS = "analysis", _("Analysis")
+        REPORT_ADOPTED = "report_adopted", _("Report adopted")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        CLOSED = "closed", _("Closed")
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=300)
+    theme_fr = models.CharField(_("theme (French)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300)
+    launch_date = models.DateField(_("launch date"), null=True, blank=True)
+    reply_deadline = models.DateField(_("reply deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PREPARATION)
+    parties = models.ManyToManyField(
+        Party,
+        verbose_name=_("participating Parties"),
+        related_name="monitoring_rounds",
+        blank=True,
+        help_text=_("By default, the Parties to the Convention when the round is created."),
+    )
+
+    history = HistoricalRecords(m2m_fields=[parties])
+
+    class Meta:
+        verbose_name = _("monitoring round")
+        verbose_name_plural = _("monitoring rounds")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return _("Round %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def theme(self) -> str:
+        return localized(self, "theme")
+
+    @staticmethod
+    def default_parties() -> models.QuerySet:
+        return Party.objects.filter(lanzarote_status=TreatyStatus.PARTY)
+
+
+class Section(models.Model):
+    """A part of a questionnaire (Prevention, Protection, Prosecution, Co-operation)."""
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "order"], name="section_order_unique_in_round"),
+            models.UniqueConstraint(fields=["round", "title_en"], name="section_title_unique_in_round"),
+        ]
+
+    def __str__(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+class Question(models.Model):
+    """A node of the questionnaire tree: question, sub-question, lettered item or request."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question")
+        SUBQUESTION = "subquestion", _("Sub-question")
+        ITEM = "item", _("Item")
+        REQUEST = "request", _("Please specify / share")
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    ref = models.CharField(_("ref"), max_length=20, help_text=_("For example 1, 1.1, 1.1.a or 1.r1."))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    order = models.PositiveIntegerField(_("order"))
+    text_en = models.TextField(_("text (English)"))
+    text_fr = models.TextField(_("text (French)"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "ref"], name="question_ref_unique_in_round"),
+            models.CheckConstraint(
+                condition=Q(kind="question", parent__isnull=True)
+                | (~Q(kind="question") & Q(parent__isnull=False)),
+                name="question_only_top_level_has_no_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.text.splitlines()[0] if self.text else ''}"[:120]
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
+
+    @property
+    def top_ref(self) -> str:
+        """The ref of the numbered question this node belongs to ('16' for '16.1.a')."""
+        return self.ref.split(".")[0]
+
+
+class Submission(models.Model):
+    """What one respondent sends for one round: a State's replies, or a stakeholder's comments on a State."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for clarification")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        REGISTERED = "registered", _("Registered")
+
+    # The only moves a submission can make; services.py is the only writer of `status`.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.REGISTERED, Status.RETURNED},
+        Status.RETURNED: {Status.RESUBMITTED},
+        Status.RESUBMITTED: {Status.REGISTERED, Status.RETURNED},
+        Status.REGISTERED: set(),
+    }
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+    AWAITED = (Status.DRAFT, Status.RETURNED)
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.PROTECT, related_name="submissions")
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        help_text=_("The State that replies, or that the stakeholder comments on."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("stakeholder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        help_text=_("Empty for the State's own replies."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.DRAFT, editable=False
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    extended_deadline = models.DateField(
+        _("extended deadline"), null=True, blank=True, help_text=_("An extension granted by the Secretariat.")
+    )
+    consent_to_publication = models.BooleanField(
+        _("author consents to publication"),
+        default=True,
+        help_text=_("Confidential material never appears in published compilations or exports."),
+    )
+    reference = models.CharField(_("document reference"), max_length=60, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["round", "party__name_en", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "party"],
+                condition=Q(organisation__isnull=True),
+                name="one_state_submission_per_round",
+                violation_error_message=_("This Party already has a submission for this round."),
+            ),
+            models.UniqueConstraint(
+                fields=["round", "party", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="one_stakeholder_submission_per_round_and_party",
+                violation_error_message=_("This stakeholder already comments on this Party in this round."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.organisation_id:
+            return _("%(organisation)s on %(party)s, round %(round)s") % {
+                "organisation": self.organisation,
+                "party": self.party,
+                "round": self.round.number,
+            }
+        return _("%(party)s, round %(round)s") % {"party": self.party, "round": self.round.number}
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.deadline is None:
+            self.deadline = self.round.reply_deadline
+        super().save(*args, **kwargs)
+
+    @property
+    def is_state_reply(self) -> bool:
+        return self.organisation_id is None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def effective_deadline(self) -> datetime.date | None:
+        return self.extended_deadline or self.deadline
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        deadline = self.effective_deadline
+        return bool(deadline) and self.status in self.AWAITED and today > deadline
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+
+class Transition(models.Model):
+    """One move of a submission's workflow: who, when, from and to, and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=12, choices=Submission.Status)
+    to_status = models.CharField(_("to"), max_length=12, choices=Submission.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["submission", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Reply(models.Model):
+    """A block of text answering one or more questions ('Replies to 1.1 - 1.2')."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="replies")
+    questions = models.ManyToManyField(Question, verbose_name=_("questions answered"), related_name="replies")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.ENGLISH)
+    text = models.TextField(
+        _("text"), blank=True, help_text=_("Markdown. HTML is cleaned before it is shown.")
+    )
+    see_reply = models.ForeignKey(
+        "self",
+        verbose_name=_("see reply"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("“See reply to question 16.1.”"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords(m2m_fields=[questions])
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["submission", "order", "pk"]
+
+    def __str__(self) -> str:
+        return _("Reply to %(refs)s") % {"refs": self.refs_label}
+
+    @property
+    def refs_label(self) -> str:
+        """The refs answered, as the compilations print them: '16.1.a., b.' or '1.1, 1.2'."""
+        return format_refs([question.ref for question in self.questions.all()])
+
+
+def format_refs(refs: list[str]) -> str:
+    """Refs, as compilations print them: ['16.1.a', '16.1.b'] -> '16.1.a., b.', ['1.1', '1.2'] -> '1.1, 1.2'"""
+    parts: list[str] = []
+    stem_of_last_item = None
+    for ref in refs:
+        stem, _, leaf = ref.rpartition(".")
+        is_item = len(leaf) == 1 and leaf.isalpha()
+        if is_item and stem == stem_of_last_item:
+            parts.append(f"{leaf}.")
+        else:
+            parts.append(f"{ref}." if is_item else ref)
+        stem_of_last_item = stem if is_item else None
+    return ", ".join(parts)
+
+
+class ReplyAttachment(models.Model):
+    """A file sent with a reply (a booklet, a statistics table...)."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(
+        _("file"),
+        upload_to="attachments/%Y/",
+        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS), validate_upload],
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+
+class RapporteurAssignment(models.Model):
+    """A Committee member appointed rapporteur for a question of a round."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rapporteurs")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Committee member"),
+        on_delete=models.CASCADE,
+        related_name="rapporteur_assignments",
+        limit_choices_to={"role": "committee_member"},
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rapporteur")
+        verbose_name_plural = _("rapporteurs")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "member"], name="rapporteur_once_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.question.ref}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder sent for a submission; kept so that none is ever sent twice."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before", _("Before the deadline")
+        OVERDUE = "overdue", _("Overdue")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind)
+    deadline = models.DateField(_("deadline reminded"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.TextField(_("recipients"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind", "deadline"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} – {self.get_kind_display()} ({self.deadline})"

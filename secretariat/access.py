@@ -11,12 +11,29 @@ Rules:
   documents, the organisations working on it.
 - Stakeholder contributors see their organisation, its people and its documents, and the
   Party their organisation comments on.
+- Monitoring: State users see the rounds their Party takes part in (once out of preparation)
+  and their Party's own submissions, drafts included; stakeholders their organisation's
+  comments. Committee members see registered submissions whose authors consent to
+  publication, and, as rapporteurs, every registered reply to their questions. Drafts are
+  never shown outside the Secretariat and their authors.
 - Anyone else (no role, inactive, anonymous) sees nothing.
 """
 
 from collections.abc import Callable
 
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from monitoring.models import (
+    MonitoringRound,
+    Question,
+    RapporteurAssignment,
+    Reminder,
+    Reply,
+    ReplyAttachment,
+    Section,
+    Submission,
+    Transition,
+)
 
 from .models import (
     SECRETARIAT_ROLES,
@@ -104,12 +121,115 @@ def articles_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset if user.is_authenticated and user.is_active else queryset.none()
 
 
+def _is_committee(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.COMMITTEE_MEMBER
+
+
+def rounds_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = MonitoringRound.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    started = queryset.exclude(status=MonitoringRound.Status.PREPARATION)
+    if party_id := _state_party_id(user):
+        return started.filter(parties=party_id)
+    if organisation_id := _stakeholder_organisation_id(user):
+        return started.filter(parties__organisations=organisation_id)
+    return queryset.none()
+
+
+def sections_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Section.objects.all() if queryset is None else queryset
+    return queryset.filter(round__in=rounds_for(user))
+
+
+def questions_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Question.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(round__in=rounds_for(user))
+
+
+def rapporteur_question_ids(user) -> list[int]:
+    """The questions a Committee member reports on, with every node below them."""
+    assigned = list(
+        RapporteurAssignment.objects.filter(member=user).values_list("question__round", "question__ref")
+    )
+    if not assigned:
+        return []
+    subtree = Q()
+    for round_id, ref in assigned:
+        subtree |= Q(round=round_id) & (Q(ref=ref) | Q(ref__startswith=f"{ref}."))
+    return list(Question.objects.filter(subtree).values_list("pk", flat=True))
+
+
+def _answers_any(question_ids: list[int]) -> Exists:
+    return Exists(Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=question_ids))
+
+
+def submissions_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Submission.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    if party_id := _state_party_id(user):
+        return queryset.filter(party=party_id, organisation__isnull=True)
+    if organisation_id := _stakeholder_organisation_id(user):
+        return queryset.filter(organisation=organisation_id)
+    if _is_committee(user):
+        registered = queryset.filter(status=Submission.Status.REGISTERED)
+        if question_ids := rapporteur_question_ids(user):
+            answering = Reply.objects.filter(_answers_any(question_ids), submission=OuterRef("pk"))
+            return registered.filter(Q(consent_to_publication=True) | Exists(answering))
+        return registered.filter(consent_to_publication=True)
+    return queryset.none()
+
+
+def replies_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Reply.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    if _is_committee(user):
+        registered = queryset.filter(submission__status=Submission.Status.REGISTERED)
+        if question_ids := rapporteur_question_ids(user):
+            return registered.filter(Q(submission__consent_to_publication=True) | _answers_any(question_ids))
+        return registered.filter(submission__consent_to_publication=True)
+    return queryset.filter(submission__in=submissions_for(user))
+
+
+def attachments_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = ReplyAttachment.objects.all() if queryset is None else queryset
+    return queryset if is_secretariat(user) else queryset.filter(reply__in=replies_for(user))
+
+
+def transitions_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Transition.objects.all() if queryset is None else queryset
+    return queryset if is_secretariat(user) else queryset.filter(submission__in=submissions_for(user))
+
+
+def rapporteurs_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = RapporteurAssignment.objects.all() if queryset is None else queryset
+    return queryset if sees_everything(user) else queryset.none()
+
+
+def reminders_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Reminder.objects.all() if queryset is None else queryset
+    return queryset if is_secretariat(user) else queryset.filter(submission__in=submissions_for(user))
+
+
 _SELECTORS: dict[type[Model], Callable[..., QuerySet]] = {
     Party: parties_for,
     Organisation: organisations_for,
     User: users_for,
     Document: documents_for,
     ConventionArticle: articles_for,
+    MonitoringRound: rounds_for,
+    Section: sections_for,
+    Question: questions_for,
+    Submission: submissions_for,
+    Reply: replies_for,
+    ReplyAttachment: attachments_for,
+    Transition: transitions_for,
+    RapporteurAssignment: rapporteurs_for,
+    Reminder: reminders_for,
 }
 
 

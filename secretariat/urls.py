@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/<path:name>", views.protected_file, name="protected_file"),
+    path("portal/", include("monitoring.portal.urls")),
+    path("monitoring/", include("monitoring.urls")),
 ]

@@ -6,8 +6,9 @@ from . import access
 
 @login_required
 def protected_file(request: HttpRequest, name: str) -> FileResponse:
-    """Serve an uploaded document only to users whose scope includes it."""
-    document = access.documents_for(request.user).filter(file=name).first()
-    if document is None:
-        raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True)
+    """Serve an uploaded document or reply attachment only to users whose scope includes it."""
+    for selector in (access.documents_for, access.attachments_for):
+        record = selector(request.user).filter(file=name).first()
+        if record is not None:
+            return FileResponse(record.file.open("rb"), as_attachment=True)
+    raise Http404

@@ -67,3 +67,97 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     language = Document.Language.ENGLISH
     url = "https://www.coe.int/lanzarote"
     party = factory.SubFactory(PartyFactory)
+
+
+# --- monitoring ---------------------------------------------------------------------------
+
+from monitoring.models import MonitoringRound, Question, Reply, Section, Submission  # noqa: E402
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonitoringRound
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: n + 10)
+    theme_en = "ICT-facilitated abuse"
+    theme_fr = "Abus facilités par les TIC"
+    title_en = factory.LazyAttribute(lambda r: f"Round {r.number}")
+    title_fr = factory.LazyAttribute(lambda r: f"Cycle {r.number}")
+    status = MonitoringRound.Status.COLLECTING
+    reply_deadline = datetime.date(2026, 12, 31)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    round = factory.SubFactory(RoundFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title_en = factory.Sequence(lambda n: f"Section {n}")
+    title_fr = factory.Sequence(lambda n: f"Partie {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    section = factory.SubFactory(SectionFactory)
+    round = factory.SelfAttribute("section.round")
+    parent = None
+    kind = factory.LazyAttribute(
+        lambda q: Question.Kind.QUESTION if q.parent is None else Question.Kind.SUBQUESTION
+    )
+    ref = factory.Sequence(lambda n: str(n + 1))
+    order = factory.Sequence(lambda n: n + 1)
+    text_en = factory.Sequence(lambda n: f"Question text {n}")
+    text_fr = factory.Sequence(lambda n: f"Texte de la question {n}")
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    round = factory.SubFactory(RoundFactory)
+    party = factory.SubFactory(PartyFactory)
+    organisation = None
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reply
+        skip_postgeneration_save = True
+
+    submission = factory.SubFactory(SubmissionFactory)
+    language = "en"
+    text = factory.Sequence(lambda n: f"Reply text {n}")
+    order = factory.Sequence(lambda n: n + 1)
+
+    @factory.post_generation
+    def questions(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.questions.set(extracted)
+
+
+def build_round(*, parties, questions_per_section=3, sections=2, number=None):
+    """A round with a small questionnaire (questions with two items each) and its Parties."""
+    round = RoundFactory(**({"number": number} if number else {}))
+    round.parties.set(parties)
+    order = 0
+    for s in range(1, sections + 1):
+        section = SectionFactory(round=round, order=s, title_en=f"Section {s}", title_fr=f"Partie {s}")
+        for q in range(1, questions_per_section + 1):
+            order += 1
+            ref = str((s - 1) * questions_per_section + q)
+            question = QuestionFactory(round=round, section=section, ref=ref, order=order * 10)
+            for letter in "ab":
+                order += 1
+                QuestionFactory(
+                    round=round,
+                    section=section,
+                    parent=question,
+                    ref=f"{ref}.{letter}",
+                    kind="item",
+                    order=order * 10,
+                )
+    return round

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from monitoring import demo as monitoring_demo
 from secretariat import demo
+from secretariat.models import User
 
 
 class Command(BaseCommand):
@@ -14,6 +16,8 @@ class Command(BaseCommand):
             self.stdout.write("DEBUG is off: no demo accounts created.")
             return
         accounts = demo.load_demo_records()
+        for line in monitoring_demo.load_round_2(by=User.objects.get(username="secretariat-admin")):
+            self.stdout.write(line)
         self.stdout.write(f"\nDemo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, affiliation in accounts:
             self.stdout.write(f"  {username:<22} {role:<28} {affiliation}")

@@ -1,0 +1,224 @@
+"""Everything that changes monitoring data: workflow moves, replies, imports.
+
+The admin, the State portal, the commands and the API call these functions; nothing else
+writes Submission.status.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secretariat import access
+from secretariat.models import Organisation, Party, Role, User
+
+from .models import MonitoringRound, Question, Reply, Submission, Transition
+
+Status = Submission.Status
+
+
+class InvalidTransition(Exception):
+    """A workflow move that the user may not make, or that is out of order. Nothing changed."""
+
+
+class EditConflict(Exception):
+    """Someone else saved the reply since it was opened; carries their version to show side by side."""
+
+    def __init__(self, current: Reply, attempted_text: str):
+        super().__init__(_("Someone else saved this reply while you were editing it."))
+        self.current = current
+        self.attempted_text = attempted_text
+
+
+# --- who may make which move -------------------------------------------------------------
+
+
+def _is_author(user: User, submission: Submission) -> bool:
+    """The coordinator of the submission's Party, or a contributor of its stakeholder."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if submission.organisation_id:
+        return (
+            user.role == Role.STAKEHOLDER_CONTRIBUTOR and user.organisation_id == submission.organisation_id
+        )
+    return user.role == Role.STATE_COORDINATOR and user.party_id == submission.party_id
+
+
+def may_edit(user: User, submission: Submission) -> bool:
+    """Drafting: any State user of the Party (or the stakeholder's contributors), while editable."""
+    if not submission.is_editable or not user.is_authenticated or not user.is_active:
+        return False
+    if submission.organisation_id:
+        return (
+            user.role == Role.STAKEHOLDER_CONTRIBUTOR and user.organisation_id == submission.organisation_id
+        )
+    return (
+        user.role in (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR) and user.party_id == submission.party_id
+    )
+
+
+_MOVERS = {
+    Status.SUBMITTED: _is_author,
+    Status.RESUBMITTED: _is_author,
+    Status.REGISTERED: lambda user, submission: access.is_secretariat(user),
+    Status.RETURNED: lambda user, submission: access.is_secretariat(user),
+}
+
+
+def allowed_moves(user: User, submission: Submission) -> list[str]:
+    return [s for s in Submission.TRANSITIONS[submission.status] if _MOVERS[s](user, submission)]
+
+
+@transaction.atomic
+def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fields) -> Submission:
+    if not access.submissions_for(by).filter(pk=submission.pk).exists():
+        raise InvalidTransition(_("This submission does not exist."))
+    if not _MOVERS[to](by, submission):
+        raise InvalidTransition(
+            _("You may not mark this submission as “%(status)s”.") % {"status": Status(to).label}
+        )
+    old = submission.status
+    if not submission.can_move_to(to):
+        raise InvalidTransition(
+            _("A submission that is “%(old)s” cannot become “%(new)s”.")
+            % {"old": Status(old).label, "new": Status(to).label}
+        )
+    # Compare-and-set: a concurrent move of the same submission makes this one fail cleanly.
+    updated = Submission.objects.filter(pk=submission.pk, status=old).update(status=to, **fields)
+    if updated != 1:
+        raise InvalidTransition(_("This submission was changed by someone else; reload it and try again."))
+    submission.refresh_from_db()
+    # Record the move in the submission's history too (the update above bypasses save()).
+    submission._history_user = by
+    submission._change_reason = f"{old} → {to}"
+    submission.save(update_fields=["status"])
+    Transition.objects.create(submission=submission, from_status=old, to_status=to, by=by, comment=comment)
+    return submission
+
+
+def submission_submit(*, submission: Submission, by: User, comment: str = "") -> Submission:
+    """The coordinator (or stakeholder) sends a draft, or a returned submission, to the Secretariat."""
+    to = Status.RESUBMITTED if submission.status == Status.RETURNED else Status.SUBMITTED
+    if (
+        not submission.replies.exclude(text="").exists()
+        and not submission.replies.filter(see_reply__isnull=False).exists()
+    ):
+        raise InvalidTransition(_("There is no reply to submit yet."))
+    return _move(submission=submission, to=to, by=by, comment=comment, submitted_at=timezone.now())
+
+
+def submission_register(*, submission: Submission, by: User, comment: str = "") -> Submission:
+    """The Secretariat registers a submission; it is read-only from then on."""
+    return _move(
+        submission=submission,
+        to=Status.REGISTERED,
+        by=by,
+        comment=comment,
+        registered_at=timezone.now(),
+        registered_by=by,
+    )
+
+
+def submission_return(*, submission: Submission, by: User, message: str) -> Submission:
+    """The Secretariat returns a submission for clarification, saying what is needed."""
+    if not message.strip():
+        raise InvalidTransition(_("Say what needs clarifying: the message is required."))
+    return _move(submission=submission, to=Status.RETURNED, by=by, comment=message)
+
+
+# --- creating and editing ----------------------------------------------------------------
+
+
+def submission_create(
+    *,
+    round: MonitoringRound,
+    party: Party,
+    by: User | None,
+    organisation: Organisation | None = None,
+    **fields,
+) -> Submission:
+    """Open a submission; stakeholder comments are confidential unless their author consents."""
+    fields.setdefault("consent_to_publication", organisation is None)
+    submission = Submission(round=round, party=party, organisation=organisation, **fields)
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+def submission_for_respondent(*, round: MonitoringRound, user: User) -> Submission | None:
+    """The submission a State or stakeholder user works on in a round, opened on first use."""
+    if user.role in (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR):
+        if not round.parties.filter(pk=user.party_id).exists():
+            return None
+        existing = Submission.objects.filter(round=round, party=user.party_id, organisation=None).first()
+        return existing or submission_create(round=round, party=user.party, by=user)
+    if user.role == Role.STAKEHOLDER_CONTRIBUTOR and user.organisation.party_id:
+        organisation = user.organisation
+        existing = Submission.objects.filter(
+            round=round, organisation=organisation, party=organisation.party_id
+        ).first()
+        return existing or submission_create(
+            round=round, party=organisation.party, organisation=organisation, by=user
+        )
+    return None
+
+
+@dataclass
+class ReplyInput:
+    text: str
+    language: str
+    question_ids: list[int]
+    see_reply_id: int | None = None
+
+
+@transaction.atomic
+def reply_save(
+    *,
+    submission: Submission,
+    by: User,
+    data: ReplyInput,
+    reply: Reply | None = None,
+    based_on_version: int | None = None,
+) -> Reply:
+    """Create or update a reply of an editable submission.
+
+    `based_on_version` is the version the editor opened; if someone saved since, the save is
+    refused with EditConflict (both texts are then shown), never silently overwritten.
+    """
+    if not may_edit(by, submission):
+        raise PermissionDenied(_("This submission cannot be changed now."))
+    questions = list(Question.objects.filter(round=submission.round_id, pk__in=data.question_ids))
+    if not questions or len(questions) != len(set(data.question_ids)):
+        raise ValidationError({"questions": _("Choose at least one question of this round's questionnaire.")})
+    if reply is None:
+        reply = Reply(submission=submission, order=submission.replies.count() + 1)
+    elif reply.submission_id != submission.pk:
+        raise PermissionDenied
+    if reply.pk and based_on_version is not None:
+        updated = Reply.objects.filter(pk=reply.pk, version=based_on_version).update(version=F("version") + 1)
+        if updated != 1:
+            raise EditConflict(Reply.objects.get(pk=reply.pk), data.text)
+        reply.version = based_on_version + 1
+    elif reply.pk:
+        reply.version += 1
+    reply.text, reply.language, reply.see_reply_id, reply.updated_by = (
+        data.text,
+        data.language,
+        data.see_reply_id,
+        by,
+    )
+    reply.full_clean(exclude=["questions"])
+    reply._history_user = by
+    reply.save()
+    reply.questions.set(questions)
+    return reply
+
+
+def reply_delete(*, reply: Reply, by: User) -> None:
+    if not may_edit(by, reply.submission):
+        raise PermissionDenied(_("This submission cannot be changed now."))
+    reply._history_user = by
+    reply.delete()
