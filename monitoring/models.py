@@ -333,7 +333,10 @@ class Reply(models.Model):
 
 
 def format_refs(refs: list[str]) -> str:
-    """Refs, as compilations print them: ['16.1.a', '16.1.b'] -> '16.1.a., b.', ['1.1', '1.2'] -> '1.1, 1.2'"""
+    """Refs as compilations print them.
+
+    ['16.1.a', '16.1.b'] gives '16.1.a., b.'; ['1.1', '1.2'] gives '1.1, 1.2'.
+    """
     parts: list[str] = []
     stem_of_last_item = None
     for ref in refs:
