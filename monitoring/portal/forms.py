@@ -1,0 +1,122 @@
+"""The reply form of the State portal.
+
+Choices (the refs a reply answers, the replies it may point to) are passed in as plain lists
+built from the questionnaire already in memory, so rendering dozens of forms costs no query.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .. import services
+from ..models import Language, Question, Reply, ReplyAttachment
+
+# Where the model's errors go on the form.
+_FORM_FIELD = {"file": "attachment", "title": "attachment_title", "see_reply": "see_reply", "text": "text"}
+
+
+def question_choices(nodes: list[Question]) -> list[tuple[int, str]]:
+    """One checkbox per node: '1.1.a  self-generated sexual content?'."""
+    return [(node.pk, f"{node.ref} – {_first_line(node.text)}") for node in nodes]
+
+
+def reply_choices(replies: list[Reply], exclude: Reply | None = None) -> list[tuple[str | int, str]]:
+    choices: list[tuple[str | int, str]] = [("", _("(none)"))]
+    for reply in replies:
+        if exclude is None or reply.pk != exclude.pk:
+            choices.append((reply.pk, f"{reply} – {_first_line(reply.text)}"))
+    return choices
+
+
+def _first_line(text: str, length: int = 80) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= length else line[: length - 1] + "…"
+
+
+class ReplyForm(forms.Form):
+    """Write a reply: text (Markdown), language, the refs it answers, a pointer, an attachment."""
+
+    text = forms.CharField(
+        label=_("Reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: *italics*, **bold**, lists with “-”, links. HTML is cleaned before it is shown."),
+    )
+    language = forms.ChoiceField(label=_("Language of the reply"), choices=Language.choices)
+    questions = forms.TypedMultipleChoiceField(
+        label=_("This reply answers"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    see_reply = forms.TypedChoiceField(
+        label=_("See reply"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Instead of repeating a text, point to another reply: “See reply to question 16.1.”"),
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment_title = forms.CharField(label=_("Title of the attachment"), required=False, max_length=200)
+
+    def __init__(self, *args, question_choices: list, reply_choices: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].choices = question_choices
+        self.fields["see_reply"].choices = reply_choices
+        self.new_attachment: ReplyAttachment | None = None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not (cleaned.get("text", "").strip() or cleaned.get("see_reply") or cleaned.get("attachment")):
+            raise ValidationError(_("Write a reply, point to another reply, or attach a file."))
+        if upload := cleaned.get("attachment"):
+            attachment = ReplyAttachment(file=upload, title=cleaned.get("attachment_title", ""))
+            try:
+                # The model's validators decide which files are accepted (type, content, size).
+                attachment.full_clean(exclude=["reply"])
+            except ValidationError as error:
+                self.add_model_errors(error)
+            else:
+                self.new_attachment = attachment
+        return cleaned
+
+    def add_model_errors(self, error: ValidationError) -> None:
+        """Show a model's (or a service's) validation errors next to the matching fields."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            field = _FORM_FIELD.get(name, name)
+            self.add_error(field if field in self.fields else None, messages)
+
+    def reply_input(self) -> services.ReplyInput:
+        return services.ReplyInput(
+            text=self.cleaned_data["text"],
+            language=self.cleaned_data["language"],
+            question_ids=self.cleaned_data["questions"],
+            see_reply_id=self.cleaned_data["see_reply"],
+        )
+
+    @transaction.atomic
+    def save(self, *, submission, by, reply: Reply | None = None, based_on_version: int | None = None) -> Reply:
+        """Save through services.reply_save, then keep the attachment with the reply (all or nothing)."""
+        reply = services.reply_save(
+            submission=submission, by=by, data=self.reply_input(), reply=reply, based_on_version=based_on_version
+        )
+        if self.new_attachment is not None:
+            self.new_attachment.reply = reply
+            self.new_attachment._history_user = by
+            self.new_attachment.save()
+        return reply
+
+
+class ReplyEditForm(ReplyForm):
+    """Editing carries the version the editor opened, so a concurrent save is detected."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SubmitForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the Secretariat (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,174 @@
+"""What the State portal reads: a respondent's rounds and progress, and a questionnaire as a tree.
+
+Every queryset comes from secretariat.access; trees are built in Python so that a page runs a
+fixed number of queries whatever the size of the questionnaire or the number of replies.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from secretariat import access
+from secretariat.models import STATE_ROLES, Role
+
+from ..models import MonitoringRound, Question, Reply, Section, Submission, Transition
+
+
+def is_respondent(user) -> bool:
+    """State users and stakeholder contributors: those who write replies or comments."""
+    return user.is_authenticated and user.is_active and user.role in (*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR)
+
+
+def count_answered(answered_refs: set[str], numbered_refs: set[str]) -> int:
+    """How many numbered questions have a reply to themselves or to any node below them."""
+    return len({ref.split(".")[0] for ref in answered_refs} & numbered_refs)
+
+
+# --- the home page -----------------------------------------------------------------------------
+
+
+@dataclass
+class RoundRow:
+    round: MonitoringRound
+    submission: Submission | None
+    answered: int
+    total: int
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        return self.submission.effective_deadline if self.submission else self.round.reply_deadline
+
+    @property
+    def is_overdue(self) -> bool:
+        if self.submission:
+            return self.submission.is_overdue()
+        return bool(self.deadline) and timezone.localdate() > self.deadline
+
+
+def rounds_overview(user) -> list[RoundRow]:
+    """The user's rounds with their own submission (if opened yet) and its progress, in four queries."""
+    if not is_respondent(user):
+        return []
+    rounds = list(access.rounds_for(user))
+    if not rounds:
+        return []
+    # A respondent's scope holds only their own submissions: their Party's, or their organisation's.
+    submissions = {s.round_id: s for s in access.submissions_for(user).filter(round__in=rounds)}
+    numbered = defaultdict(set)
+    for round_id, ref in access.questions_for(user).filter(
+        round__in=rounds, kind=Question.Kind.QUESTION
+    ).values_list("round_id", "ref"):
+        numbered[round_id].add(ref)
+    answered = defaultdict(set)
+    for submission_id, ref in (
+        access.replies_for(user)
+        .filter(submission__in=list(submissions.values()), questions__isnull=False)
+        .values_list("submission_id", "questions__ref")
+        .distinct()
+    ):
+        answered[submission_id].add(ref)
+    rows = []
+    for round in rounds:
+        submission = submissions.get(round.pk)
+        done = count_answered(answered[submission.pk], numbered[round.pk]) if submission else 0
+        rows.append(RoundRow(round, submission, done, len(numbered[round.pk])))
+    return rows
+
+
+# --- the questionnaire ---------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionBlock:
+    """A numbered question with the nodes below it and the replies answering any of them."""
+
+    question: Question
+    nodes: list[Question] = field(default_factory=list)  # the question first, then its nodes in order
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def below(self) -> list[Question]:
+        return self.nodes[1:]
+
+
+@dataclass
+class SectionBlock:
+    section: Section
+    questions: list[QuestionBlock] = field(default_factory=list)
+
+
+@dataclass
+class Questionnaire:
+    submission: Submission
+    sections: list[SectionBlock]
+    replies: list[Reply]
+    transitions: list[Transition]
+
+    @property
+    def blocks(self) -> list[QuestionBlock]:
+        return [block for section in self.sections for block in section.questions]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for block in self.blocks if block.replies)
+
+    @property
+    def total(self) -> int:
+        return len(self.blocks)
+
+    @property
+    def return_message(self) -> Transition | None:
+        """The Secretariat's latest request for clarification, while the submission awaits it."""
+        if self.submission.status != Submission.Status.RETURNED:
+            return None
+        returns = [t for t in self.transitions if t.to_status == Submission.Status.RETURNED]
+        return returns[-1] if returns else None
+
+    def block(self, question_id: int) -> QuestionBlock | None:
+        return next((b for b in self.blocks if b.question.pk == question_id), None)
+
+    def reply(self, reply_id: int) -> Reply | None:
+        return next((r for r in self.replies if r.pk == reply_id), None)
+
+
+def submission_replies(user, submission: Submission) -> list[Reply]:
+    """The submission's replies with what they answer and carry (three queries).
+
+    Each reply gets `see_reply_target`, the reply it points to, found among its siblings
+    rather than by one query per reply.
+    """
+    replies = list(
+        access.replies_for(user)
+        .filter(submission=submission)
+        .select_related("updated_by")
+        .prefetch_related("questions", "attachments")
+    )
+    by_id = {reply.pk: reply for reply in replies}
+    for reply in replies:
+        reply.see_reply_target = by_id.get(reply.see_reply_id)
+    return replies
+
+
+def questionnaire(user, submission: Submission) -> Questionnaire:
+    """The submission's round as sections > numbered questions > nodes, with the replies (7 queries)."""
+    round_id = submission.round_id
+    sections = [SectionBlock(section) for section in access.sections_for(user).filter(round=round_id)]
+    by_section = {block.section.pk: block for block in sections}
+    questions = list(access.questions_for(user).filter(round=round_id).order_by("order", "pk"))
+    blocks: dict[str, QuestionBlock] = {}
+    for question in questions:
+        if question.kind == Question.Kind.QUESTION:
+            blocks[question.ref] = QuestionBlock(question, [question])
+            by_section[question.section_id].questions.append(blocks[question.ref])
+    for question in questions:
+        if question.kind != Question.Kind.QUESTION and (block := blocks.get(question.top_ref)):
+            block.nodes.append(question)
+    replies = submission_replies(user, submission)
+    for reply in replies:
+        for top_ref in dict.fromkeys(question.top_ref for question in reply.questions.all()):
+            if block := blocks.get(top_ref):
+                block.replies.append(reply)
+    transitions = list(access.transitions_for(user).filter(submission=submission).select_related("by"))
+    return Questionnaire(submission, sections, replies, transitions)

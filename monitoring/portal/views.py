@@ -1,0 +1,222 @@
+"""The State portal: where State representatives and stakeholders write and send their replies.
+
+Views only translate HTTP into calls to monitoring.services and to the portal's selectors; every
+row comes from secretariat.access, and a row outside the user's scope answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from secretariat import access
+
+from .. import services
+from ..models import Reply, Submission
+from . import selectors
+from .forms import ReplyEditForm, ReplyForm, SubmitForm, question_choices, reply_choices
+
+LOGIN_URL = "portal:login"
+
+
+def _respondent_submission(user, number: int) -> Submission:
+    """The user's submission for round `number`, opened on first visit; 404 if they take no part."""
+    round = get_object_or_404(access.rounds_for(user), number=number)
+    submission = services.submission_for_respondent(round=round, user=user)
+    if submission is None:
+        raise Http404
+    scoped = access.submissions_for(user).select_related("round", "party", "organisation")
+    return get_object_or_404(scoped, pk=submission.pk)
+
+
+def _questionnaire_url(submission: Submission, question_id: int | None = None) -> str:
+    url = reverse("portal:questionnaire", args=[submission.round.number])
+    return f"{url}#q{question_id}" if question_id else url
+
+
+def _may_submit(user, submission: Submission) -> bool:
+    moves = services.allowed_moves(user, submission)
+    return Submission.Status.SUBMITTED in moves or Submission.Status.RESUBMITTED in moves
+
+
+@login_required(login_url=LOGIN_URL)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "rows": selectors.rounds_overview(request.user),
+            "is_respondent": selectors.is_respondent(request.user),
+            "sees_admin": access.sees_everything(request.user),
+        },
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
+    """The questionnaire with the submission's replies; POST adds a reply to one numbered question."""
+    submission = _respondent_submission(request.user, number)
+    page = selectors.questionnaire(request.user, submission)
+    editable = services.may_edit(request.user, submission)
+    bound = None
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("This submission cannot be changed now."))
+            return redirect(_questionnaire_url(submission))
+        block = page.block(_int(request.POST.get("question")))
+        if block is None:
+            raise Http404
+        bound = _new_reply_form(page, block, request.LANGUAGE_CODE, data=request.POST, files=request.FILES)
+        if _save(request, bound, submission):
+            messages.success(request, _("Your reply has been saved."))
+            return redirect(_questionnaire_url(submission, block.question.pk))
+    if editable:
+        for block in page.blocks:
+            if bound is not None and block.question.pk == _int(request.POST.get("question")):
+                block.form = bound
+            else:
+                block.form = _new_reply_form(page, block, get_language())
+    context = {
+        "page": page,
+        "submission": submission,
+        "editable": editable,
+        "may_submit": _may_submit(request.user, submission),
+        "submit_form": SubmitForm(),
+    }
+    return render(request, "portal/questionnaire.html", context, status=400 if bound else 200)
+
+
+def _new_reply_form(page, block, language: str, **kwargs) -> ReplyForm:
+    initial = {"questions": [block.question.pk], "language": language if language in ("en", "fr") else "en"}
+    return ReplyForm(
+        initial=initial,
+        prefix=f"q{block.question.pk}",
+        question_choices=question_choices(block.nodes),
+        reply_choices=reply_choices(page.replies),
+        **kwargs,
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _save(request: HttpRequest, form: ReplyForm, submission: Submission, **kwargs) -> bool:
+    """Validate and save; errors (validation, permission) end up on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        form.save(submission=submission, by=request.user, **kwargs)
+    except ValidationError as error:
+        form.add_model_errors(error)
+        return False
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or _("This submission cannot be changed now."))
+        return False
+    return True
+
+
+def _own_reply(request: HttpRequest, pk: int) -> Reply:
+    return get_object_or_404(access.replies_for(request.user).select_related("submission__round"), pk=pk)
+
+
+@login_required(login_url=LOGIN_URL)
+def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one reply; a concurrent save is refused and both texts are shown, so nothing is lost."""
+    reply = _own_reply(request, pk)
+    submission = reply.submission
+    if not services.may_edit(request.user, submission):
+        messages.error(request, _("This submission cannot be changed now."))
+        return redirect(_questionnaire_url(submission))
+    page = selectors.questionnaire(request.user, submission)
+    reply = page.reply(reply.pk)
+    conflict = None
+    form = _edit_form(page, reply, data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if _save(request, form, submission, reply=reply, based_on_version=form.cleaned_data["version"]):
+                messages.success(request, _("Your reply has been saved."))
+                return redirect(_questionnaire_url(submission, _first_question_id(page, reply)))
+        except services.EditConflict as error:
+            conflict = error.current
+            form = _conflict_form(page, reply, request, conflict)
+    context = {"form": form, "reply": reply, "submission": submission, "conflict": conflict}
+    return render(request, "portal/reply_edit.html", context, status=409 if conflict else 200)
+
+
+def _edit_form(page, reply: Reply, **kwargs) -> ReplyEditForm:
+    """The form offers the nodes of every numbered question the reply answers."""
+    answered_tops = {question.top_ref for question in reply.questions.all()}
+    nodes = [node for block in page.blocks if block.question.ref in answered_tops for node in block.nodes]
+    initial = {
+        "text": reply.text,
+        "language": reply.language,
+        "questions": [question.pk for question in reply.questions.all()],
+        "see_reply": reply.see_reply_id,
+        "version": reply.version,
+    }
+    return ReplyEditForm(
+        initial=initial,
+        question_choices=question_choices(nodes),
+        reply_choices=reply_choices(page.replies, exclude=reply),
+        **kwargs,
+    )
+
+
+def _conflict_form(page, reply: Reply, request: HttpRequest, current: Reply) -> ReplyEditForm:
+    """The user's text kept as typed, now based on the version in the database: saving again is a choice."""
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = _edit_form(page, reply, data=data)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Someone else saved this reply while you were editing it; nothing was saved. "
+            "Both texts are shown below: merge them, then save again to replace theirs."
+        ),
+    )
+    return form
+
+
+def _first_question_id(page, reply: Reply) -> int | None:
+    tops = {question.top_ref for question in reply.questions.all()}
+    return next((block.question.pk for block in page.blocks if block.question.ref in tops), None)
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _own_reply(request, pk)
+    submission = reply.submission
+    try:
+        services.reply_delete(reply=reply, by=request.user)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("This submission cannot be changed now."))
+    else:
+        messages.success(request, _("The reply has been deleted."))
+    return redirect(_questionnaire_url(submission))
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def submit(request: HttpRequest, number: int) -> HttpResponse:
+    """Send the submission to the Secretariat; only its author may, and only from draft or returned."""
+    submission = _respondent_submission(request.user, number)
+    form = SubmitForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.submission_submit(submission=submission, by=request.user, comment=comment)
+    except (services.InvalidTransition, PermissionDenied) as error:
+        messages.error(request, str(error) or _("You may not send this submission."))
+    else:
+        messages.success(request, _("Your submission has been sent to the Secretariat. Thank you."))
+    return redirect(_questionnaire_url(submission))
