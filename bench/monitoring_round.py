@@ -2,7 +2,8 @@
 
 Usage (PostgreSQL, as in production):
     createdb -h 127.0.0.1 -U postgres lanzarote_bench
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lanzarote_bench .venv/bin/python bench/monitoring_round.py
+    export BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lanzarote_bench
+    .venv/bin/python bench/monitoring_round.py
 
 Builds (once) round 90 with 48 Parties x 120 questions: one registered reply block per Party
 and question, texts taken in turn from the Russian Federation's real replies (fixtures/), so

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 - compilation and PDF downloads are added here
+from django.urls import path
+
+from . import views
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("rounds/<int:number>/compilation/", views.compilation, name="compilation"),
+    path("submissions/<int:pk>/pdf/", views.submission_pdf, name="submission_pdf"),
+]

@@ -21,7 +21,8 @@ Rules:
 
 from collections.abc import Callable
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat, StrIndex
 
 from monitoring.models import (
     MonitoringRound,
@@ -149,21 +150,22 @@ def questions_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(round__in=rounds_for(user))
 
 
-def rapporteur_question_ids(user) -> list[int]:
-    """The questions a Committee member reports on, with every node below them."""
-    assigned = list(
-        RapporteurAssignment.objects.filter(member=user).values_list("question__round", "question__ref")
+def rapporteur_questions(user) -> QuerySet:
+    """The questions a Committee member reports on, with every node below them (a lazy subquery).
+
+    Node N lies under assigned question A when both are in the same round and N's ref is A's
+    ref or starts with A's ref followed by a dot ("16" covers "16.1" and "16.1.a").
+    """
+    covering = (
+        RapporteurAssignment.objects.filter(member=user.pk, question__round=OuterRef("round"))
+        .annotate(prefix=Concat("question__ref", Value(".")), position=StrIndex(OuterRef("ref"), "prefix"))
+        .filter(Q(question__ref=OuterRef("ref")) | Q(position=1))
     )
-    if not assigned:
-        return []
-    subtree = Q()
-    for round_id, ref in assigned:
-        subtree |= Q(round=round_id) & (Q(ref=ref) | Q(ref__startswith=f"{ref}."))
-    return list(Question.objects.filter(subtree).values_list("pk", flat=True))
+    return Question.objects.filter(Exists(covering)).values("pk")
 
 
-def _answers_any(question_ids: list[int]) -> Exists:
-    return Exists(Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=question_ids))
+def _answers_any(questions: QuerySet) -> Exists:
+    return Exists(Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=questions))
 
 
 def submissions_for(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -176,10 +178,8 @@ def submissions_for(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.filter(organisation=organisation_id)
     if _is_committee(user):
         registered = queryset.filter(status=Submission.Status.REGISTERED)
-        if question_ids := rapporteur_question_ids(user):
-            answering = Reply.objects.filter(_answers_any(question_ids), submission=OuterRef("pk"))
-            return registered.filter(Q(consent_to_publication=True) | Exists(answering))
-        return registered.filter(consent_to_publication=True)
+        answering = Reply.objects.filter(_answers_any(rapporteur_questions(user)), submission=OuterRef("pk"))
+        return registered.filter(Q(consent_to_publication=True) | Exists(answering))
     return queryset.none()
 
 
@@ -189,9 +189,9 @@ def replies_for(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset
     if _is_committee(user):
         registered = queryset.filter(submission__status=Submission.Status.REGISTERED)
-        if question_ids := rapporteur_question_ids(user):
-            return registered.filter(Q(submission__consent_to_publication=True) | _answers_any(question_ids))
-        return registered.filter(submission__consent_to_publication=True)
+        return registered.filter(
+            Q(submission__consent_to_publication=True) | _answers_any(rapporteur_questions(user))
+        )
     return queryset.filter(submission__in=submissions_for(user))
 
 

@@ -1,12 +1,24 @@
 import datetime
+import itertools
 
 import factory
 import pycountry
 
 from secretariat.models import ConventionArticle, Document, Organisation, Party, Role, User
 
-# Real alpha-3 codes not in fixtures/parties.csv, so factories never clash with reference data.
+# Real alpha-3 codes, handed out in turn; FRA and RUS are kept for the personas' Parties.
 _SPARE_CODES = sorted(c.alpha_3 for c in pycountry.countries if c.alpha_3 not in {"FRA", "RUS"})
+_next_code = itertools.count()
+
+
+def _free_party_code() -> str:
+    """The next spare code that no Party in the database uses yet (tests also create Parties by code)."""
+    taken = set(Party.objects.values_list("code", flat=True))
+    for _ in range(len(_SPARE_CODES)):
+        code = _SPARE_CODES[next(_next_code) % len(_SPARE_CODES)]
+        if code not in taken:
+            return code
+    raise RuntimeError("No free ISO 3166-1 alpha-3 code left for a test Party.")
 
 
 class PartyFactory(factory.django.DjangoModelFactory):
@@ -14,7 +26,7 @@ class PartyFactory(factory.django.DjangoModelFactory):
         model = Party
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: _SPARE_CODES[n % len(_SPARE_CODES)])
+    code = factory.LazyFunction(_free_party_code)
     name_en = factory.LazyAttribute(lambda p: pycountry.countries.get(alpha_3=p.code).name)
     name_fr = factory.LazyAttribute(lambda p: f"{p.name_en} (fr)")
     coe_member = True

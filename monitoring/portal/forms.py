@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.text import plain_text
+
 from .. import services
 from ..models import Language, Question, Reply, ReplyAttachment
 
@@ -30,7 +32,9 @@ def reply_choices(replies: list[Reply], exclude: Reply | None = None) -> list[tu
 
 
 def _first_line(text: str, length: int = 80) -> str:
-    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    """The first line of a text with Markdown and HTML removed, cut to `length`."""
+    text = plain_text(text).strip()
+    line = text.splitlines()[0] if text else ""
     return line if len(line) <= length else line[: length - 1] + "…"
 
 
@@ -41,7 +45,9 @@ class ReplyForm(forms.Form):
         label=_("Reply"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown: *italics*, **bold**, lists with “-”, links. HTML is cleaned before it is shown."),
+        help_text=_(
+            "Markdown: *italics*, **bold**, lists with “-”, links. HTML is cleaned before it is shown."
+        ),
     )
     language = forms.ChoiceField(label=_("Language of the reply"), choices=Language.choices)
     questions = forms.TypedMultipleChoiceField(
@@ -96,10 +102,16 @@ class ReplyForm(forms.Form):
         )
 
     @transaction.atomic
-    def save(self, *, submission, by, reply: Reply | None = None, based_on_version: int | None = None) -> Reply:
+    def save(
+        self, *, submission, by, reply: Reply | None = None, based_on_version: int | None = None
+    ) -> Reply:
         """Save through services.reply_save, then keep the attachment with the reply (all or nothing)."""
         reply = services.reply_save(
-            submission=submission, by=by, data=self.reply_input(), reply=reply, based_on_version=based_on_version
+            submission=submission,
+            by=by,
+            data=self.reply_input(),
+            reply=reply,
+            based_on_version=based_on_version,
         )
         if self.new_attachment is not None:
             self.new_attachment.reply = reply

@@ -18,7 +18,9 @@ from ..models import MonitoringRound, Question, Reply, Section, Submission, Tran
 
 def is_respondent(user) -> bool:
     """State users and stakeholder contributors: those who write replies or comments."""
-    return user.is_authenticated and user.is_active and user.role in (*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR)
+    return (
+        user.is_authenticated and user.is_active and user.role in (*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR)
+    )
 
 
 def count_answered(answered_refs: set[str], numbered_refs: set[str]) -> int:
@@ -57,9 +59,11 @@ def rounds_overview(user) -> list[RoundRow]:
     # A respondent's scope holds only their own submissions: their Party's, or their organisation's.
     submissions = {s.round_id: s for s in access.submissions_for(user).filter(round__in=rounds)}
     numbered = defaultdict(set)
-    for round_id, ref in access.questions_for(user).filter(
-        round__in=rounds, kind=Question.Kind.QUESTION
-    ).values_list("round_id", "ref"):
+    for round_id, ref in (
+        access.questions_for(user)
+        .filter(round__in=rounds, kind=Question.Kind.QUESTION)
+        .values_list("round_id", "ref")
+    ):
         numbered[round_id].add(ref)
     answered = defaultdict(set)
     for submission_id, ref in (
@@ -87,10 +91,21 @@ class QuestionBlock:
     question: Question
     nodes: list[Question] = field(default_factory=list)  # the question first, then its nodes in order
     replies: list[Reply] = field(default_factory=list)
+    form: object | None = None  # the "add a reply" form, set by the view while the submission is editable
 
     @property
     def below(self) -> list[Question]:
         return self.nodes[1:]
+
+    @property
+    def heading(self) -> str:
+        """The question's title: the first line of its text ('National curriculum')."""
+        return self.question.text.strip().partition("\n")[0]
+
+    @property
+    def intro(self) -> str:
+        """What follows the title in the question's own text, if anything."""
+        return self.question.text.strip().partition("\n")[2].strip()
 
 
 @dataclass
@@ -159,6 +174,7 @@ def questionnaire(user, submission: Submission) -> Questionnaire:
     questions = list(access.questions_for(user).filter(round=round_id).order_by("order", "pk"))
     blocks: dict[str, QuestionBlock] = {}
     for question in questions:
+        question.depth = question.ref.count(".")  # how far to indent: 1 > 1.1 > 1.1.a
         if question.kind == Question.Kind.QUESTION:
             blocks[question.ref] = QuestionBlock(question, [question])
             by_section[question.section_id].questions.append(blocks[question.ref])

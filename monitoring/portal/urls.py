@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401 - the portal's views are added here
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html", next_page="portal:home", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
+    path("rounds/<int:number>/", views.questionnaire, name="questionnaire"),
+    path("rounds/<int:number>/submit/", views.submit, name="submit"),
+    path("replies/<int:pk>/edit/", views.reply_edit, name="reply_edit"),
+    path("replies/<int:pk>/delete/", views.reply_delete, name="reply_delete"),
+]

@@ -34,9 +34,9 @@ def _respondent_submission(user, number: int) -> Submission:
     return get_object_or_404(scoped, pk=submission.pk)
 
 
-def _questionnaire_url(submission: Submission, question_id: int | None = None) -> str:
+def _questionnaire_url(submission: Submission, anchor: str = "") -> str:
     url = reverse("portal:questionnaire", args=[submission.round.number])
-    return f"{url}#q{question_id}" if question_id else url
+    return f"{url}#{anchor}" if anchor else url
 
 
 def _may_submit(user, submission: Submission) -> bool:
@@ -63,7 +63,6 @@ def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
     submission = _respondent_submission(request.user, number)
     page = selectors.questionnaire(request.user, submission)
     editable = services.may_edit(request.user, submission)
-    bound = None
     if request.method == "POST":
         if not editable:
             messages.error(request, _("This submission cannot be changed now."))
@@ -71,16 +70,15 @@ def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
         block = page.block(_int(request.POST.get("question")))
         if block is None:
             raise Http404
-        bound = _new_reply_form(page, block, request.LANGUAGE_CODE, data=request.POST, files=request.FILES)
-        if _save(request, bound, submission):
+        block.form = _new_reply_form(page, block, data=request.POST, files=request.FILES)
+        if _save(request, block.form, submission):
             messages.success(request, _("Your reply has been saved."))
-            return redirect(_questionnaire_url(submission, block.question.pk))
+            return redirect(_questionnaire_url(submission, f"q{block.question.pk}"))
     if editable:
         for block in page.blocks:
-            if bound is not None and block.question.pk == _int(request.POST.get("question")):
-                block.form = bound
-            else:
-                block.form = _new_reply_form(page, block, get_language())
+            # The form just posted keeps its data and errors; the others are blank.
+            if block.form is None:
+                block.form = _new_reply_form(page, block)
     context = {
         "page": page,
         "submission": submission,
@@ -88,11 +86,13 @@ def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
         "may_submit": _may_submit(request.user, submission),
         "submit_form": SubmitForm(),
     }
-    return render(request, "portal/questionnaire.html", context, status=400 if bound else 200)
+    return render(request, "portal/questionnaire.html", context)
 
 
-def _new_reply_form(page, block, language: str, **kwargs) -> ReplyForm:
-    initial = {"questions": [block.question.pk], "language": language if language in ("en", "fr") else "en"}
+def _new_reply_form(page, block, **kwargs) -> ReplyForm:
+    """A blank reply to one numbered question, in the language of the page, the question pre-checked."""
+    language = "fr" if (get_language() or "en").startswith("fr") else "en"
+    initial = {"questions": [block.question.pk], "language": language}
     return ReplyForm(
         initial=initial,
         prefix=f"q{block.question.pk}",
@@ -144,18 +144,19 @@ def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if _save(request, form, submission, reply=reply, based_on_version=form.cleaned_data["version"]):
                 messages.success(request, _("Your reply has been saved."))
-                return redirect(_questionnaire_url(submission, _first_question_id(page, reply)))
+                return redirect(_questionnaire_url(submission, f"r{reply.pk}"))
         except services.EditConflict as error:
             conflict = error.current
             form = _conflict_form(page, reply, request, conflict)
     context = {"form": form, "reply": reply, "submission": submission, "conflict": conflict}
-    return render(request, "portal/reply_edit.html", context, status=409 if conflict else 200)
+    return render(request, "portal/reply_edit.html", context)
 
 
 def _edit_form(page, reply: Reply, **kwargs) -> ReplyEditForm:
-    """The form offers the nodes of every numbered question the reply answers."""
+    """The form offers the nodes of every numbered question the reply answers (all, if it answers none)."""
     answered_tops = {question.top_ref for question in reply.questions.all()}
-    nodes = [node for block in page.blocks if block.question.ref in answered_tops for node in block.nodes]
+    blocks = [block for block in page.blocks if block.question.ref in answered_tops] or page.blocks
+    nodes = [node for block in blocks for node in block.nodes]
     initial = {
         "text": reply.text,
         "language": reply.language,
@@ -177,19 +178,10 @@ def _conflict_form(page, reply: Reply, request: HttpRequest, current: Reply) -> 
     data["version"] = current.version
     form = _edit_form(page, reply, data=data)
     form.is_valid()
-    form.add_error(
-        None,
-        _(
-            "Someone else saved this reply while you were editing it; nothing was saved. "
-            "Both texts are shown below: merge them, then save again to replace theirs."
-        ),
-    )
+    form.add_error(None, _("Saving now replaces their text with yours: merge the two texts first."))
+    if request.FILES:
+        form.add_error("attachment", _("Choose your file again: it was not kept."))
     return form
-
-
-def _first_question_id(page, reply: Reply) -> int | None:
-    tops = {question.top_ref for question in reply.questions.all()}
-    return next((block.question.pk for block in page.blocks if block.question.ref in tops), None)
 
 
 @require_POST

@@ -1,0 +1,171 @@
+"""Rounds, their questionnaires and rapporteurs; the state of play of a round."""
+
+from django.contrib import admin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from secretariat import access
+from secretariat.admin_base import ScopedAdmin
+
+from ..models import MonitoringRound, Question, RapporteurAssignment, Section
+from ..state_of_play import as_dataset, numbered_questions, state_of_play
+from .common import optional_url
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _questions_url(**filters) -> str:
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    return f"{reverse('admin:monitoring_question_changelist')}?{query}"
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["order", "title_en", "title_fr", "questions_link"]
+    readonly_fields = ["questions_link"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return access.sections_for(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("questions"))
+    def questions_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', _questions_url(section__id__exact=obj.pk), _("questions"))
+
+
+@admin.register(MonitoringRound)
+class MonitoringRoundAdmin(ScopedAdmin):
+    list_display = ["number", "title_en", "status", "launch_date", "reply_deadline", "pages"]
+    list_display_links = ["number", "title_en"]
+    list_filter = ["status"]
+    search_fields = ["=number", "title_en", "title_fr", "theme_en", "theme_fr"]
+    filter_horizontal = ["parties"]
+    readonly_fields = ["pages"]
+    fieldsets = [
+        (None, {"fields": ["number", "title_en", "title_fr", "theme_en", "theme_fr", "status"]}),
+        (_("Dates"), {"fields": ["launch_date", "reply_deadline"]}),
+        (_("Participating Parties"), {"fields": ["parties"]}),
+        (_("Pages"), {"fields": ["pages"]}),
+    ]
+    inlines = [SectionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new round monitors every Party to the Convention unless the Secretariat chose some.
+        if not change and not form.cleaned_data.get("parties"):
+            form.instance.parties.set(MonitoringRound.default_parties())
+
+    @admin.display(description=_("pages"))
+    def pages(self, obj):
+        if not obj.pk:
+            return "—"
+        links = [
+            (reverse("admin:monitoring_monitoringround_state_of_play", args=[obj.pk]), _("state of play")),
+            (_questions_url(round__id__exact=obj.pk), _("questionnaire")),
+        ]
+        if compilation := optional_url("monitoring:compilation", obj.number):
+            links.append((compilation, _("compilation of replies")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def get_urls(self):
+        state_of_play_url = path(
+            "<int:object_id>/state-of-play/",
+            self.admin_site.admin_view(self.state_of_play_view),
+            name="monitoring_monitoringround_state_of_play",
+        )
+        return [state_of_play_url, *super().get_urls()]
+
+    def state_of_play_view(self, request, object_id: int):
+        """Parties × questions of a round, for the Secretariat and the Committee; CSV/XLSX with ?format=."""
+        if not (self.has_view_permission(request) and access.sees_everything(request.user)):
+            raise Http404
+        round = get_object_or_404(self.get_queryset(request), pk=object_id)
+        questions = numbered_questions(round=round, user=request.user)
+        rows = state_of_play(round=round, user=request.user, questions=questions)
+        export = request.GET.get("format")
+        if export in EXPORT_TYPES:
+            dataset = as_dataset(round=round, rows=rows, questions=questions)
+            response = HttpResponse(dataset.export(export), content_type=EXPORT_TYPES[export])
+            filename = f"state-of-play-round-{round.number}.{export}"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": round,
+            "title": _("State of play of round %(number)s") % {"number": round.number},
+            "round": round,
+            "questions": questions,
+            "rows": rows,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/monitoring/state_of_play.html", context)
+
+
+@admin.register(Section)
+class SectionAdmin(ScopedAdmin):
+    list_display = ["title_en", "title_fr", "order", "round"]
+    list_filter = ["round"]
+    list_select_related = ["round"]
+    search_fields = ["title_en", "title_fr"]
+
+
+class RapporteurInline(admin.TabularInline):
+    model = RapporteurAssignment
+    autocomplete_fields = ["member"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return access.rapporteurs_for(request.user, super().get_queryset(request))
+
+
+@admin.register(Question)
+class QuestionAdmin(ScopedAdmin):
+    list_display = ["tree_ref", "kind", "short_text", "section", "round"]
+    list_display_links = ["tree_ref", "short_text"]
+    list_filter = ["round", "kind", "section"]
+    list_select_related = ["round", "section"]
+    search_fields = ["ref", "text_en", "text_fr"]
+    autocomplete_fields = ["parent"]
+    fields = ["round", "section", "parent", "ref", "kind", "order", "text_en", "text_fr"]
+    ordering = ["round", "order"]
+    inlines = [RapporteurInline]
+
+    @admin.display(description=_("ref"), ordering="order")
+    def tree_ref(self, obj):
+        # Indented by depth, so the changelist reads as the questionnaire's tree.
+        depth = obj.ref.count(".")
+        return format_html('<span style="padding-left:{}em">{}</span>', depth * 1.5, obj.ref)
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(100)
+
+
+@admin.register(RapporteurAssignment)
+class RapporteurAssignmentAdmin(ScopedAdmin):
+    list_display = ["member", "question_ref", "round"]
+    list_filter = ["question__round"]
+    list_select_related = ["member", "question__round"]
+    search_fields = ["member__username", "member__first_name", "member__last_name", "question__ref"]
+    # The member's choices are limited to Committee members by the field's limit_choices_to,
+    # which the autocomplete view applies too.
+    autocomplete_fields = ["member", "question"]
+
+    @admin.display(description=_("question"), ordering="question__order")
+    def question_ref(self, obj):
+        return obj.question.ref
+
+    @admin.display(description=_("round"), ordering="question__round__number")
+    def round(self, obj):
+        return obj.question.round.number

@@ -1,0 +1,248 @@
+"""Submissions by round, status and deadline; their workflow moves go through monitoring.services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
+from secretariat.text import plain_text
+
+from .. import services
+from ..models import Reminder, Reply, Submission, Transition
+from ..state_of_play import overdue, with_due_date
+from .common import ReadOnlyAdminMixin, optional_url
+
+Status = Submission.Status
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Still awaited (draft or returned) after the effective deadline, as Submission.is_overdue says."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return overdue(queryset, today=timezone.localdate(), late=self.value() == "yes")
+        return queryset
+
+
+class RespondentFilter(admin.SimpleListFilter):
+    title = _("respondent")
+    parameter_name = "respondent"
+
+    def lookups(self, request, model_admin):
+        return [("state", _("State replies")), ("stakeholder", _("Stakeholder comments"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("state", "stakeholder"):
+            return queryset.filter(organisation__isnull=self.value() == "state")
+        return queryset
+
+
+class TransitionInline(ReadOnlyInline):
+    model = Transition
+    fields = ["from_status", "to_status", "by", "at", "comment"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class ReplyInline(ReadOnlyInline):
+    model = Reply
+    fields = ["refs", "language", "excerpt", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("questions")
+
+    @admin.display(description=_("questions answered"))
+    def refs(self, obj):
+        return obj.refs_label
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return Truncator(plain_text(obj.text)).chars(160)
+
+
+class ReturnForm(forms.Form):
+    message = forms.CharField(
+        label=_("What needs clarifying"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_("Sent to the respondents with the submission returned to them."),
+    )
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ScopedAdmin):
+    list_display = [
+        "party",
+        "organisation",
+        "round",
+        "status",
+        "effective_deadline",
+        "overdue_flag",
+        "reply_count",
+        "registered_at",
+    ]
+    list_display_links = ["party", "organisation"]
+    list_filter = [
+        ("round", RelatedOnlyFieldListFilter),
+        "status",
+        OverdueFilter,
+        RespondentFilter,
+        "deadline",
+    ]
+    list_select_related = ["round", "party", "organisation"]
+    search_fields = ["party__name_en", "party__name_fr", "party__code", "organisation__name", "reference"]
+    autocomplete_fields = ["party", "organisation"]
+    fields = [
+        "round",
+        "party",
+        "organisation",
+        "status",
+        "reference",
+        "deadline",
+        "extended_deadline",
+        "consent_to_publication",
+        "submitted_at",
+        "registered_at",
+        "registered_by",
+        "pdf_link",
+    ]
+    inlines = [ReplyInline, TransitionInline]
+    actions = ["register", "return_for_clarification"]
+
+    def get_queryset(self, request):
+        # The number of replies as a subquery, not a JOIN + GROUP BY, so that filters joining
+        # other tables cannot multiply it; one query for the whole page either way.
+        replies = Reply.objects.filter(submission=OuterRef("pk")).order_by().values("submission")
+        reply_count = Subquery(replies.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+        queryset = with_due_date(super().get_queryset(request))
+        return queryset.annotate(replies_count=Coalesce(reply_count, 0))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status and dates change only through the workflow; who replies for what, only at creation.
+        readonly = ["status", "submitted_at", "registered_at", "registered_by", "pdf_link"]
+        return readonly if obj is None else [*readonly, "round", "party", "organisation"]
+
+    def has_change_permission(self, request, obj=None):
+        # A registered submission is the record of what was received: read-only.
+        if obj is not None and obj.status == Status.REGISTERED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.REGISTERED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("deadline"), ordering="due_date")
+    def effective_deadline(self, obj):
+        return obj.due_date
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue_flag(self, obj):
+        return obj.is_overdue()
+
+    @admin.display(description=_("replies"), ordering="replies_count")
+    def reply_count(self, obj):
+        return obj.replies_count
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        url = optional_url("monitoring:submission_pdf", obj.pk) if obj.status == Status.REGISTERED else None
+        return format_html('<a href="{}">{}</a>', url, _("download the PDF")) if url else "—"
+
+    # --- workflow actions: each submission goes through its service, never queryset.update ---
+
+    def _move_each(self, request, queryset, move, done_message) -> None:
+        done = 0
+        for submission in queryset:
+            try:
+                move(submission)
+            except services.InvalidTransition as refusal:
+                self.message_user(
+                    request,
+                    _("%(submission)s: %(reason)s") % {"submission": submission, "reason": refusal},
+                    messages.ERROR,
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Register the selected submissions"), permissions=["change"])
+    def register(self, request, queryset):
+        self._move_each(
+            request,
+            queryset,
+            lambda submission: services.submission_register(submission=submission, by=request.user),
+            lambda n: (
+                ngettext("%(count)d submission registered.", "%(count)d submissions registered.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Return the selected submissions for clarification…"), permissions=["change"])
+    def return_for_clarification(self, request, queryset):
+        """First call: a page asking for the message; its POST (with `apply`) returns them."""
+        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            message = form.cleaned_data["message"]
+            self._move_each(
+                request,
+                queryset,
+                lambda submission: services.submission_return(
+                    submission=submission, by=request.user, message=message
+                ),
+                lambda n: (
+                    ngettext(
+                        "%(count)d submission returned for clarification.",
+                        "%(count)d submissions returned for clarification.",
+                        n,
+                    )
+                    % {"count": n}
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Return for clarification"),
+            "opts": self.opts,
+            "submissions": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "return_for_clarification",
+        }
+        return TemplateResponse(request, "admin/monitoring/return_submissions.html", context)
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ["submission", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status", ("submission__round", RelatedOnlyFieldListFilter)]
+    list_select_related = ["submission__round", "submission__party", "submission__organisation", "by"]
+    search_fields = ["submission__party__name_en", "submission__organisation__name", "comment"]
+    date_hierarchy = "at"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ["submission", "kind", "deadline", "sent_at", "recipients"]
+    list_filter = ["kind", ("submission__round", RelatedOnlyFieldListFilter)]
+    list_select_related = ["submission__round", "submission__party", "submission__organisation"]
+    search_fields = ["submission__party__name_en", "submission__organisation__name", "recipients"]

@@ -1,0 +1,248 @@
+"""Compilations and registered submissions printed as HTML, DOCX and PDF.
+
+HTML goes through a template (reply text through the sanitising Markdown filter); DOCX and PDF
+are written from blocks (see blocks.py) by one writer each, with no system library: python-docx,
+and reportlab with the Bitstream Vera fonts it ships (Latin accents, typographic quotes, dashes).
+"""
+
+import functools
+import io
+import re
+import unicodedata
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import docx
+import reportlab
+from django.template.loader import render_to_string
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, RGBColor
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+from . import selectors
+from .blocks import Block, Kind, compilation_blocks, markdown_pieces, submission_blocks
+from .selectors import Compilation, SubmissionDocument
+
+
+def render_html(compilation: Compilation) -> str:
+    """A standalone, printable HTML document (inline CSS, no script, reply text sanitised)."""
+    labels = {
+        "state_replies": selectors.STATE_REPLIES,
+        "contents": selectors.CONTENTS,
+        "draft_preview": selectors.DRAFT_PREVIEW,
+        "confidential": selectors.CONFIDENTIAL,
+        "convention": selectors.CONVENTION,
+        "revision": selectors.REVISION,
+        "no_replies": selectors.NO_REPLIES,
+    }
+    return render_to_string("compilation/compilation.html", {"compilation": compilation, "labels": labels})
+
+
+def render_docx(compilation: Compilation) -> bytes:
+    return docx_from_blocks(compilation_blocks(compilation), title=compilation.reference)
+
+
+def render_pdf(compilation: Compilation) -> bytes:
+    return pdf_from_blocks(compilation_blocks(compilation), title=compilation.reference)
+
+
+def render_submission_pdf(document: SubmissionDocument) -> bytes:
+    return pdf_from_blocks(submission_blocks(document), title=document.reference or document.party)
+
+
+# --- DOCX --------------------------------------------------------------------------------------
+
+# XML 1.0 refuses these; replies pasted from other tools sometimes carry them.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _CONTROL_CHARACTERS.sub("", text).replace("\u2028", "\n")
+
+
+def docx_from_blocks(blocks: list[Block], *, title: str = "") -> bytes:
+    """A Word document: headings, paragraphs and bullets, one after the other."""
+    document = docx.Document()
+    document.core_properties.title = _clean(title)
+    for block in blocks:
+        _add_docx_block(document, block)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def _add_docx_block(document, block: Block) -> None:
+    text = _clean(block.text)
+    match block.kind:
+        case Kind.BANNER:
+            run = document.add_paragraph().add_run(text)
+            run.bold = True
+            run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+        case Kind.REFERENCE:
+            document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        case Kind.TITLE:
+            document.add_heading(text, level=0)
+        case Kind.SUBTITLE:
+            document.add_paragraph(text, style="Subtitle")
+        case Kind.HEADING:
+            document.add_heading(text, level=min(max(block.level, 1), 9))
+        case Kind.TEXT:
+            paragraph = document.add_paragraph(text)
+            paragraph.paragraph_format.left_indent = Cm(0.75 * block.level)
+        case Kind.LIST_ITEM:
+            document.add_paragraph(text, style="List Bullet")
+        case Kind.MARKDOWN:
+            for piece in markdown_pieces(block.text):
+                _add_docx_piece(document, piece.kind, _clean(piece.text), piece.depth)
+        case Kind.PAGE_BREAK:
+            document.add_page_break()
+
+
+def _add_docx_piece(document, kind: str, text: str, depth: int) -> None:
+    if kind == "bullet":
+        style = "List Bullet" if depth <= 1 else f"List Bullet {min(depth, 3)}"
+        document.add_paragraph(text, style=style)
+    elif kind == "heading":
+        document.add_paragraph().add_run(text).bold = True
+    else:
+        document.add_paragraph(text)
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+_FONT_FILES = {
+    "Vera": "Vera.ttf",
+    "Vera-Bold": "VeraBd.ttf",
+    "Vera-Italic": "VeraIt.ttf",
+    "Vera-BoldItalic": "VeraBI.ttf",
+}
+# Characters replies use that Vera lacks, printed as readable stand-ins rather than empty boxes.
+_STAND_INS = {"→": "->", "←": "<-", "№": "No.", "₽": "RUB", "✓": "v", "\u200b": ""}
+
+
+@functools.cache
+def _vera() -> frozenset[int]:
+    """Register the Vera family once; return the code points it can print."""
+    folder = Path(reportlab.__file__).parent / "fonts"
+    for name, filename in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+    pdfmetrics.registerFontFamily(
+        "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic"
+    )
+    return frozenset(pdfmetrics.getFont("Vera").face.charToGlyph)
+
+
+def _printable(text: str) -> str:
+    """The text with characters the font lacks replaced where a readable stand-in exists."""
+    known = _vera()
+    characters = []
+    for character in _clean(text):
+        if ord(character) in known or character in "\n\t":
+            characters.append(character)
+        elif character in _STAND_INS:
+            characters.append(_STAND_INS[character])
+        else:
+            ascii_form = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode()
+            characters.append(ascii_form or character)
+    return "".join(characters)
+
+
+def _markup(text: str) -> str:
+    """Plain text as reportlab paragraph markup."""
+    return escape(_printable(text)).replace("\n", "<br/>")
+
+
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    _vera()
+    body = ParagraphStyle("body", fontName="Vera", fontSize=10, leading=13.5, spaceAfter=5)
+    bold = ParagraphStyle("bold", parent=body, fontName="Vera-Bold")
+    return {
+        "body": body,
+        "bold": bold,
+        "banner": ParagraphStyle(
+            "banner", parent=bold, textColor=colors.HexColor("#b00020"), alignment=TA_CENTER, fontSize=12
+        ),
+        "reference": ParagraphStyle("reference", parent=bold, alignment=TA_RIGHT),
+        "title": ParagraphStyle(
+            "title", parent=bold, fontSize=16, leading=20, alignment=TA_CENTER, spaceAfter=8
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=16, alignment=TA_CENTER),
+        "heading1": ParagraphStyle(
+            "heading1", parent=bold, fontSize=14, leading=18, spaceBefore=10, spaceAfter=8
+        ),
+        "heading2": ParagraphStyle(
+            "heading2", parent=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=6
+        ),
+        "heading3": ParagraphStyle("heading3", parent=bold, fontSize=11, leading=14, spaceBefore=8),
+        "heading4": ParagraphStyle(
+            "heading4", parent=bold, fontSize=10, spaceBefore=6, textColor=colors.HexColor("#333")
+        ),
+        "bullet": ParagraphStyle("bullet", parent=body, spaceAfter=2),
+    }
+
+
+def pdf_from_blocks(blocks: list[Block], *, title: str = "") -> bytes:
+    """An A4 PDF of the blocks, the reference and page number on every page."""
+    output = io.BytesIO()
+    document = SimpleDocTemplate(
+        output,
+        pagesize=A4,
+        title=_printable(title),
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+    )
+    flowables: list[Flowable] = []
+    for block in blocks:
+        flowables += _pdf_flowables(block)
+    header = _printable(title)
+
+    def decorate(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Vera", 8)
+        canvas.drawRightString(A4[0] - 2 * cm, A4[1] - 1.2 * cm, header)
+        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, str(doc.page))
+        canvas.restoreState()
+
+    document.build(flowables or [Spacer(1, 1)], onFirstPage=decorate, onLaterPages=decorate)
+    return output.getvalue()
+
+
+def _pdf_flowables(block: Block) -> list[Flowable]:
+    styles = _styles()
+    match block.kind:
+        case Kind.PAGE_BREAK:
+            return [PageBreak()]
+        case Kind.MARKDOWN:
+            return [_pdf_piece(piece.kind, piece.text, piece.depth) for piece in markdown_pieces(block.text)]
+        case Kind.LIST_ITEM:
+            return [Paragraph(_markup(block.text), styles["bullet"], bulletText="•")]
+        case Kind.HEADING:
+            return [Paragraph(_markup(block.text), styles[f"heading{min(max(block.level, 1), 4)}"])]
+        case Kind.TEXT:
+            style = ParagraphStyle("indented", parent=styles["body"], leftIndent=0.75 * cm * block.level)
+            return [Paragraph(_markup(block.text), style)]
+        case _:
+            return [Paragraph(_markup(block.text), styles[str(block.kind)])]
+
+
+def _pdf_piece(kind: str, text: str, depth: int) -> Flowable:
+    styles = _styles()
+    if kind == "bullet":
+        indent = 0.6 * cm * depth
+        style = ParagraphStyle(
+            "nested", parent=styles["bullet"], leftIndent=indent, bulletIndent=indent - 0.4 * cm
+        )
+        return Paragraph(_markup(text), style, bulletText="•")
+    if kind == "heading":
+        return Paragraph(_markup(text), styles["bold"])
+    return Paragraph(_markup(text), styles["body"])

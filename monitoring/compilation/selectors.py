@@ -1,0 +1,381 @@
+"""What a compilation of replies holds, read once from the database through the access module.
+
+A compilation follows the Secretariat's documents (see DOMAIN.md, step 4): per question, the
+question in English and French, a table of contents of the States in alphabetical order of their
+English names, then for each State its replies and the comments other stakeholders sent on it.
+"""
+
+import datetime
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from secretariat import access
+from secretariat.models import User
+
+from ..models import MonitoringRound, Question, Reply, Submission, format_refs
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text printed in both languages, English first ('State replies / Réponses de l'Etat')."""
+
+    en: str
+    fr: str
+
+    def __str__(self) -> str:
+        return self.en if self.en == self.fr else f"{self.en} / {self.fr}"
+
+
+# A compilation is a bilingual document by design: its headings are printed in both languages
+# whatever the reader's interface language, so they are fixed pairs here rather than gettext
+# strings (which would print one language twice).
+STATE_REPLIES = Bilingual("State replies", "Réponses de l'Etat")
+COMMENTS_SENT_BY = Bilingual("Comments sent by", "Commentaires envoyés par")
+CONTENTS = Bilingual("Contents", "Table des matières")
+DRAFT_PREVIEW = Bilingual("DRAFT PREVIEW – not registered", "APERÇU PROVISOIRE – non enregistré")
+CONFIDENTIAL = Bilingual(
+    "Includes confidential material – not for publication",
+    "Contient des éléments confidentiels – ne pas publier",
+)
+CONVENTION = Bilingual("LANZAROTE CONVENTION", "CONVENTION DE LANZAROTE")
+REVISION = Bilingual("Revision", "Révision")
+SEE_REPLY = Bilingual("See reply to question", "Voir la réponse à la question")
+NO_REPLIES = Bilingual("No replies to compile.", "Aucune réponse à compiler.")
+
+
+class UnknownQuestion(LookupError):
+    """The round has no question with that ref (or the user cannot see it)."""
+
+
+# --- the structure the renderers print ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionNode:
+    """One node of the questionnaire, with its printed label ('Question 16', '16.1.', 'a)', '→')."""
+
+    ref: str
+    kind: str
+    depth: int
+    label: str
+    text_en: str
+    text_fr: str  # the English text when no French was given
+
+
+@dataclass(frozen=True)
+class ReplyBlock:
+    """A block of reply text, headed by the refs it answers ('Question 16.1.a., b.')."""
+
+    heading: str
+    text: str  # Markdown; HTML in it is sanitised when rendered
+    language: str
+    see_reply: str = ""  # 'See reply to question 16.1.', when the block refers to another
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """What one stakeholder organisation sent on a State, for one question."""
+
+    organisation: str
+    blocks: list[ReplyBlock]
+
+    @property
+    def heading(self) -> str:
+        return f"{COMMENTS_SENT_BY} {self.organisation}"
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    code: str
+    name_en: str
+    name_fr: str
+    replies: list[ReplyBlock]
+    comments: list[Commentary]
+
+    @property
+    def label(self) -> str:
+        """'GERMANY / ALLEMAGNE', as the table of contents and the headings print it."""
+        return f"{self.name_en.upper()} / {self.name_fr.upper()}"
+
+
+@dataclass(frozen=True)
+class QuestionCompilation:
+    """The compilation of one question: the question, then every State that replied to it."""
+
+    ref: str
+    section: Bilingual
+    nodes: list[QuestionNode]
+    states: list[StateEntry]
+
+    @property
+    def anchor(self) -> str:
+        return f"q{self.ref}"
+
+    @property
+    def has_french(self) -> bool:
+        """False when no node has a French text of its own (then the English is printed once)."""
+        return any(node.text_fr != node.text_en for node in self.nodes)
+
+
+@dataclass(frozen=True)
+class Compilation:
+    reference: str
+    revision_date: datetime.date
+    round_number: int
+    round_title: Bilingual
+    round_theme: Bilingual
+    title: Bilingual
+    questions: list[QuestionCompilation]
+    is_draft_preview: bool = False
+    includes_confidential: bool = False
+
+    @property
+    def states(self) -> list[StateEntry]:
+        return [state for question in self.questions for state in question.states]
+
+
+# --- the selector ------------------------------------------------------------------------------
+
+
+def compile_replies(
+    *,
+    round: MonitoringRound,
+    question_ref: str | None = None,
+    user: User,
+    include_drafts: bool = False,
+    include_confidential: bool = False,
+    reference: str | None = None,
+) -> Compilation:
+    """The replies to one question of `round` (or to every question, in questionnaire order).
+
+    Only registered submissions, unless `include_drafts` (a preview, marked as such); never
+    material whose authors refused publication, unless `include_confidential`, which only the
+    Secretariat may ask. Every row comes from `user`'s scope. Runs a fixed number of queries.
+    """
+    if include_confidential and not access.is_secretariat(user):
+        raise PermissionDenied(_("Only the Secretariat may compile confidential material."))
+    questions = list(_questions(round=round, question_ref=question_ref, user=user))
+    if question_ref:
+        roots = [question for question in questions if question.ref == question_ref]
+        if not roots:
+            raise UnknownQuestion(question_ref)
+    else:
+        roots = [question for question in questions if question.parent_id is None]
+    replies = _replies(
+        round=round,
+        questions=questions,
+        user=user,
+        include_drafts=include_drafts,
+        include_confidential=include_confidential,
+    )
+    answers = _answers_by_root(replies, [root.ref for root in roots])
+    parts = [
+        QuestionCompilation(
+            ref=root.ref,
+            section=Bilingual(root.section.title_en, root.section.title_fr or root.section.title_en),
+            nodes=[_node(question, root) for question in questions if _in_subtree(question.ref, root.ref)],
+            states=_states(answers[root.ref]),
+        )
+        for root in roots
+    ]
+    return Compilation(
+        reference=reference or default_reference(round=round, question_ref=question_ref),
+        revision_date=timezone.localdate(),
+        round_number=round.number,
+        round_title=Bilingual(round.title_en, round.title_fr or round.title_en),
+        round_theme=Bilingual(round.theme_en, round.theme_fr or round.theme_en),
+        title=_title(question_ref),
+        questions=parts,
+        is_draft_preview=include_drafts,
+        includes_confidential=include_confidential,
+    )
+
+
+def default_reference(*, round: MonitoringRound, question_ref: str | None) -> str:
+    """'T-ES(2017)R2-Q16_bil' for question 16 of round 2 launched in 2017; 'T-ES(2017)R2_bil' for all."""
+    year = round.launch_date.year if round.launch_date else timezone.localdate().year
+    question = f"-Q{question_ref}" if question_ref else ""
+    return f"T-ES({year})R{round.number}{question}_bil"
+
+
+def _title(question_ref: str | None) -> Bilingual:
+    if question_ref:
+        return Bilingual(
+            f"Compilation of replies to Question {question_ref}",
+            f"Compilation des réponses à la question {question_ref}",
+        )
+    return Bilingual(
+        "Compilation of replies to the questionnaire", "Compilation des réponses au questionnaire"
+    )
+
+
+def _in_subtree(ref: str, root_ref: str) -> bool:
+    return ref == root_ref or ref.startswith(f"{root_ref}.")
+
+
+def _questions(*, round: MonitoringRound, question_ref: str | None, user: User) -> QuerySet:
+    questions = access.questions_for(user).filter(round=round).select_related("section").order_by("order")
+    if question_ref:
+        questions = questions.filter(Q(ref=question_ref) | Q(ref__startswith=f"{question_ref}."))
+    return questions
+
+
+def _replies(
+    *,
+    round: MonitoringRound,
+    questions: list[Question],
+    user: User,
+    include_drafts: bool,
+    include_confidential: bool,
+) -> QuerySet:
+    question_ids = [question.pk for question in questions]
+    answering = Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=question_ids)
+    replies = (
+        access.replies_for(user)
+        .filter(Exists(answering), submission__round=round)
+        .select_related("submission__party", "submission__organisation", "see_reply")
+        .prefetch_related(
+            Prefetch("questions", queryset=_ref_questions(user)),
+            Prefetch("see_reply__questions", queryset=_ref_questions(user)),
+        )
+        .order_by("submission__party__name_en", "submission__organisation__name", "order", "pk")
+    )
+    if not include_drafts:
+        replies = replies.filter(submission__status=Submission.Status.REGISTERED)
+    if not include_confidential:
+        replies = replies.filter(submission__consent_to_publication=True)
+    return replies
+
+
+def _ref_questions(user: User) -> QuerySet:
+    return access.questions_for(user).only("pk", "ref", "order").order_by("order")
+
+
+def _answers_by_root(replies: Iterable[Reply], root_refs: list[str]) -> dict[str, list[tuple[Reply, str]]]:
+    """For each compiled question, the replies answering it with the heading of their refs within it."""
+    answers: dict[str, list[tuple[Reply, str]]] = defaultdict(list)
+    for reply in replies:
+        refs = [question.ref for question in reply.questions.all()]
+        for root_ref in root_refs:
+            within = [ref for ref in refs if _in_subtree(ref, root_ref)]
+            if within:
+                answers[root_ref].append((reply, f"Question {format_refs(within)}"))
+    return answers
+
+
+def _states(answers: list[tuple[Reply, str]]) -> list[StateEntry]:
+    """The States with something to compile, by English name; stakeholders' comments after the State's."""
+    own: dict[int, list[ReplyBlock]] = defaultdict(list)
+    comments: dict[int, dict[str, list[ReplyBlock]]] = defaultdict(lambda: defaultdict(list))
+    parties = {}
+    for reply, heading in answers:
+        submission = reply.submission
+        parties[submission.party_id] = submission.party
+        block = reply_block(reply, heading)
+        if submission.organisation_id:
+            comments[submission.party_id][submission.organisation.name].append(block)
+        else:
+            own[submission.party_id].append(block)
+    entries = [
+        StateEntry(
+            code=party.code,
+            name_en=party.name_en,
+            name_fr=party.name_fr or party.name_en,
+            replies=own[party_id],
+            comments=[
+                Commentary(organisation=name, blocks=blocks)
+                for name, blocks in sorted(comments[party_id].items(), key=lambda item: sort_key(item[0]))
+            ],
+        )
+        for party_id, party in parties.items()
+    ]
+    return sorted(entries, key=lambda entry: sort_key(entry.name_en))
+
+
+def reply_block(reply: Reply, heading: str) -> ReplyBlock:
+    see_reply = ""
+    if reply.see_reply_id and reply.see_reply is not None:
+        refs = format_refs([question.ref for question in reply.see_reply.questions.all()])
+        if refs:
+            refs = refs if refs.endswith(".") else f"{refs}."
+            see_reply = f"{SEE_REPLY.en} {refs} / {SEE_REPLY.fr} {refs}"
+    return ReplyBlock(heading=heading, text=reply.text, language=reply.language, see_reply=see_reply)
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical order that ignores case and accents ('Türkiye' among the T's)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _node(question: Question, root: Question) -> QuestionNode:
+    depth = question.ref.count(".") - root.ref.count(".")
+    return QuestionNode(
+        ref=question.ref,
+        kind=question.kind,
+        depth=depth,
+        label=_label(question),
+        text_en=question.text_en,
+        text_fr=question.text_fr or question.text_en,
+    )
+
+
+def _label(question: Question) -> str:
+    if question.kind == Question.Kind.QUESTION:
+        return f"Question {question.ref}"
+    if question.kind == Question.Kind.REQUEST:
+        return "→"
+    if question.kind == Question.Kind.ITEM:
+        return f"{question.ref.rpartition('.')[2]})"
+    return f"{question.ref}."
+
+
+# --- a registered submission, as sent ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionDocument:
+    """What a State or a stakeholder sent for a round, as the Secretariat registered it."""
+
+    reference: str
+    party: str
+    organisation: str
+    round_number: int
+    round_title: str
+    registered_on: datetime.date | None
+    blocks: list[ReplyBlock] = field(default_factory=list)
+
+
+def submission_document(*, submission: Submission, user: User) -> SubmissionDocument:
+    """Every reply block of `submission` in the order sent, each headed by the refs it answers."""
+    replies = (
+        access.replies_for(user)
+        .filter(submission=submission)
+        .select_related("see_reply")
+        .prefetch_related(
+            Prefetch("questions", queryset=_ref_questions(user)),
+            Prefetch("see_reply__questions", queryset=_ref_questions(user)),
+        )
+        .order_by("order", "pk")
+    )
+    blocks = [
+        reply_block(reply, f"Question {format_refs([question.ref for question in reply.questions.all()])}")
+        for reply in replies
+    ]
+    registered_at = submission.registered_at
+    return SubmissionDocument(
+        reference=submission.reference,
+        party=str(submission.party),
+        organisation=str(submission.organisation) if submission.organisation_id else "",
+        round_number=submission.round.number,
+        round_title=submission.round.title,
+        registered_on=timezone.localdate(registered_at) if registered_at else None,
+        blocks=blocks,
+    )

@@ -1,0 +1,77 @@
+"""Write the compilation of replies to one question (or the whole round) as HTML, DOCX or PDF."""
+
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from monitoring.compilation import UnknownQuestion, compile_replies, render_docx, render_html, render_pdf
+from secretariat import access
+from secretariat.models import Role, User
+
+RENDERERS = {"html": lambda c: render_html(c).encode(), "docx": render_docx, "pdf": render_pdf}
+
+
+class Command(BaseCommand):
+    help = "Compile the replies to a question of a monitoring round (or to the whole round) into a file."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--round", type=int, required=True, help="The round's number, e.g. 2.")
+        parser.add_argument("--question", help="A question ref, e.g. 16; the whole round when omitted.")
+        parser.add_argument("--format", required=True, help="html, docx or pdf.")
+        parser.add_argument("--output", required=True, help="The file to write.")
+        parser.add_argument("--draft", action="store_true", help="Preview: include unregistered submissions.")
+        parser.add_argument(
+            "--include-confidential", action="store_true", help="Include submissions not for publication."
+        )
+        parser.add_argument("--user", help="The Secretariat user to compile as (default: the first admin).")
+        parser.add_argument("--reference", help="The document reference, e.g. 'T-ES(2018)21_bil rev.2'.")
+
+    def handle(self, *args, **options) -> None:
+        format = options["format"].lower()
+        if format not in RENDERERS:
+            raise CommandError(f"Unknown format {options['format']!r}: choose html, docx or pdf.")
+        output = Path(options["output"])
+        if not output.parent.is_dir():
+            raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist.")
+        user = self._user(options["user"])
+        round = access.rounds_for(user).filter(number=options["round"]).first()
+        if round is None:
+            raise CommandError(f"There is no monitoring round {options['round']}.")
+        try:
+            compilation = compile_replies(
+                round=round,
+                question_ref=options["question"] or None,
+                user=user,
+                include_drafts=options["draft"],
+                include_confidential=options["include_confidential"],
+                reference=options["reference"] or None,
+            )
+        except UnknownQuestion:
+            raise CommandError(f"Round {round.number} has no question {options['question']!r}.") from None
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from None
+        output.write_bytes(RENDERERS[format](compilation))
+        states = len({state.code for state in compilation.states})
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote {output}: {len(compilation.questions)} question(s), {states} State(s), "
+                f"reference {compilation.reference}."
+            )
+        )
+
+    def _user(self, username: str | None) -> User:
+        """The Secretariat user the compilation is made for: its scope decides what it holds."""
+        if username:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"There is no user {username!r}.")
+            if not access.is_secretariat(user):
+                raise CommandError(f"{username!r} is not an active Secretariat user.")
+            return user
+        admins = User.objects.filter(Q(role=Role.SECRETARIAT_ADMIN) | Q(is_superuser=True), is_active=True)
+        user = admins.order_by("pk").first()
+        if user is None:
+            raise CommandError("No active Secretariat administrator to compile as; pass --user.")
+        return user

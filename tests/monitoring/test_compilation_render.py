@@ -1,0 +1,211 @@
+"""The compilation printed as HTML, DOCX and PDF, and reply Markdown flattened for DOCX and PDF."""
+
+import io
+
+import docx
+import pypdf
+import pytest
+
+from monitoring.compilation import compile_replies, render_docx, render_html, render_pdf
+from monitoring.compilation.blocks import markdown_pieces
+from monitoring.models import Question, Submission
+from tests.factories import (
+    OrganisationFactory,
+    PartyFactory,
+    ReplyFactory,
+    SubmissionFactory,
+    UserFactory,
+    build_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+FRENCH_TEXT = "Réponse de l’État : « protéger » les enfants – “toujours”."
+
+
+@pytest.fixture
+def germany():
+    return PartyFactory(code="DEU", name_en="Germany", name_fr="Allemagne")
+
+
+@pytest.fixture
+def round(germany):
+    return build_round(parties=[germany], number=2)
+
+
+def reply(round, party, refs, text, *, organisation=None, status=Submission.Status.REGISTERED):
+    submission = SubmissionFactory(round=round, party=party, organisation=organisation, status=status)
+    questions = [Question.objects.get(round=round, ref=ref) for ref in refs]
+    return ReplyFactory(submission=submission, questions=questions, text=text)
+
+
+def compiled(round, **options):
+    return compile_replies(round=round, question_ref="1", user=UserFactory(), **options)
+
+
+@pytest.fixture
+def compilation(round, germany):
+    reply(round, germany, ["1.a", "1.b"], "The State's **reply**.\n\n- first measure\n- second measure")
+    reply(
+        round, germany, ["1"], FRENCH_TEXT, organisation=OrganisationFactory(name="La Strada", party=germany)
+    )
+    return compiled(round)
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def docx_text(content: bytes) -> str:
+    return "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(content)).paragraphs)
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+def test_html_is_a_standalone_document_with_the_headings_in_both_languages(compilation):
+    html = render_html(compilation)
+
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<style>" in html
+    for text in ("GERMANY / ALLEMAGNE", "State replies / Réponses de l&#x27;Etat", "Question 1.a., b."):
+        assert text in html
+    assert "Comments sent by / Commentaires envoyés par La Strada" in html
+
+
+def test_html_renders_reply_markdown(compilation):
+    html = render_html(compilation)
+
+    assert "<strong>reply</strong>" in html
+    assert "<li>first measure</li>" in html
+
+
+def test_html_removes_scripts_and_event_handlers_from_replies(round, germany):
+    reply(round, germany, ["1"], 'Hello <script>alert("x")</script><img src=x onerror="alert(1)"> world')
+
+    html = render_html(compiled(round))
+
+    assert "<script" not in html
+    assert "onerror" not in html
+    assert "Hello" in html
+
+
+def test_html_of_a_draft_preview_is_marked(round, germany):
+    reply(round, germany, ["1"], "Draft", status=Submission.Status.DRAFT)
+
+    html = render_html(compiled(round, include_drafts=True))
+
+    assert "DRAFT PREVIEW – not registered" in html
+    assert "APERÇU PROVISOIRE – non enregistré" in html
+
+
+def test_html_of_registered_replies_is_not_marked_as_draft(compilation):
+    assert "DRAFT PREVIEW" not in render_html(compilation)
+
+
+# --- DOCX --------------------------------------------------------------------------------------
+
+
+def test_docx_opens_with_python_docx_and_holds_the_replies(compilation):
+    text = docx_text(render_docx(compilation))
+
+    for expected in (
+        "GERMANY / ALLEMAGNE",
+        "State replies / Réponses de l'Etat",
+        "Question 1.a., b.",
+        "The State's reply.",
+        "first measure",
+        "Comments sent by / Commentaires envoyés par La Strada",
+        FRENCH_TEXT,
+    ):
+        assert expected in text
+
+
+def test_docx_prints_markdown_lists_as_bullets(compilation):
+    document = docx.Document(io.BytesIO(render_docx(compilation)))
+
+    bullets = [p.text for p in document.paragraphs if p.style.name.startswith("List Bullet")]
+    assert bullets == ["GERMANY / ALLEMAGNE", "first measure", "second measure"]
+
+
+def test_docx_of_a_draft_preview_is_marked(round, germany):
+    reply(round, germany, ["1"], "Draft", status=Submission.Status.DRAFT)
+
+    assert "DRAFT PREVIEW – not registered" in docx_text(render_docx(compiled(round, include_drafts=True)))
+
+
+def test_docx_survives_control_characters_in_a_reply(round, germany):
+    reply(round, germany, ["1"], "Pasted\x0bfrom\x1a elsewhere")
+
+    assert "Pasted from elsewhere" in docx_text(render_docx(compiled(round)))
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def test_pdf_is_a_pdf_holding_the_replies(compilation):
+    content = render_pdf(compilation)
+
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    assert "The State's reply." in text
+    assert "GERMANY / ALLEMAGNE" in text
+
+
+def test_pdf_prints_french_accents_and_typographic_quotes(compilation):
+    text = pdf_text(render_pdf(compilation))
+
+    assert "Réponses de l'Etat" in text
+    assert "“toujours”" in text
+    assert "l’État" in text
+    assert "–" in text
+
+
+def test_pdf_of_a_draft_preview_is_marked(round, germany):
+    reply(round, germany, ["1"], "Draft", status=Submission.Status.DRAFT)
+
+    assert "DRAFT PREVIEW – not registered" in pdf_text(render_pdf(compiled(round, include_drafts=True)))
+
+
+def test_pdf_prints_an_arrow_the_font_lacks_as_a_readable_stand_in(round, germany):
+    reply(round, germany, ["1"], "see → there")
+
+    assert "see -> there" in pdf_text(render_pdf(compiled(round)))
+
+
+def test_pdf_of_a_compilation_without_replies_says_so(round):
+    assert "No replies to compile." in pdf_text(render_pdf(compiled(round)))
+
+
+# --- Markdown flattened ------------------------------------------------------------------------
+
+
+def test_markdown_lists_become_bullets_with_their_depth():
+    pieces = markdown_pieces("Intro\n\n- one\n- two\n    - nested")
+
+    assert [(p.kind, p.text, p.depth) for p in pieces] == [
+        ("paragraph", "Intro", 0),
+        ("bullet", "one", 1),
+        ("bullet", "two", 1),
+        ("bullet", "nested", 2),
+    ]
+
+
+def test_markdown_links_keep_their_address():
+    [piece] = markdown_pieces("See [the ministry](https://example.org/min) or https://example.org/x")
+
+    assert piece.text == "See the ministry <https://example.org/min> or https://example.org/x"
+
+
+def test_raw_html_in_a_reply_is_sanitised_before_flattening():
+    pieces = markdown_pieces(
+        "<p>Kept</p><script>alert(1)</script><table><tr><td>a</td><td>b</td></tr></table>"
+    )
+
+    assert [p.text for p in pieces] == ["Kept", "a | b"]
+
+
+def test_markdown_line_breaks_are_kept():
+    [piece] = markdown_pieces("line one  \nline two")
+
+    assert piece.text == "line one\nline two"
