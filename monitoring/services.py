@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from secretariat import access
 from secretariat.models import Organisation, Party, Role, User
 
-from .models import MonitoringRound, Question, Reply, Submission, Transition
+from .models import MonitoringRound, Question, Reply, ReplyAttachment, Submission, Transition
 
 Status = Submission.Status
 
@@ -193,6 +193,10 @@ def reply_save(
     questions = list(Question.objects.filter(round=submission.round_id, pk__in=data.question_ids))
     if not questions or len(questions) != len(set(data.question_ids)):
         raise ValidationError({"questions": _("Choose at least one question of this round's questionnaire.")})
+    if data.see_reply_id and not submission.replies.filter(pk=data.see_reply_id).exists():
+        raise ValidationError(
+            {"see_reply": _("A reply can only point to another reply of the same submission.")}
+        )
     if reply is None:
         reply = Reply(submission=submission, order=submission.replies.count() + 1)
     elif reply.submission_id != submission.pk:
@@ -222,3 +226,25 @@ def reply_delete(*, reply: Reply, by: User) -> None:
         raise PermissionDenied(_("This submission cannot be changed now."))
     reply._history_user = by
     reply.delete()
+
+
+def attachment_add(*, reply: Reply, attachment: ReplyAttachment, by: User) -> ReplyAttachment:
+    """Attach a checked file (type and size validated by the model) to a reply of an editable submission."""
+    if not may_edit(by, reply.submission):
+        raise PermissionDenied(_("This submission cannot be changed now."))
+    attachment.reply = reply
+    attachment.full_clean()
+    attachment._history_user = by
+    attachment.save()
+    return attachment
+
+
+def submission_set_consent(*, submission: Submission, by: User, consent: bool) -> Submission:
+    """The author of an editable submission says whether it may be published."""
+    if not may_edit(by, submission):
+        raise PermissionDenied(_("This submission cannot be changed now."))
+    submission.consent_to_publication = consent
+    submission._history_user = by
+    submission._change_reason = "consent given" if consent else "consent withdrawn"
+    submission.save(update_fields=["consent_to_publication"])
+    return submission

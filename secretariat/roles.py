@@ -13,6 +13,12 @@ from .models import Role
 
 DOMAIN_APPS = ("secretariat", "monitoring", "recommendations")
 
+# What State users and stakeholders may read of the monitoring in the admin (they write in the portal).
+MONITORING_READ = tuple(
+    f"monitoring.view_{model}"
+    for model in ("monitoringround", "section", "question", "submission", "reply", "replyattachment", "transition")
+)
+
 # Patterns over "app_label.codename"; later apps add their models' codenames here.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.SECRETARIAT_ADMIN: tuple(f"{app}.*" for app in (*DOMAIN_APPS, "auth")),
@@ -34,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "secretariat.view_document",
         "secretariat.add_document",
         "secretariat.change_document",
+        *MONITORING_READ,
     ),
     Role.STATE_CONTRIBUTOR: (
         "secretariat.view_party",
@@ -43,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "secretariat.view_document",
         "secretariat.add_document",
         "secretariat.change_document",
+        *MONITORING_READ,
     ),
     Role.STAKEHOLDER_CONTRIBUTOR: (
         "secretariat.view_party",
@@ -51,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "secretariat.view_document",
         "secretariat.add_document",
         "secretariat.change_document",
+        *MONITORING_READ,
     ),
 }
 

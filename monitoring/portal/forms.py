@@ -114,9 +114,7 @@ class ReplyForm(forms.Form):
             based_on_version=based_on_version,
         )
         if self.new_attachment is not None:
-            self.new_attachment.reply = reply
-            self.new_attachment._history_user = by
-            self.new_attachment.save()
+            services.attachment_add(reply=reply, attachment=self.new_attachment, by=by)
         return reply
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
     path("rounds/<int:number>/", views.questionnaire, name="questionnaire"),
     path("rounds/<int:number>/submit/", views.submit, name="submit"),
+    path("rounds/<int:number>/consent/", views.consent, name="consent"),
     path("replies/<int:pk>/edit/", views.reply_edit, name="reply_edit"),
     path("replies/<int:pk>/delete/", views.reply_delete, name="reply_delete"),
 ]

@@ -212,3 +212,19 @@ def submit(request: HttpRequest, number: int) -> HttpResponse:
     else:
         messages.success(request, _("Your submission has been sent to the Secretariat. Thank you."))
     return redirect(_questionnaire_url(submission))
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def consent(request: HttpRequest, number: int) -> HttpResponse:
+    """A stakeholder says whether its comments may be published (confidential by default)."""
+    submission = _respondent_submission(request.user, number)
+    try:
+        services.submission_set_consent(
+            submission=submission, by=request.user, consent=request.POST.get("consent") == "yes"
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your choice about publication has been saved."))
+    return redirect(_questionnaire_url(submission))

@@ -350,3 +350,17 @@ def test_edit_form_offers_the_nodes_of_every_question_the_reply_answers(
     response = client_for(contributor_a).get(reverse("portal:reply_edit", args=[reply.pk]))
     offered = {label.split(" – ")[0] for _, label in response.context["form"].fields["questions"].choices}
     assert offered == {"1", "1.a", "1.b", "2", "2.a", "2.b"}
+
+
+def test_stakeholder_consents_to_publication_in_the_portal(client_for, stakeholder_b, organisation_b):
+    from django.urls import reverse
+
+    from monitoring.models import Submission
+    from tests.factories import build_round
+
+    round_ = build_round(parties=[organisation_b.party], number=77)
+    client = client_for(stakeholder_b)
+    client.get(reverse("portal:questionnaire", args=[77]))
+    assert Submission.objects.get(round=round_).consent_to_publication is False
+    client.post(reverse("portal:consent", args=[77]), {"consent": "yes"})
+    assert Submission.objects.get(round=round_).consent_to_publication is True

@@ -198,3 +198,35 @@ def test_deadline_defaults_to_the_round_deadline_and_extension_wins(round_, part
     assert submission.effective_deadline == datetime.date(2027, 2, 1)
     assert not submission.is_overdue(today=datetime.date(2027, 1, 15))
     assert submission.is_overdue(today=datetime.date(2027, 2, 2))
+
+
+def test_stakeholder_gives_consent_to_publication_while_editable(
+    round_, party_b, organisation_b, stakeholder_b
+):
+    submission = services.submission_create(round=round_, party=party_b, organisation=organisation_b, by=None)
+    services.submission_set_consent(submission=submission, by=stakeholder_b, consent=True)
+    submission.refresh_from_db()
+    assert submission.consent_to_publication is True
+
+
+def test_consent_of_a_registered_submission_cannot_change(round_, party_b, organisation_b, stakeholder_b):
+    submission = SubmissionFactory(
+        round=round_, party=party_b, organisation=organisation_b, status=Status.REGISTERED
+    )
+    with pytest.raises(PermissionDenied):
+        services.submission_set_consent(submission=submission, by=stakeholder_b, consent=True)
+
+
+def test_reply_cannot_point_to_another_submission_reply(draft, round_, party_b, contributor_a):
+    foreign = ReplyFactory(submission=SubmissionFactory(round=round_, party=party_b))
+    with pytest.raises(ValidationError, match="same submission"):
+        services.reply_save(
+            submission=draft,
+            by=contributor_a,
+            data=services.ReplyInput(
+                text="x",
+                language="en",
+                question_ids=[round_.questions.get(ref="1").pk],
+                see_reply_id=foreign.pk,
+            ),
+        )
