@@ -14,10 +14,16 @@ from .models import Role
 DOMAIN_APPS = ("secretariat", "monitoring", "recommendations")
 
 # What State users and stakeholders may read of the monitoring in the admin (they write in the portal).
-MONITORING_READ = tuple(
-    f"monitoring.view_{model}"
-    for model in ("monitoringround", "section", "question", "submission", "reply", "replyattachment", "transition")
+_MONITORING_MODELS = (
+    "monitoringround",
+    "section",
+    "question",
+    "submission",
+    "reply",
+    "replyattachment",
+    "transition",
 )
+MONITORING_READ = tuple(f"monitoring.view_{model}" for model in _MONITORING_MODELS)
 
 # Patterns over "app_label.codename"; later apps add their models' codenames here.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
