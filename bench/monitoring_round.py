@@ -161,6 +161,11 @@ def main() -> None:
         username="bench-officer", defaults={"role": Role.SECRETARIAT_OFFICER}
     )
     round_ = build(officer)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum keeps them in production; without them the planner
+        # ignores the full-text indexes after a bulk load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     replies = Reply.objects.filter(submission__round=round_)
     print(
         f"{connection.vendor}: round {round_.number}, {round_.parties.count()} Parties, "

@@ -5,6 +5,7 @@ tags and attributes: no script, no event handler, no javascript: link ever reach
 """
 
 import html
+import threading
 
 import markdown
 import nh3
@@ -50,11 +51,23 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+_converters = threading.local()
+
+
+def _to_html(text: str) -> str:
+    # Building a Markdown converter costs more than converting a reply: keep one per thread.
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html"
+        )
+    return converter.reset().convert(text or "")
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown to sanitised HTML, safe to insert in a template."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
     clean = nh3.clean(
-        html,
+        _to_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
@@ -65,4 +78,4 @@ def render_markdown(text: str) -> SafeString:
 
 def plain_text(text: str) -> str:
     """The text with every tag removed (for DOCX, PDF and search snippets)."""
-    return html.unescape(nh3.clean(markdown.markdown(text or "", extensions=["extra"]), tags=set()))
+    return html.unescape(nh3.clean(_to_html(text), tags=set()))

@@ -15,8 +15,10 @@ from xml.sax.saxutils import escape
 import docx
 import reportlab
 from django.template.loader import render_to_string
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.shared import Cm, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -71,48 +73,88 @@ def docx_from_blocks(blocks: list[Block], *, title: str = "") -> bytes:
     """A Word document: headings, paragraphs and bullets, one after the other."""
     document = docx.Document()
     document.core_properties.title = _clean(title)
+    writer = _DocxWriter(document)
     for block in blocks:
-        _add_docx_block(document, block)
+        _add_docx_block(writer, block)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
 
 
-def _add_docx_block(document, block: Block) -> None:
+class _DocxWriter:
+    """Appends paragraphs in constant time.
+
+    python-docx's add_paragraph rescans the whole body for its section properties, and
+    setting a style by name scans every style: both quadratic on a whole-round compilation
+    (30,000 paragraphs took 32 s). Here the insertion point and the style ids are found once.
+    """
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self._body = document.element.body
+        self._section_properties = self._body.sectPr
+        self._style_ids: dict[str, str] = {}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> DocxParagraph:
+        element = OxmlElement("w:p")
+        if self._section_properties is not None:
+            self._section_properties.addprevious(element)
+        else:
+            self._body.append(element)
+        if style:
+            element.style = self._style_id(style)
+        paragraph = DocxParagraph(element, self.document._body)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def heading(self, text: str, level: int) -> DocxParagraph:
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def page_break(self) -> None:
+        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _style_id(self, name: str) -> str:
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.styles[name].style_id
+        return self._style_ids[name]
+
+
+def _add_docx_block(writer: _DocxWriter, block: Block) -> None:
     text = _clean(block.text)
     match block.kind:
         case Kind.BANNER:
-            run = document.add_paragraph().add_run(text)
+            run = writer.paragraph().add_run(text)
             run.bold = True
             run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
         case Kind.REFERENCE:
-            document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            writer.paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
         case Kind.TITLE:
-            document.add_heading(text, level=0)
+            writer.heading(text, level=0)
         case Kind.SUBTITLE:
-            document.add_paragraph(text, style="Subtitle")
+            writer.paragraph(text, style="Subtitle")
         case Kind.HEADING:
-            document.add_heading(text, level=min(max(block.level, 1), 9))
+            writer.heading(text, level=min(max(block.level, 1), 9))
         case Kind.TEXT:
-            paragraph = document.add_paragraph(text)
+            paragraph = writer.paragraph(text)
             paragraph.paragraph_format.left_indent = Cm(0.75 * block.level)
         case Kind.LIST_ITEM:
-            document.add_paragraph(text, style="List Bullet")
+            writer.paragraph(text, style="List Bullet")
         case Kind.MARKDOWN:
             for piece in markdown_pieces(block.text):
-                _add_docx_piece(document, piece.kind, _clean(piece.text), piece.depth)
+                _add_docx_piece(writer, piece.kind, _clean(piece.text), piece.depth)
         case Kind.PAGE_BREAK:
-            document.add_page_break()
+            writer.page_break()
 
 
-def _add_docx_piece(document, kind: str, text: str, depth: int) -> None:
+def _add_docx_piece(writer: _DocxWriter, kind: str, text: str, depth: int) -> None:
     if kind == "bullet":
         style = "List Bullet" if depth <= 1 else f"List Bullet {min(depth, 3)}"
-        document.add_paragraph(text, style=style)
+        writer.paragraph(text, style=style)
     elif kind == "heading":
-        document.add_paragraph().add_run(text).bold = True
+        writer.paragraph().add_run(text).bold = True
     else:
-        document.add_paragraph(text)
+        writer.paragraph(text)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
