@@ -25,6 +25,17 @@ _MONITORING_MODELS = (
 )
 MONITORING_READ = tuple(f"monitoring.view_{model}" for model in _MONITORING_MODELS)
 
+# What every user outside the Secretariat and the Committee may do in the admin.
+_OUTSIDE_READ = (
+    "secretariat.view_party",
+    "secretariat.view_organisation",
+    "secretariat.view_conventionarticle",
+    "secretariat.view_document",
+    "secretariat.add_document",
+    "secretariat.change_document",
+    *MONITORING_READ,
+)
+
 # Patterns over "app_label.codename"; later apps add their models' codenames here.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.SECRETARIAT_ADMIN: tuple(f"{app}.*" for app in (*DOMAIN_APPS, "auth")),
@@ -38,35 +49,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "auth.view_group",
     ),
     Role.COMMITTEE_MEMBER: tuple(f"{app}.view_*" for app in DOMAIN_APPS),
-    Role.STATE_COORDINATOR: (
-        "secretariat.view_party",
-        "secretariat.view_organisation",
-        "secretariat.view_user",
-        "secretariat.view_conventionarticle",
-        "secretariat.view_document",
-        "secretariat.add_document",
-        "secretariat.change_document",
-        *MONITORING_READ,
-    ),
-    Role.STATE_CONTRIBUTOR: (
-        "secretariat.view_party",
-        "secretariat.view_organisation",
-        "secretariat.view_user",
-        "secretariat.view_conventionarticle",
-        "secretariat.view_document",
-        "secretariat.add_document",
-        "secretariat.change_document",
-        *MONITORING_READ,
-    ),
-    Role.STAKEHOLDER_CONTRIBUTOR: (
-        "secretariat.view_party",
-        "secretariat.view_organisation",
-        "secretariat.view_conventionarticle",
-        "secretariat.view_document",
-        "secretariat.add_document",
-        "secretariat.change_document",
-        *MONITORING_READ,
-    ),
+    # What differs between coordinators and contributors (submitting) is a rule of the
+    # workflow (monitoring.services), not a permission.
+    Role.STATE_COORDINATOR: (*_OUTSIDE_READ, "secretariat.view_user"),
+    Role.STATE_CONTRIBUTOR: (*_OUTSIDE_READ, "secretariat.view_user"),
+    Role.STAKEHOLDER_CONTRIBUTOR: _OUTSIDE_READ,
 }
 
 
