@@ -1,1 +1,469 @@
-"""Recommendations of implementation reports and their follow-up (built in issue #4)."""
+"""Implementation reports, their recommendations, each addressed Party's follow-up, practices, factsheets."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from monitoring.models import MonitoringRound, Reply
+from secretariat.models import ConventionArticle, Document, Organisation, Party, localized
+from secretariat.validators import ALLOWED_EXTENSIONS, validate_upload
+
+
+class Theme(models.Model):
+    """A theme of the Committee's work (governance, victim-support ...).
+
+    Shared by recommendations, practices and factsheets.
+    """
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+class Urgency(models.TextChoices):
+    """The Committee's three levels (introduction of the 2nd round report)."""
+
+    REQUIRE = "require", _("Require")
+    REQUEST = "request", _("Request")
+    INVITE = "invite", _("Invite")
+
+
+URGENCY_DEFINITIONS = {
+    Urgency.REQUIRE: _(
+        "The step corresponds to an obligation of the Lanzarote Convention, as clarified by its "
+        "Explanatory report."
+    ),
+    Urgency.REQUEST: _(
+        "The step corresponds to an obligation of the Lanzarote Convention, as clarified by documents "
+        "adopted by the Committee (findings of a previous monitoring round, opinions)."
+    ),
+    Urgency.INVITE: _("A promising practice or measure beyond the Convention's specific requirements."),
+}
+
+
+class ImplementationReport(models.Model):
+    """The Committee's report on a monitoring round, whose recommendations are followed up."""
+
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name=_("monitoring round"), on_delete=models.PROTECT, related_name="reports"
+    )
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300)
+    adoption_date = models.DateField(_("adoption date"), null=True, blank=True)
+    reference = models.CharField(_("document reference"), max_length=60, unique=True)
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deadline_require_request = models.DateField(
+        _("reporting deadline (require and request)"),
+        null=True,
+        blank=True,
+        help_text=_("Parties report first on the recommendations the Committee requires or requests."),
+    )
+    deadline_invite = models.DateField(_("reporting deadline (invite)"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("implementation report")
+        verbose_name_plural = _("implementation reports")
+        ordering = ["-adoption_date", "reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {localized(self, 'title')}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    def deadline_for(self, urgency: str) -> datetime.date | None:
+        return self.deadline_invite if urgency == Urgency.INVITE else self.deadline_require_request
+
+
+class Chapter(models.Model):
+    report = models.ForeignKey(ImplementationReport, on_delete=models.CASCADE, related_name="chapters")
+    number = models.CharField(_("number"), max_length=10, help_text=_("For example V."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    articles = models.ManyToManyField(
+        ConventionArticle, verbose_name=_("Convention articles"), blank=True, related_name="chapters"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        ordering = ["report", "order", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {localized(self, 'title')}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+class Recommendation(models.Model):
+    report = models.ForeignKey(ImplementationReport, on_delete=models.PROTECT, related_name="recommendations")
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="recommendations")
+    number = models.CharField(_("number"), max_length=20, help_text=_("For example V-17."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency)
+    addressed_to_all = models.BooleanField(
+        _("addressed to all Parties"),
+        default=False,
+        help_text=_("All the Parties taking part in the report's round; otherwise the named Parties."),
+    )
+    addressees = models.ManyToManyField(Party, verbose_name=_("named Parties"), blank=True, related_name="+")
+    text_en = models.TextField(_("text (English)"))
+    text_fr = models.TextField(_("text (French)"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="recommendations"
+    )
+
+    history = HistoricalRecords(m2m_fields=[addressees])
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["report", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"],
+                name="recommendation_number_unique_in_report",
+                violation_error_message=_("This report already has a recommendation with this number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
+
+    @property
+    def urgency_definition(self) -> str:
+        return URGENCY_DEFINITIONS[self.urgency]
+
+
+class Citation(models.Model):
+    """A provision cited by a recommendation or a practice: an article and any paragraph ('(1)(a)')."""
+
+    article = models.ForeignKey(ConventionArticle, on_delete=models.PROTECT, related_name="+")
+    paragraph = models.CharField(_("paragraph"), max_length=30, blank=True)
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    practice = models.ForeignKey(
+        "Practice", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=False, practice__isnull=True)
+                | Q(recommendation__isnull=True, practice__isnull=False),
+                name="citation_cites_for_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Article %(citation)s") % {"citation": f"{self.article.number}{self.paragraph}"}
+
+    @property
+    def short(self) -> str:
+        return f"{self.article.number}{self.paragraph}"
+
+
+class AssessedStatus(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    NO_INFORMATION = "no_information", _("No information received")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    PARTLY = "partly", _("Partly implemented")
+    IMPLEMENTED = "implemented", _("Implemented satisfactorily")
+    DEALT_WITH = "dealt_with", _("Dealt with in a satisfactory manner")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+# Statuses that close a follow-up: the Party complies (or the recommendation does not apply).
+COMPLIANT = (AssessedStatus.IMPLEMENTED, AssessedStatus.DEALT_WITH, AssessedStatus.NOT_APPLICABLE)
+
+
+class ReportedStatus(models.TextChoices):
+    """What the State itself says, kept apart from the Committee's assessment."""
+
+    NOT_REPORTED = "not_reported", _("Nothing reported")
+    PLANNED = "planned", _("Measures planned")
+    IN_PROGRESS = "in_progress", _("Measures in progress")
+    DONE = "done", _("Measures taken")
+    NOT_APPLICABLE = "not_applicable", _("Considered not applicable")
+
+
+class FollowUp(models.Model):
+    """One Party's follow-up of one recommendation addressed to it."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="follow_ups")
+    party = models.ForeignKey(
+        Party, verbose_name=_("Party"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    assessed_status = models.CharField(
+        _("assessed status"),
+        max_length=16,
+        choices=AssessedStatus,
+        default=AssessedStatus.NOT_ASSESSED,
+        editable=False,
+    )
+    reported_status = models.CharField(
+        _("status reported by the State"),
+        max_length=16,
+        choices=ReportedStatus,
+        default=ReportedStatus.NOT_REPORTED,
+        editable=False,
+    )
+    active = models.BooleanField(
+        _("addressed"),
+        default=True,
+        editable=False,
+        help_text=_("Cleared when the Party is no longer addressed; the recorded work is kept."),
+    )
+    deadline = models.DateField(_("reporting deadline"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("last assessed"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["recommendation", "party__name_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "party"], name="one_follow_up_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.number} – {self.party}"
+
+    @property
+    def is_compliant(self) -> bool:
+        return self.assessed_status in COMPLIANT
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Still not in compliance after the reporting deadline."""
+        today = today or timezone.localdate()
+        return bool(self.active and self.deadline and today > self.deadline and not self.is_compliant)
+
+
+class FollowUpUpdate(models.Model):
+    """What a State (or a stakeholder about a State) reports on the measures taken."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        MORE_INFORMATION = "more_information", _("More information requested")
+        TAKEN_INTO_ASSESSMENT = "assessed", _("Taken into an assessment")
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("stakeholder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_updates",
+        help_text=_("Set when a stakeholder sends information about the Party."),
+    )
+    text = models.TextField(_("measures taken"), help_text=_("Markdown. HTML is cleaned before it is shown."))
+    measures_date = models.DateField(_("date of the measures"), null=True, blank=True)
+    links = models.TextField(_("links"), blank=True, help_text=_("One address per line."))
+    reported_status = models.CharField(_("status reported"), max_length=16, choices=ReportedStatus)
+    status = models.CharField(
+        _("review"), max_length=16, choices=Status, default=Status.SUBMITTED, editable=False
+    )
+    review_comment = models.TextField(_("Secretariat's comment"), blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up update")
+        verbose_name_plural = _("follow-up updates")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return _("Update on %(follow_up)s, %(date)s") % {
+            "follow_up": self.follow_up,
+            "date": timezone.localdate(self.submitted_at),
+        }
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class UpdateAttachment(models.Model):
+    update = models.ForeignKey(FollowUpUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(
+        _("file"),
+        upload_to="follow-up/%Y/",
+        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS), validate_upload],
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+
+class Assessment(models.Model):
+    """The Committee's assessment of a follow-up at one moment: status, reasoning and evidence."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(_("status"), max_length=16, choices=AssessedStatus)
+    previous_status = models.CharField(_("previous status"), max_length=16, choices=AssessedStatus)
+    reasoning = models.TextField(_("reasoning"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+    updates = models.ManyToManyField(
+        FollowUpUpdate, verbose_name=_("updates"), blank=True, related_name="assessments"
+    )
+    replies = models.ManyToManyField(Reply, verbose_name=_("replies"), blank=True, related_name="+")
+    documents = models.ManyToManyField(Document, verbose_name=_("documents"), blank=True, related_name="+")
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Published assessments may be read by every Party.")
+    )
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["follow_up", "-assessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up}: {self.get_status_display()}"
+
+
+class Practice(models.Model):
+    """A promising practice or case study, by one or more Parties (or none)."""
+
+    parties = models.ManyToManyField(Party, verbose_name=_("Parties"), blank=True, related_name="practices")
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="practices")
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    source_document = models.ForeignKey(
+        Document,
+        verbose_name=_("source document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    round = models.ForeignKey(
+        MonitoringRound,
+        verbose_name=_("monitoring round"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+    )
+
+    history = HistoricalRecords(m2m_fields=[parties, themes])
+
+    class Meta:
+        verbose_name = _("promising practice")
+        verbose_name_plural = _("promising practices")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "source"], name="practice_unique_title_in_source"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Factsheet(models.Model):
+    """A thematic factsheet composed by the Secretariat from a report chapter or a theme."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    report = models.ForeignKey(
+        ImplementationReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.PROTECT, null=True, blank=True, related_name="factsheets"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="factsheets"
+    )
+    article = models.ForeignKey(
+        ConventionArticle,
+        verbose_name=_("Convention article"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    article_text = models.TextField(_("text of the article"), blank=True)
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    introduction_fr = models.TextField(_("introduction (French)"), blank=True)
+    practices = models.ManyToManyField(
+        Practice, verbose_name=_("promising practices"), blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("factsheet")
+        verbose_name_plural = _("factsheets")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return localized(self, "title")
+
+
+class FactsheetSection(models.Model):
+    """A section of the Committee's findings, citing recommendations by number."""
+
+    factsheet = models.ForeignKey(Factsheet, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    heading_en = models.CharField(_("heading (English)"), max_length=300)
+    heading_fr = models.CharField(_("heading (French)"), max_length=300, blank=True)
+    text_en = models.TextField(_("findings (English)"), blank=True)
+    text_fr = models.TextField(_("findings (French)"), blank=True)
+    recommendations = models.ManyToManyField(
+        Recommendation, verbose_name=_("recommendations"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("factsheet section")
+        verbose_name_plural = _("factsheet sections")
+        ordering = ["factsheet", "order"]
+
+    def __str__(self) -> str:
+        return localized(self, "heading")

@@ -35,6 +35,20 @@ from monitoring.models import (
     Submission,
     Transition,
 )
+from recommendations.models import (
+    Assessment,
+    Chapter,
+    Citation,
+    Factsheet,
+    FactsheetSection,
+    FollowUp,
+    FollowUpUpdate,
+    ImplementationReport,
+    Practice,
+    Recommendation,
+    Theme,
+    UpdateAttachment,
+)
 
 from .models import (
     SECRETARIAT_ROLES,
@@ -215,6 +229,62 @@ def reminders_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset if is_secretariat(user) else queryset.filter(submission__in=submissions_for(user))
 
 
+def _published_for_everyone(model):
+    """Reports, recommendations, practices and factsheets are public: every signed-in user reads them."""
+
+    def selector(user, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = model.objects.all() if queryset is None else queryset
+        return queryset if user.is_authenticated and user.is_active else queryset.none()
+
+    return selector
+
+
+def _party_of_interest(user) -> int | None:
+    """The Party a State user belongs to, or the one a stakeholder's organisation works on."""
+    if party_id := _state_party_id(user):
+        return party_id
+    if _stakeholder_organisation_id(user):
+        return user.organisation.party_id
+    return None
+
+
+def follow_ups_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = FollowUp.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if party_id := _party_of_interest(user):
+        return queryset.filter(party=party_id)
+    return queryset.none()
+
+
+def follow_up_updates_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = FollowUpUpdate.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if party_id := _state_party_id(user):
+        return queryset.filter(follow_up__party=party_id, organisation__isnull=True)
+    if organisation_id := _stakeholder_organisation_id(user):
+        return queryset.filter(organisation=organisation_id)
+    return queryset.none()
+
+
+def update_attachments_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = UpdateAttachment.objects.all() if queryset is None else queryset
+    return queryset if sees_everything(user) else queryset.filter(update__in=follow_up_updates_for(user))
+
+
+def assessments_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """A State reads its own Party's assessments, and other Parties' once published."""
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if party_id := _state_party_id(user):
+        return queryset.filter(Q(follow_up__party=party_id) | Q(published=True))
+    if user.is_authenticated and user.is_active and user.role:
+        return queryset.filter(published=True)
+    return queryset.none()
+
+
 _SELECTORS: dict[type[Model], Callable[..., QuerySet]] = {
     Party: parties_for,
     Organisation: organisations_for,
@@ -230,6 +300,18 @@ _SELECTORS: dict[type[Model], Callable[..., QuerySet]] = {
     Transition: transitions_for,
     RapporteurAssignment: rapporteurs_for,
     Reminder: reminders_for,
+    ImplementationReport: _published_for_everyone(ImplementationReport),
+    Chapter: _published_for_everyone(Chapter),
+    Recommendation: _published_for_everyone(Recommendation),
+    Citation: _published_for_everyone(Citation),
+    Theme: _published_for_everyone(Theme),
+    Practice: _published_for_everyone(Practice),
+    Factsheet: _published_for_everyone(Factsheet),
+    FactsheetSection: _published_for_everyone(FactsheetSection),
+    FollowUp: follow_ups_for,
+    FollowUpUpdate: follow_up_updates_for,
+    UpdateAttachment: update_attachments_for,
+    Assessment: assessments_for,
 }
 
 

@@ -7,7 +7,7 @@ from . import access
 @login_required
 def protected_file(request: HttpRequest, name: str) -> FileResponse:
     """Serve an uploaded document or reply attachment only to users whose scope includes it."""
-    for selector in (access.documents_for, access.attachments_for):
+    for selector in (access.documents_for, access.attachments_for, access.update_attachments_for):
         record = selector(request.user).filter(file=name).first()
         if record is not None:
             return FileResponse(record.file.open("rb"), as_attachment=True)
