@@ -5,14 +5,9 @@ reported with its line number (the header is line 1). The command `import_data` 
 admin's import page call the same functions, the admin first with dry_run=True to preview.
 """
 
-import csv
-import io
-from collections import Counter
-from dataclasses import dataclass, field
-
-from django.db import transaction
 from django.utils import timezone
 
+from secretariat.imports import ImportRejected, ImportReport, read_rows, run_all_or_nothing
 from secretariat.models import Organisation, Party, User
 
 from .models import Language, MonitoringRound, Question, Reply, Section, Submission, Transition
@@ -25,58 +20,6 @@ SECTION_TITLES_FR = {
 }
 
 
-class ImportRejected(Exception):
-    """The file has errors; nothing was written."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
-@dataclass
-class ImportReport:
-    """What an import wrote, or would write on a dry run."""
-
-    dry_run: bool = False
-    created: Counter = field(default_factory=Counter)
-    notes: list[str] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
-
-    def summary(self) -> str:
-        counts = ", ".join(f"{count} {name}" for name, count in self.created.items()) or "nothing"
-        return ("Would create " if self.dry_run else "Created ") + counts
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _read(text: str, required: set[str]) -> list[tuple[int, dict]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = required - set(reader.fieldnames or [])
-    if missing:
-        raise ImportRejected([f"line 1: missing column(s): {', '.join(sorted(missing))}"])
-    # DictReader's line_num is the line where a row ends; rows may span lines, so count rows.
-    rows, line = [], 1
-    for row in reader:
-        line += 1
-        rows.append((line, {k: (v or "").strip() for k, v in row.items() if k}))
-        line = reader.line_num
-    return rows
-
-
-def _run(write, dry_run: bool, report: ImportReport) -> ImportReport:
-    report.dry_run = dry_run
-    try:
-        with transaction.atomic():
-            write()
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    return report
-
-
 # --- questionnaire -----------------------------------------------------------------------
 
 QUESTIONNAIRE_COLUMNS = {"ref", "parent", "section", "kind", "text_en"}
@@ -84,7 +27,7 @@ QUESTIONNAIRE_COLUMNS = {"ref", "parent", "section", "kind", "text_en"}
 
 def import_questionnaire(*, round: MonitoringRound, text: str, dry_run: bool = False) -> ImportReport:
     """Load a questionnaire in the layout of fixtures/questionnaire_round2.csv into an empty round."""
-    rows = _read(text, QUESTIONNAIRE_COLUMNS)
+    rows = read_rows(text, QUESTIONNAIRE_COLUMNS)
     errors = []
     if round.questions.exists():
         errors.append(f"round {round.number} already has a questionnaire")
@@ -136,7 +79,7 @@ def import_questionnaire(*, round: MonitoringRound, text: str, dry_run: bool = F
             )
             report.created["questions"] += 1
 
-    return _run(write, dry_run, report)
+    return run_all_or_nothing(write, dry_run, report)
 
 
 # --- replies -----------------------------------------------------------------------------
@@ -151,7 +94,7 @@ def import_replies(*, round: MonitoringRound, text: str, by: User, dry_run: bool
     organisations are created and reported). A Party that already has a submission in the
     round is refused: registered material is never overwritten.
     """
-    rows = _read(text, REPLY_COLUMNS)
+    rows = read_rows(text, REPLY_COLUMNS)
     parties = {party.code: party for party in Party.objects.all()}
     questions = {question.ref: question for question in round.questions.all()}
     organisations = {org.name: org for org in Organisation.objects.all()}
@@ -249,4 +192,4 @@ def import_replies(*, round: MonitoringRound, text: str, by: User, dry_run: bool
                 }
             )
 
-    return _run(write, dry_run, report)
+    return run_all_or_nothing(write, dry_run, report)

@@ -12,7 +12,12 @@ from simple_history.models import HistoricalRecords
 
 from monitoring.models import MonitoringRound, Reply
 from secretariat.models import ConventionArticle, Document, Organisation, Party, localized
-from secretariat.validators import ALLOWED_EXTENSIONS, validate_upload
+from secretariat.validators import ALLOWED_EXTENSIONS, validate_party_code, validate_upload
+
+
+def validate_state_codes(value: str) -> None:
+    for code in filter(None, (part.strip() for part in value.split(";"))):
+        validate_party_code(code)
 
 
 class Theme(models.Model):
@@ -371,6 +376,13 @@ class Practice(models.Model):
     """A promising practice or case study, by one or more Parties (or none)."""
 
     parties = models.ManyToManyField(Party, verbose_name=_("Parties"), blank=True, related_name="practices")
+    other_states = models.CharField(
+        _("other States"),
+        max_length=200,
+        blank=True,
+        validators=[validate_state_codes],
+        help_text=_("ISO 3166-1 alpha-3 codes of States that are not Parties, separated by “;”."),
+    )
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"))
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="practices")

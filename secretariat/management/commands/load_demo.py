@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from monitoring import demo as monitoring_demo
+from recommendations import demo as recommendations_demo
 from secretariat import demo
 from secretariat.models import User
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
             return
         accounts = demo.load_demo_records()
         for line in monitoring_demo.load_round_2(by=User.objects.get(username="secretariat-admin")):
+            self.stdout.write(line)
+        for line in recommendations_demo.load_report_2():
             self.stdout.write(line)
         self.stdout.write(f"\nDemo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, affiliation in accounts:
