@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from secretariat import access
 from secretariat.models import Party, Role, User
 
-from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, Recommendation
+from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, Recommendation, UpdateAttachment
 
 
 class InvalidAssessment(Exception):
@@ -165,3 +165,15 @@ def follow_ups_assess_many(*, follow_ups, by: User, status: str, reasoning: str)
         else:
             done += 1
     return done, refusals
+
+
+def update_attachment_add(
+    *, update: FollowUpUpdate, attachment: UpdateAttachment, by: User
+) -> UpdateAttachment:
+    """Attach a checked file (type and size validated by the model) to an update its author just sent."""
+    if update.author_id != by.pk or update.status == FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT:
+        raise PermissionDenied(_("Only the author adds files to an update, before it is assessed."))
+    attachment.update = update
+    attachment.full_clean()
+    attachment.save()
+    return attachment

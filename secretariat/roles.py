@@ -24,6 +24,24 @@ _MONITORING_MODELS = (
     "transition",
 )
 MONITORING_READ = tuple(f"monitoring.view_{model}" for model in _MONITORING_MODELS)
+# ... and of the recommendations and their follow-up (they report in the portal).
+RECOMMENDATIONS_READ = tuple(
+    f"recommendations.view_{model}"
+    for model in (
+        "implementationreport",
+        "chapter",
+        "recommendation",
+        "citation",
+        "theme",
+        "followup",
+        "followupupdate",
+        "updateattachment",
+        "assessment",
+        "practice",
+        "factsheet",
+        "factsheetsection",
+    )
+)
 
 # What every user outside the Secretariat and the Committee may do in the admin.
 _OUTSIDE_READ = (
@@ -34,6 +52,7 @@ _OUTSIDE_READ = (
     "secretariat.add_document",
     "secretariat.change_document",
     *MONITORING_READ,
+    *RECOMMENDATIONS_READ,
 )
 
 # Patterns over "app_label.codename"; later apps add their models' codenames here.

@@ -2,16 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from monitoring import import_views
-
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/recommendations/", include("recommendations.admin_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/<path:name>", views.protected_file, name="protected_file"),
-    path("imports/replies/", import_views.import_replies, name="import_replies"),
+    path("imports/<slug:kind>/", import_views.import_file, name="import_file"),
+    path("portal/follow-up/", include("recommendations.portal_urls")),
     path("portal/", include("monitoring.portal.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("factsheets/", include("recommendations.urls")),
 ]

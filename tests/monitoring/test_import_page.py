@@ -25,7 +25,8 @@ def round_2():
 
 def _upload(client, round_, content: bytes):
     return client.post(
-        reverse("import_replies"), {"round": round_.pk, "file": SimpleUploadedFile("replies.csv", content)}
+        reverse("import_file", args=["replies"]),
+        {"round": round_.pk, "file": SimpleUploadedFile("replies.csv", content)},
     )
 
 
@@ -38,7 +39,9 @@ def test_preview_shows_what_would_be_imported_and_writes_nothing(client_for, off
 def test_confirming_the_preview_imports(client_for, officer, round_2):
     client = client_for(officer)
     preview = _upload(client, round_2, (FIXTURES / "replies_round2_RUS.csv").read_bytes())
-    response = client.post(reverse("import_replies"), {"confirm": "1", "token": preview.context["token"]})
+    response = client.post(
+        reverse("import_file", args=["replies"]), {"confirm": "1", "token": preview.context["token"]}
+    )
     assert response.status_code == 302
     assert Reply.objects.count() == 37
 
@@ -46,8 +49,8 @@ def test_confirming_the_preview_imports(client_for, officer, round_2):
 def test_a_token_cannot_be_confirmed_twice(client_for, officer, round_2):
     client = client_for(officer)
     preview = _upload(client, round_2, (FIXTURES / "replies_round2_RUS.csv").read_bytes())
-    client.post(reverse("import_replies"), {"confirm": "1", "token": preview.context["token"]})
-    client.post(reverse("import_replies"), {"confirm": "1", "token": preview.context["token"]})
+    client.post(reverse("import_file", args=["replies"]), {"confirm": "1", "token": preview.context["token"]})
+    client.post(reverse("import_file", args=["replies"]), {"confirm": "1", "token": preview.context["token"]})
     assert Reply.objects.count() == 37
 
 
@@ -66,4 +69,4 @@ def test_a_file_that_is_not_utf8_is_refused(client_for, officer, round_2):
 @pytest.mark.parametrize("persona", ["coordinator_a", "committee_member"])
 def test_only_the_secretariat_imports(request, client_for, persona, round_2):
     client = client_for(request.getfixturevalue(persona))
-    assert client.get(reverse("import_replies")).status_code == 404
+    assert client.get(reverse("import_file", args=["replies"])).status_code == 404

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from monitoring import demo as monitoring_demo
 from recommendations import demo as recommendations_demo
+from recommendations import factsheet_demo
 from secretariat import demo
 from secretariat.models import User
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         accounts = demo.load_demo_records()
         for line in monitoring_demo.load_round_2(by=User.objects.get(username="secretariat-admin")):
             self.stdout.write(line)
-        for line in recommendations_demo.load_report_2():
+        for line in [*recommendations_demo.load_report_2(), *factsheet_demo.load_cooperation_factsheet()]:
             self.stdout.write(line)
         self.stdout.write(f"\nDemo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, affiliation in accounts:

@@ -1,0 +1,13 @@
+"""The Secretariat's admin of recommendations and their follow-up.
+
+- reports.py: implementation reports, chapters, recommendations (their addressees open and retire
+  follow-ups through recommendations.services), themes, citations, promising practices;
+- follow_ups.py: each Party's follow-up (assessment form and bulk status change through the
+  services);
+- reviews.py: the States' updates (review) and the assessments (read-only);
+- factsheets.py: factsheets and their sections.
+
+The compliance dashboard, reports and Party profiles live in recommendations.admin_views.
+"""
+
+from . import factsheets, follow_ups, reports, reviews  # noqa: F401 - importing registers the admins

@@ -1,0 +1,158 @@
+"""Reports, chapters, recommendations, themes, citations and promising practices."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from secretariat import access
+from secretariat.admin_base import ScopedAdmin
+from secretariat.text import plain_text
+
+from .. import services
+from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
+
+
+class ChapterInline(admin.TabularInline):
+    model = Chapter
+    fields = ["number", "order", "title_en", "title_fr"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return access.scoped(Chapter, request.user, super().get_queryset(request))
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fields = ["article", "paragraph"]
+    autocomplete_fields = ["article"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return access.scoped(Citation, request.user, super().get_queryset(request)).select_related("article")
+
+
+@admin.register(ImplementationReport)
+class ImplementationReportAdmin(ScopedAdmin):
+    list_display = ["reference", "title_en", "round", "adoption_date", "deadline_require_request"]
+    list_display_links = ["reference", "title_en"]
+    list_filter = ["round"]
+    list_select_related = ["round"]
+    search_fields = ["reference", "title_en", "title_fr"]
+    autocomplete_fields = ["document"]
+    fieldsets = [
+        (None, {"fields": ["round", "reference", "title_en", "title_fr", "adoption_date", "document"]}),
+        (_("Reporting deadlines"), {"fields": ["deadline_require_request", "deadline_invite"]}),
+    ]
+    inlines = [ChapterInline]
+
+
+@admin.register(Chapter)
+class ChapterAdmin(ScopedAdmin):
+    list_display = ["number", "title_en", "report", "order"]
+    list_display_links = ["number", "title_en"]
+    list_filter = [("report", RelatedOnlyFieldListFilter)]
+    list_select_related = ["report"]
+    search_fields = ["number", "title_en", "title_fr"]
+    autocomplete_fields = ["report", "articles"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ScopedAdmin):
+    list_display = ["name_en", "name_fr", "slug"]
+    search_fields = ["slug", "name_en", "name_fr"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Citation)
+class CitationAdmin(ScopedAdmin):
+    list_display = ["__str__", "recommendation", "practice"]
+    list_select_related = ["article", "recommendation", "practice"]
+    list_filter = [("article", RelatedOnlyFieldListFilter)]
+    search_fields = ["=article__number", "recommendation__number", "practice__title"]
+    autocomplete_fields = ["article", "recommendation", "practice"]
+
+
+def _active_follow_up_count() -> Subquery:
+    # A subquery rather than JOIN + GROUP BY, so that filters joining the themes cannot multiply it.
+    follow_ups = FollowUp.objects.filter(recommendation=OuterRef("pk"), active=True).order_by()
+    counted = follow_ups.values("recommendation").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ScopedAdmin):
+    list_display = [
+        "number",
+        "report",
+        "chapter",
+        "urgency",
+        "addressees_summary",
+        "follow_ups_count",
+        "excerpt",
+    ]
+    list_filter = [
+        ("report", RelatedOnlyFieldListFilter),
+        ("chapter", RelatedOnlyFieldListFilter),
+        "urgency",
+        ("themes", RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["report", "chapter"]
+    search_fields = ["number", "text_en", "text_fr"]
+    autocomplete_fields = ["report", "chapter", "addressees", "themes"]
+    fieldsets = [
+        (None, {"fields": ["report", "chapter", "number", "order", "urgency"]}),
+        (_("Addressees"), {"fields": ["addressed_to_all", "addressees"]}),
+        (_("Text"), {"fields": ["text_en", "text_fr", "themes"]}),
+    ]
+    inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("addressees")
+        return queryset.annotate(active_follow_ups=_active_follow_up_count())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The addressees are saved only now: open or retire the follow-ups to match them.
+        counts = services.recommendation_sync_follow_ups(recommendation=form.instance)
+        if any(counts.values()):
+            self.message_user(
+                request,
+                _("Follow-ups: %(added)d opened, %(retired)d retired, %(restored)d restored.") % counts,
+                messages.INFO,
+            )
+
+    @admin.display(description=_("addressees"))
+    def addressees_summary(self, obj):
+        if obj.addressed_to_all:
+            return _("All Parties")
+        return ", ".join(sorted(party.code for party in obj.addressees.all())) or "—"
+
+    @admin.display(description=_("follow-ups"), ordering="active_follow_ups")
+    def follow_ups_count(self, obj):
+        return obj.active_follow_ups
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return Truncator(plain_text(obj.text)).chars(120)
+
+
+@admin.register(Practice)
+class PracticeAdmin(ScopedAdmin):
+    list_display = ["title", "parties_summary", "other_states", "round", "source"]
+    list_filter = [("parties", RelatedOnlyFieldListFilter), ("themes", RelatedOnlyFieldListFilter), "round"]
+    list_select_related = ["round"]
+    search_fields = ["title", "text"]
+    autocomplete_fields = ["parties", "themes", "source_document"]
+    fields = ["title", "text", "parties", "other_states", "themes", "round", "source", "source_document"]
+    inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("parties")
+
+    @admin.display(description=_("Parties"))
+    def parties_summary(self, obj):
+        return ", ".join(sorted(party.code for party in obj.parties.all())) or "—"

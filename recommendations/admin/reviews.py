@@ -1,0 +1,181 @@
+"""The States' updates (review: more information, assessment) and the Committee's assessments (read-only)."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from monitoring.admin.common import ReadOnlyAdminMixin
+from secretariat import access
+from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
+from secretariat.text import render_markdown
+
+from .. import services
+from ..models import Assessment, FollowUpUpdate, UpdateAttachment
+from .follow_ups import assess_link_for
+from .forms import RequestInformationForm
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = UpdateAttachment
+    fields = ["title", "file"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+class UpdateStatusFilter(admin.SimpleListFilter):
+    """The review status; "submitted" (the updates awaiting review) comes first."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return FollowUpUpdate.Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(FollowUpUpdate)
+class FollowUpUpdateAdmin(ScopedAdmin):
+    list_display = [
+        "follow_up",
+        "author",
+        "organisation",
+        "reported_status",
+        "status",
+        "submitted_at",
+        "assess_link",
+    ]
+    list_filter = [
+        UpdateStatusFilter,
+        "reported_status",
+        ("follow_up__recommendation__report", RelatedOnlyFieldListFilter),
+        ("follow_up__party", RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["follow_up__recommendation", "follow_up__party", "author", "organisation"]
+    search_fields = ["follow_up__recommendation__number", "follow_up__party__code", "text"]
+    date_hierarchy = "submitted_at"
+    fields = [
+        "follow_up",
+        "author",
+        "organisation",
+        "submitted_at",
+        "reported_status",
+        "measures_date",
+        "rendered_text",
+        "link_list_display",
+        "status",
+        "review_comment",
+        "assess_link",
+    ]
+    readonly_fields = fields
+    inlines = [AttachmentInline]
+    actions = ["request_information"]
+
+    def has_add_permission(self, request):
+        # States and stakeholders send updates from the portal (services.update_submit).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # What a State reported is its record: read-only; the review actions go through the services.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("measures taken"))
+    def rendered_text(self, obj):
+        return render_markdown(obj.text)
+
+    @admin.display(description=_("links"))
+    def link_list_display(self, obj):
+        return (
+            format_html_join(
+                "",
+                '<div><a href="{0}" rel="noopener noreferrer">{0}</a></div>',
+                ((link,) for link in obj.link_list),
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("assess"))
+    def assess_link(self, obj):
+        return assess_link_for(obj)
+
+    @admin.action(description=_("Ask for more information…"), permissions=["change"])
+    def request_information(self, request, queryset):
+        """First call: a page asking for the message; its POST (with `apply`) marks each update."""
+        form = RequestInformationForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for update in queryset:
+                try:
+                    services.update_request_information(update=update, by=request.user, **form.cleaned_data)
+                except services.InvalidAssessment as refusal:
+                    self.message_user(
+                        request,
+                        _("%(update)s: %(reason)s") % {"update": update, "reason": refusal},
+                        messages.ERROR,
+                    )
+                else:
+                    done += 1
+            if done:
+                message = ngettext(
+                    "%(count)d update sent back for more information.",
+                    "%(count)d updates sent back for more information.",
+                    done,
+                )
+                self.message_user(request, message % {"count": done}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ask for more information"),
+            "opts": self.opts,
+            "updates": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "request_information",
+        }
+        return TemplateResponse(request, "admin/recommendations/request_information.html", context)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ["follow_up", "status", "previous_status", "assessed_by", "assessed_at", "published"]
+    list_filter = [
+        "status",
+        "published",
+        ("follow_up__recommendation__report", RelatedOnlyFieldListFilter),
+        ("follow_up__party", RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["follow_up__recommendation", "follow_up__party", "assessed_by"]
+    search_fields = ["follow_up__recommendation__number", "follow_up__party__code", "reasoning"]
+    date_hierarchy = "assessed_at"
+    fields = [
+        "follow_up",
+        "status",
+        "previous_status",
+        "assessed_by",
+        "assessed_at",
+        "published",
+        "rendered_reasoning",
+        "evidence",
+    ]
+    readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        # The evidence lists records of any kind unscoped: only for those who see every record.
+        fields = super().get_fields(request, obj)
+        return fields if access.sees_everything(request.user) else [f for f in fields if f != "evidence"]
+
+    @admin.display(description=_("reasoning"))
+    def rendered_reasoning(self, obj):
+        return render_markdown(obj.reasoning)
+
+    @admin.display(description=_("evidence"))
+    def evidence(self, obj):
+        items = [*obj.updates.all(), *obj.replies.all(), *obj.documents.all()]
+        return format_html_join("", "<div>{}</div>", ((item,) for item in items)) or "—"

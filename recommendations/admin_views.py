@@ -1,0 +1,212 @@
+"""The compliance pages of the admin: the dashboard, one recommendation's report, a Party's profile.
+
+Secretariat staff and Committee members read them all; a State user may open only their own
+Party's profile; everyone else gets 404. The pages only translate HTTP to the selectors of
+`recommendations.compliance` and render them (CSV/XLSX with ?format=csv|xlsx).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from secretariat import access
+
+from . import compliance
+from .models import (
+    URGENCY_DEFINITIONS,
+    AssessedStatus,
+    Chapter,
+    ImplementationReport,
+    Recommendation,
+    Theme,
+    Urgency,
+)
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+# Cell colours of the matrix (background, text) and a symbol, so that colour is not the only cue.
+STATUS_STYLES = {
+    AssessedStatus.NOT_ASSESSED: ("#e6e6e6", "#333", "·"),
+    AssessedStatus.NO_INFORMATION: ("#f6c6c6", "#611", "?"),
+    AssessedStatus.NOT_IMPLEMENTED: ("#c9302c", "#fff", "✗"),
+    AssessedStatus.PARTLY: ("#f0ad4e", "#222", "◐"),
+    AssessedStatus.IMPLEMENTED: ("#4cae4c", "#fff", "✓"),
+    AssessedStatus.DEALT_WITH: ("#1b5e20", "#fff", "✔"),
+    AssessedStatus.NOT_APPLICABLE: ("#5bc0de", "#123", "∅"),
+    compliance.NOT_ADDRESSED: ("#ffffff", "#999", ""),
+}
+
+
+def _legend() -> list[dict]:
+    labels = {**dict(AssessedStatus.choices), compliance.NOT_ADDRESSED: compliance.NOT_ADDRESSED_LABEL}
+    return [
+        {"status": status, "label": labels[status], "background": bg, "color": fg, "symbol": symbol}
+        for status, (bg, fg, symbol) in STATUS_STYLES.items()
+    ]
+
+
+def _matrix_rows(matrix: compliance.Matrix) -> list[tuple[compliance.MatrixRow, str]]:
+    """Each Party's row with its cells already written.
+
+    A full report holds tens of thousands of cells: joined here they cost a tenth of what the
+    template engine takes to render them one tag at a time.
+    """
+    numbers = [escape(rec.number) for rec in matrix.recommendations]
+    rows = []
+    for row in matrix.rows():
+        code = escape(row.party.code)
+        # Safe: the Party code and the numbers are escaped above, the status is a choice value.
+        cells = "".join(
+            f'<td data-status="{cell.key}" data-party="{code}" data-recommendation="{number}"></td>'
+            for cell, number in zip(row.cells, numbers, strict=True)
+        )
+        rows.append((row, mark_safe(cells)))  # noqa: S308
+    return rows
+
+
+def _recommendation_totals(matrix: compliance.Matrix) -> list[tuple[str, str, str]]:
+    """(status, label, its count per recommendation as written cells): the matrix's footer rows."""
+    return [
+        (status, label, mark_safe("".join(f'<td class="count">{n:d}</td>' for n in counts)))  # noqa: S308
+        for status, label, counts in matrix.recommendation_totals()
+    ]
+
+
+def _require_overview_reader(request: HttpRequest) -> None:
+    """The dashboard and compliance reports are Secretariat and Committee tools: others see nothing."""
+    if not access.sees_everything(request.user):
+        raise Http404
+
+
+def _export(dataset, export: str, filename: str) -> HttpResponse:
+    response = HttpResponse(dataset.export(export), content_type=EXPORT_TYPES[export])
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.{export}"'
+    return response
+
+
+def _export_urls(request: HttpRequest) -> dict[str, str]:
+    """The current page's filters with ?format=csv / xlsx."""
+    urls = {}
+    for export in EXPORT_TYPES:
+        query = request.GET.copy()
+        query["format"] = export
+        urls[f"{export}_url"] = f"?{query.urlencode()}"
+    return urls
+
+
+class _OptionalSelect(forms.Select):
+    # Django reads a select's first option to decide on the "required" attribute, which for a
+    # model choice without an empty option costs one more query; every filter here is optional.
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class DashboardFilters(forms.Form):
+    """The dashboard's filters, read from the query string; the newest report by default."""
+
+    report = forms.ModelChoiceField(
+        queryset=ImplementationReport.objects.none(), required=False, empty_label=None, widget=_OptionalSelect
+    )
+    chapter = forms.ModelChoiceField(
+        queryset=Chapter.objects.none(), required=False, empty_label=_("All chapters")
+    )
+    urgency = forms.ChoiceField(choices=[("", _("All urgencies")), *Urgency.choices], required=False)
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False, empty_label=_("All themes"))
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["report"].queryset = access.scoped(ImplementationReport, user)
+        self.fields["theme"].queryset = access.scoped(Theme, user)
+        chapters = access.scoped(Chapter, user)
+        report_id = data.get("report")
+        self.fields["chapter"].queryset = chapters.filter(report=report_id) if report_id else chapters.none()
+
+    def selection(self) -> dict:
+        """The filters that validated (an unknown value is ignored, not an error page)."""
+        self.is_valid()
+        chosen = {name: self.cleaned_data.get(name) for name in self.fields}
+        return {name: value for name, value in chosen.items() if value}
+
+
+def _dashboard_filters(request: HttpRequest) -> DashboardFilters:
+    data = request.GET.copy()
+    if not data.get("report"):
+        # The newest report, so the columns never mix two reports' numbering.
+        newest = access.scoped(ImplementationReport, request.user).values_list("pk", flat=True).first()
+        if newest:
+            data["report"] = str(newest)
+    return DashboardFilters(data, user=request.user)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Parties × recommendations of a report, coloured by status; CSV/XLSX with ?format=."""
+    _require_overview_reader(request)
+    form = _dashboard_filters(request)
+    filters = form.selection()
+    matrix = compliance.compliance_matrix(user=request.user, **filters)
+    export = request.GET.get("format")
+    if export in EXPORT_TYPES:
+        report = filters.get("report")
+        name = f"compliance-{report.reference}" if report else "compliance"
+        return _export(compliance.matrix_dataset(matrix), export, name)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Compliance dashboard"),
+        "form": form,
+        "report": filters.get("report"),
+        "matrix": matrix,
+        "rows": _matrix_rows(matrix),
+        "recommendation_totals": _recommendation_totals(matrix),
+        "legend": _legend(),
+        "urgencies": [(label, URGENCY_DEFINITIONS[value]) for value, label in Urgency.choices],
+        "non_compliant": compliance.non_compliant_after_deadline(user=request.user, **filters),
+        **_export_urls(request),
+    }
+    return TemplateResponse(request, "admin/recommendations/dashboard.html", context)
+
+
+def compliance_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every Party concerned by one recommendation; CSV/XLSX with ?format=."""
+    _require_overview_reader(request)
+    recommendations = access.scoped(Recommendation, request.user).select_related("report", "chapter")
+    recommendation = get_object_or_404(recommendations, pk=pk)
+    report = compliance.compliance_report(user=request.user, recommendation=recommendation)
+    export = request.GET.get("format")
+    if export in EXPORT_TYPES:
+        name = f"compliance-{recommendation.report.reference}-{recommendation.number}"
+        return _export(compliance.report_dataset(report), export, name)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Compliance with recommendation %(number)s") % {"number": recommendation.number},
+        "recommendation": recommendation,
+        "compliance": report,
+        "legend": _legend(),
+        **_export_urls(request),
+    }
+    return TemplateResponse(request, "admin/recommendations/compliance_report.html", context)
+
+
+def party_profile(request: HttpRequest, code: str) -> HttpResponse:
+    """Everything addressed to one Party; a State user may open only their own Party's profile."""
+    if not (access.sees_everything(request.user) or request.user.is_state_user):
+        raise Http404
+    party = get_object_or_404(access.parties_for(request.user), code=code.upper())
+    rollup = compliance.party_rollup(user=request.user, party=party)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Follow-up of %(party)s") % {"party": party.name},
+        "party": party,
+        "rollup": rollup,
+        "legend": _legend(),
+        "overview": access.sees_everything(request.user),
+    }
+    return TemplateResponse(request, "admin/recommendations/party_profile.html", context)

@@ -1,0 +1,462 @@
+"""Selectors on compliance with the recommendations: the dashboard matrix, one recommendation's
+report, one Party's profile, and the Parties still not in compliance after the deadline.
+
+Every read goes through `secretariat.access`, and each selector runs a fixed number of queries
+whatever the number of Parties, recommendations and assessments (the docstrings list them).
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import tablib
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import Submission
+from secretariat import access
+from secretariat.models import Party
+
+from .models import COMPLIANT, AssessedStatus, Assessment, FollowUp, Recommendation
+
+# The key of a cell whose Party the recommendation does not address (or no longer addresses).
+NOT_ADDRESSED = "not_addressed"
+NOT_ADDRESSED_LABEL = _("Not addressed")
+STATUSES: tuple[str, ...] = tuple(AssessedStatus.values)
+
+
+def _recommendations(
+    user, *, report=None, chapter=None, urgency=None, theme=None, party=None, visible_follow_ups=None
+) -> QuerySet:
+    """The recommendations matching the filters, in report then report order."""
+    queryset = access.scoped(Recommendation, user)
+    if report is not None:
+        queryset = queryset.filter(report=report)
+    if chapter is not None:
+        queryset = queryset.filter(chapter=chapter)
+    if urgency:
+        queryset = queryset.filter(urgency=urgency)
+    if theme is not None:
+        queryset = queryset.filter(themes=theme)
+    if party is not None:
+        # Filtering on a Party keeps what is addressed to it.
+        addressed = visible_follow_ups.filter(recommendation=OuterRef("pk"), party=party)
+        queryset = queryset.filter(Exists(addressed))
+    return queryset.order_by("-report__adoption_date", "report__reference", "order", "pk")
+
+
+def _ordered_counts(counter: Counter) -> list[int]:
+    return [counter.get(status, 0) for status in STATUSES]
+
+
+class Cell(NamedTuple):
+    # A named tuple rather than a dataclass: the dashboard builds tens of thousands of them.
+    recommendation: Recommendation
+    status: str | None  # None: the Party is not addressed
+
+    @property
+    def key(self) -> str:
+        return self.status or NOT_ADDRESSED
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    party: Party
+    cells: list[Cell]
+    counts: list[int]  # per status, in STATUSES order
+    addressed: int
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Recommendations × Parties concerned, with each active follow-up's assessed status."""
+
+    recommendations: list[Recommendation]
+    parties: list[Party]
+    cells: dict[tuple[int, int], str | None]  # (recommendation id, party id) -> status, None if not addressed
+    counts: Counter = field(default_factory=Counter)  # per status, all cells
+    counts_by_party: dict[int, Counter] = field(default_factory=dict)
+    counts_by_recommendation: dict[int, Counter] = field(default_factory=dict)
+
+    def status(self, recommendation_id: int, party_id: int) -> str | None:
+        return self.cells.get((recommendation_id, party_id))
+
+    @property
+    def addressed(self) -> int:
+        return sum(self.counts.values())
+
+    def rows(self) -> list[MatrixRow]:
+        """One row per Party, one cell per recommendation (the dashboard's layout)."""
+        return [
+            MatrixRow(
+                party=party,
+                cells=[Cell(rec, self.cells[rec.pk, party.pk]) for rec in self.recommendations],
+                counts=_ordered_counts(self.counts_by_party.get(party.pk, Counter())),
+                addressed=sum(self.counts_by_party.get(party.pk, Counter()).values()),
+            )
+            for party in self.parties
+        ]
+
+    def status_totals(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) for each status, in the order of AssessedStatus."""
+        return [(s, AssessedStatus(s).label, self.counts.get(s, 0)) for s in STATUSES]
+
+    def recommendation_totals(self) -> list[tuple[str, str, list[int]]]:
+        """(status, label, counts per recommendation in column order) for each status."""
+        return [
+            (
+                s,
+                AssessedStatus(s).label,
+                [self.counts_by_recommendation[rec.pk].get(s, 0) for rec in self.recommendations],
+            )
+            for s in STATUSES
+        ]
+
+
+def compliance_matrix(*, user, report=None, chapter=None, urgency=None, theme=None, party=None) -> Matrix:
+    """The active follow-ups `user` may see, as a matrix of recommendations × Parties concerned.
+
+    Queries: the recommendations, the active follow-ups (status only), the Parties concerned — three.
+    """
+    follow_ups = access.follow_ups_for(user).filter(active=True)
+    if party is not None:
+        follow_ups = follow_ups.filter(party=party)
+    recommendations = list(
+        _recommendations(
+            user,
+            report=report,
+            chapter=chapter,
+            urgency=urgency,
+            theme=theme,
+            party=party,
+            visible_follow_ups=follow_ups,
+        )
+    )
+    ids = [rec.pk for rec in recommendations]
+    statuses: dict[tuple[int, int], str] = {}
+    if ids:
+        rows = follow_ups.filter(recommendation__in=ids).order_by()
+        for rec_id, party_id, status in rows.values_list("recommendation_id", "party_id", "assessed_status"):
+            statuses[rec_id, party_id] = status
+    party_ids = {party_id for _rec, party_id in statuses}
+    parties = list(access.parties_for(user).filter(pk__in=party_ids).order_by("name_en")) if party_ids else []
+    # Follow-ups of Parties the user may not see (none today) stay out of the counts too.
+    visible = {p.pk for p in parties}
+    cells, counts = {}, Counter()
+    by_party: dict[int, Counter] = {pk: Counter() for pk in visible}
+    by_recommendation: dict[int, Counter] = {pk: Counter() for pk in ids}
+    for rec_id in ids:
+        for party_id in visible:
+            status = statuses.get((rec_id, party_id))
+            cells[rec_id, party_id] = status
+            if status is not None:
+                counts[status] += 1
+                by_party[party_id][status] += 1
+                by_recommendation[rec_id][status] += 1
+    return Matrix(recommendations, parties, cells, counts, by_party, by_recommendation)
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One Party concerned by a recommendation."""
+
+    follow_up: FollowUp
+    overdue: bool
+    latest_reasoning: str
+    latest_assessed_at: datetime.datetime | None
+    updates: int
+
+    @property
+    def party(self) -> Party:
+        return self.follow_up.party
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    recommendation: Recommendation
+    lines: list[ReportLine]
+    counts: Counter
+
+    def status_totals(self) -> list[tuple[str, str, int]]:
+        return [(s, AssessedStatus(s).label, self.counts.get(s, 0)) for s in STATUSES]
+
+
+def _latest_assessments(user) -> QuerySet:
+    return access.assessments_for(user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
+
+
+def _update_count(user) -> Subquery:
+    updates = (
+        access.follow_up_updates_for(user)
+        .filter(follow_up=OuterRef("pk"))
+        .order_by()
+        .values("follow_up")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(updates, output_field=IntegerField()), 0)
+
+
+def compliance_report(
+    *, user, recommendation: Recommendation, today: datetime.date | None = None
+) -> ComplianceReport:
+    """Every Party concerned by `recommendation`: statuses, deadline, latest assessment, updates.
+
+    Queries: one (the follow-ups with their Party, the latest assessment and the update count
+    as subqueries).
+    """
+    today = today or timezone.localdate()
+    latest = _latest_assessments(user)
+    follow_ups = (
+        access.follow_ups_for(user)
+        .filter(recommendation=recommendation, active=True, party__in=access.parties_for(user))
+        .select_related("party")
+        .annotate(
+            latest_reasoning=Subquery(latest.values("reasoning")[:1]),
+            latest_assessed_at=Subquery(latest.values("assessed_at")[:1]),
+            update_count=_update_count(user),
+        )
+        .order_by("party__name_en")
+    )
+    lines = [
+        ReportLine(
+            follow_up=follow_up,
+            overdue=follow_up.is_overdue(today),
+            latest_reasoning=follow_up.latest_reasoning or "",
+            latest_assessed_at=follow_up.latest_assessed_at,
+            updates=follow_up.update_count,
+        )
+        for follow_up in follow_ups
+    ]
+    counts = Counter(line.follow_up.assessed_status for line in lines)
+    return ComplianceReport(recommendation, lines, counts)
+
+
+@dataclass(frozen=True)
+class Treaty:
+    name: str
+    status: str
+    date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class RollupLine:
+    """One recommendation addressed to the Party, with its follow-up and its assessments."""
+
+    follow_up: FollowUp
+    overdue: bool
+    assessments: list[Assessment]  # newest first
+
+    @property
+    def recommendation(self) -> Recommendation:
+        return self.follow_up.recommendation
+
+
+@dataclass(frozen=True)
+class PartyRollup:
+    party: Party
+    lines: list[RollupLine]
+    history: list[Assessment]  # every assessment of the Party's follow-ups, newest first
+    treaties: list[Treaty]
+    submissions: list[Submission]
+    counts: Counter
+
+    def status_totals(self) -> list[tuple[str, str, int]]:
+        return [(s, AssessedStatus(s).label, self.counts.get(s, 0)) for s in STATUSES]
+
+
+def treaty_statuses(party: Party) -> list[Treaty]:
+    """The Party's status towards each treaty, as recorded on the Party (no query)."""
+    return [
+        Treaty(
+            name=str(Party._meta.get_field(f"{treaty}_status").verbose_name),
+            status=getattr(party, f"get_{treaty}_status_display")(),
+            date=getattr(party, f"{treaty}_date"),
+        )
+        for treaty in Party.TREATIES
+    ]
+
+
+def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> PartyRollup:
+    """Everything addressed to `party` across reports and rounds, as far as `user` may see it.
+
+    The caller resolves `party` through `access.parties_for(user)` (404 outside the scope).
+    Queries: the follow-ups with their recommendation and report, the assessments with their
+    author, the Party's own monitoring submissions with their round — three.
+    """
+    today = today or timezone.localdate()
+    follow_ups = (
+        access.follow_ups_for(user)
+        .filter(party=party, active=True)
+        .select_related("recommendation__report", "recommendation__chapter")
+        .order_by(
+            "-recommendation__report__adoption_date",
+            "recommendation__report__reference",
+            "recommendation__order",
+            "recommendation__pk",
+        )
+    )
+    history = list(
+        access.assessments_for(user)
+        .filter(follow_up__party=party, follow_up__active=True)
+        .select_related("assessed_by", "follow_up__recommendation")
+        .order_by("-assessed_at", "-pk")
+    )
+    by_follow_up: dict[int, list[Assessment]] = {}
+    for assessment in history:
+        by_follow_up.setdefault(assessment.follow_up_id, []).append(assessment)
+    lines = [
+        RollupLine(follow_up, follow_up.is_overdue(today), by_follow_up.get(follow_up.pk, []))
+        for follow_up in follow_ups
+    ]
+    submissions = list(
+        access.submissions_for(user)
+        .filter(party=party, organisation__isnull=True)
+        .select_related("round")
+        .order_by("-round__number")
+    )
+    counts = Counter(line.follow_up.assessed_status for line in lines)
+    return PartyRollup(party, lines, history, treaty_statuses(party), submissions, counts)
+
+
+class LateFollowUp(NamedTuple):
+    """A follow-up still not in compliance after its deadline (the fields the list shows)."""
+
+    follow_up_id: int
+    recommendation_id: int
+    number: str
+    deadline: datetime.date
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return AssessedStatus(self.status).label
+
+
+@dataclass(frozen=True)
+class NonCompliance:
+    """A Party with the recommendations it still does not comply with after their deadline."""
+
+    party: Party
+    follow_ups: list[LateFollowUp]
+
+    @property
+    def numbers(self) -> list[str]:
+        return [follow_up.number for follow_up in self.follow_ups]
+
+
+def overdue_follow_ups(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
+    """Active follow-ups past their deadline and not in compliance (FollowUp.is_overdue, in SQL)."""
+    return queryset.filter(active=True, deadline__lt=today).exclude(assessed_status__in=COMPLIANT)
+
+
+def non_compliant_after_deadline(
+    *,
+    user,
+    report=None,
+    today: datetime.date | None = None,
+    chapter=None,
+    urgency=None,
+    theme=None,
+) -> list[NonCompliance]:
+    """Parties still not in compliance after the deadline, grouped by Party (English name order).
+
+    For the Committee's decision on what to do next. Queries: the late follow-ups, their
+    Parties — two.
+    """
+    today = today or timezone.localdate()
+    recommendations = _recommendations(user, report=report, chapter=chapter, urgency=urgency, theme=theme)
+    parties = access.parties_for(user)
+    follow_ups = overdue_follow_ups(access.follow_ups_for(user), today=today).filter(
+        recommendation__in=recommendations.order_by().values("pk"), party__in=parties
+    )
+    # Tuples, not model instances: at the scale of a whole report the list holds thousands of
+    # rows, and building a FollowUp, a Recommendation and a Party for each is most of the time.
+    rows = follow_ups.order_by(
+        "recommendation__report__reference", "recommendation__order", "recommendation__pk"
+    ).values_list(
+        "party_id", "pk", "recommendation_id", "recommendation__number", "deadline", "assessed_status"
+    )
+    by_party: dict[int, list[LateFollowUp]] = {}
+    for party_id, *fields in rows:
+        by_party.setdefault(party_id, []).append(LateFollowUp(*fields))
+    if not by_party:
+        return []
+    return [
+        NonCompliance(party, by_party[party.pk])
+        for party in parties.filter(pk__in=by_party).order_by("name_en")
+    ]
+
+
+# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """`value`, with a leading quote when a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _dataset(headers: list, rows: list[list], title: str) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=[spreadsheet_safe(str(h)) for h in headers], title=title)
+    for row in rows:
+        dataset.append([spreadsheet_safe(value) for value in row])
+    return dataset
+
+
+def matrix_dataset(matrix: Matrix) -> tablib.Dataset:
+    """The matrix for CSV or XLSX: one line per Party, one column per recommendation, then counts."""
+    labels = {status: str(label) for status, label in AssessedStatus.choices}
+    headers = [_("Party"), _("Code"), *(rec.number for rec in matrix.recommendations)]
+    headers += [*labels.values(), _("Addressed")]
+    labels[None] = ""  # not addressed
+    rows = [
+        [
+            row.party.name_en,
+            row.party.code,
+            *(labels[cell.status] for cell in row.cells),
+            *row.counts,
+            row.addressed,
+        ]
+        for row in matrix.rows()
+    ]
+    return _dataset(headers, rows, title=str(_("Compliance")))
+
+
+def _datetime(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def report_dataset(report: ComplianceReport) -> tablib.Dataset:
+    """One recommendation's compliance report for CSV or XLSX: one line per Party concerned."""
+    headers = [
+        _("Party"),
+        _("Code"),
+        _("Assessed status"),
+        _("Status reported by the State"),
+        _("Deadline"),
+        _("Overdue"),
+        _("Last assessed"),
+        _("Reasoning"),
+        _("Updates"),
+    ]
+    rows = [
+        [
+            line.party.name_en,
+            line.party.code,
+            str(line.follow_up.get_assessed_status_display()),
+            str(line.follow_up.get_reported_status_display()),
+            line.follow_up.deadline.isoformat() if line.follow_up.deadline else "",
+            str(_("yes") if line.overdue else _("no")),
+            _datetime(line.latest_assessed_at),
+            line.latest_reasoning,
+            line.updates,
+        ]
+        for line in report.lines
+    ]
+    return _dataset(headers, rows, title=str(_("Compliance")))

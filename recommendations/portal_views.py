@@ -1,0 +1,148 @@
+"""The follow-up of recommendations in the State portal.
+
+A State sees the recommendations addressed to its Party and reports on the measures taken; a
+stakeholder sees those addressed to the Party its organisation works on and may inform about them.
+Every row comes from secretariat.access; another Party's follow-up answers 404. Each page runs a
+fixed number of queries, whatever the number of recommendations or updates.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secretariat import access
+from secretariat.models import Role
+
+from . import services
+from .models import (
+    COMPLIANT,
+    URGENCY_DEFINITIONS,
+    AssessedStatus,
+    FollowUp,
+    ImplementationReport,
+    Urgency,
+)
+from .portal_forms import UpdateForm
+
+LOGIN_URL = "portal:login"
+PER_PAGE = 100
+
+
+@dataclass
+class FollowUpRow:
+    """A follow-up as the user may see it: the assessed status only from assessments they may read."""
+
+    follow_up: FollowUp
+    status: str
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return AssessedStatus(self.status).label
+
+
+def _visible_follow_ups(user) -> QuerySet:
+    """The user's follow-ups, each with the status of the latest assessment the user may read.
+
+    A State reads all its own Party's assessments; a stakeholder only the published ones.
+    """
+    latest = access.assessments_for(user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
+    return (
+        access.follow_ups_for(user)
+        .select_related("recommendation__report", "party")
+        .annotate(visible_status=Subquery(latest.values("status")[:1]))
+    )
+
+
+def _row(follow_up: FollowUp, today: datetime.date) -> FollowUpRow:
+    status = follow_up.visible_status or AssessedStatus.NOT_ASSESSED
+    late = follow_up.active and follow_up.deadline and today > follow_up.deadline and status not in COMPLIANT
+    return FollowUpRow(follow_up=follow_up, status=status, overdue=bool(late))
+
+
+def _filtered(request: HttpRequest, follow_ups: QuerySet) -> tuple[QuerySet, dict]:
+    chosen = {"report": request.GET.get("report", ""), "urgency": request.GET.get("urgency", "")}
+    if chosen["report"].isdigit():
+        follow_ups = follow_ups.filter(recommendation__report=chosen["report"])
+    if chosen["urgency"] in Urgency.values:
+        follow_ups = follow_ups.filter(recommendation__urgency=chosen["urgency"])
+    return follow_ups, chosen
+
+
+@login_required(login_url=LOGIN_URL)
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    """The recommendations addressed to the user's Party, with their statuses and deadlines."""
+    follow_ups, chosen = _filtered(request, _visible_follow_ups(request.user).filter(active=True))
+    ordered = follow_ups.order_by(
+        "recommendation__report", "recommendation__order", "recommendation__pk", "party__code"
+    )
+    page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    reports = access.scoped(ImplementationReport, request.user).filter(
+        recommendations__follow_ups__in=access.follow_ups_for(request.user).filter(active=True)
+    )
+    context = {
+        "page": page,
+        "rows": [_row(follow_up, today) for follow_up in page],
+        "reports": reports.distinct(),
+        "urgencies": [(urgency, URGENCY_DEFINITIONS[urgency]) for urgency in Urgency],
+        "chosen": chosen,
+    }
+    return render(request, "portal/follow_up/list.html", context)
+
+
+def _page_data(user, follow_up: FollowUp) -> dict:
+    attachments = Prefetch("attachments", queryset=access.update_attachments_for(user))
+    updates = (
+        access.follow_up_updates_for(user)
+        .filter(follow_up=follow_up)
+        .select_related("author", "organisation")
+        .prefetch_related(attachments)
+    )
+    # The State reads the Committee's reasoning once the assessment is published.
+    assessments = access.assessments_for(user).filter(follow_up=follow_up, published=True)
+    return {
+        "updates": updates,
+        "assessments": assessments.order_by("-assessed_at"),
+        "citations": follow_up.recommendation.citations.select_related("article"),
+    }
+
+
+@login_required(login_url=LOGIN_URL)
+def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One recommendation for the Party: its updates, published assessments and the update form."""
+    follow_up = get_object_or_404(
+        _visible_follow_ups(request.user).select_related("recommendation__chapter"), pk=pk
+    )
+    may_report = services.may_report(request.user, follow_up)
+    form = UpdateForm(request.POST or None, request.FILES or None) if may_report else None
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("You may not report on this recommendation for this Party."))
+            return redirect("follow_up:detail", pk=follow_up.pk)
+        if form.is_valid():
+            try:
+                form.save(follow_up=follow_up, by=request.user)
+            except PermissionDenied as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Your update has been sent to the Secretariat. Thank you."))
+                return redirect("follow_up:detail", pk=follow_up.pk)
+    context = {
+        "follow_up": follow_up,
+        "recommendation": follow_up.recommendation,
+        "row": _row(follow_up, timezone.localdate()),
+        "form": form,
+        "is_stakeholder": request.user.role == Role.STAKEHOLDER_CONTRIBUTOR,
+        **_page_data(request.user, follow_up),
+    }
+    return render(request, "portal/follow_up/detail.html", context)
