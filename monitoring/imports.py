@@ -7,7 +7,7 @@ admin's import page call the same functions, the admin first with dry_run=True t
 
 from django.utils import timezone
 
-from secretariat.imports import ImportRejected, ImportReport, read_rows, run_all_or_nothing
+from secretariat.imports import ImportRejected, ImportReport, Table, read_rows, run_all_or_nothing
 from secretariat.models import Organisation, Party, User
 
 from .models import Language, MonitoringRound, Question, Reply, Section, Submission, Transition
@@ -25,7 +25,9 @@ SECTION_TITLES_FR = {
 QUESTIONNAIRE_COLUMNS = {"ref", "parent", "section", "kind", "text_en"}
 
 
-def import_questionnaire(*, round: MonitoringRound, text: str, dry_run: bool = False) -> ImportReport:
+def import_questionnaire(
+    *, round: MonitoringRound, text: "str | Table", dry_run: bool = False
+) -> ImportReport:
     """Load a questionnaire in the layout of fixtures/questionnaire_round2.csv into an empty round."""
     rows = read_rows(text, QUESTIONNAIRE_COLUMNS)
     errors = []
@@ -87,7 +89,9 @@ def import_questionnaire(*, round: MonitoringRound, text: str, dry_run: bool = F
 REPLY_COLUMNS = {"party", "respondent_kind", "respondent", "question_refs", "language", "text"}
 
 
-def import_replies(*, round: MonitoringRound, text: str, by: User, dry_run: bool = False) -> ImportReport:
+def import_replies(
+    *, round: MonitoringRound, text: "str | Table", by: User, dry_run: bool = False
+) -> ImportReport:
     """Load reply blocks (layout of fixtures/replies_round2_RUS.csv) as registered submissions.
 
     Parties are matched by code, questions by ref, stakeholders by name (unknown

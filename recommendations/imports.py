@@ -9,7 +9,7 @@ import re
 import pycountry
 from django.core.exceptions import ValidationError
 
-from secretariat.imports import ImportRejected, ImportReport, read_rows, run_all_or_nothing
+from secretariat.imports import ImportRejected, ImportReport, Table, read_rows, run_all_or_nothing
 from secretariat.models import ConventionArticle, Party
 
 from . import services
@@ -70,7 +70,11 @@ RECOMMENDATION_COLUMNS = {"number", "strength", "addressees", "articles", "chapt
 
 
 def import_recommendations(
-    *, report: ImplementationReport, text: str, dry_run: bool = False, default_themes: tuple[str, ...] = ()
+    *,
+    report: ImplementationReport,
+    text: "str | Table",
+    dry_run: bool = False,
+    default_themes: tuple[str, ...] = (),
 ) -> ImportReport:
     """Load recommendations into a report; chapters are created from the `chapter` column in order.
 
@@ -178,7 +182,7 @@ def import_recommendations(
 PRACTICE_COLUMNS = {"parties", "title", "text", "articles", "themes", "source"}
 
 
-def import_practices(*, text: str, dry_run: bool = False) -> ImportReport:
+def import_practices(*, text: "str | Table", dry_run: bool = False) -> ImportReport:
     """Load promising practices; a practice already present (same title and source) is refused."""
     rows = read_rows(text, PRACTICE_COLUMNS)
     codes = set(Party.objects.values_list("code", flat=True))

@@ -30,6 +30,8 @@ class Theme(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
     name_fr = models.CharField(_("name (French)"), max_length=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
@@ -185,6 +187,8 @@ class Citation(models.Model):
         "Practice", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
@@ -337,6 +341,8 @@ class UpdateAttachment(models.Model):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -362,6 +368,8 @@ class Assessment(models.Model):
     published = models.BooleanField(
         _("published"), default=False, help_text=_("Published assessments may be read by every Party.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assessment")
@@ -471,6 +479,8 @@ class FactsheetSection(models.Model):
     recommendations = models.ManyToManyField(
         Recommendation, verbose_name=_("recommendations"), blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("factsheet section")

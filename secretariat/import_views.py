@@ -4,6 +4,7 @@ One page serves every kind the `import_data` command reads; each kind names the 
 imports it and whether it needs a monitoring round.
 """
 
+import base64
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from monitoring.models import MonitoringRound
 from recommendations import imports as recommendation_imports
 
 from . import access
-from .imports import ImportRejected, ImportReport
+from .imports import ImportRejected, ImportReport, read_file
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 SESSION_KEY = "pending_imports"
@@ -85,7 +86,7 @@ KINDS = {
 
 class ImportForm(forms.Form):
     round = forms.ModelChoiceField(MonitoringRound.objects.none(), label=_("Monitoring round"))
-    file = forms.FileField(label=_("CSV file (UTF-8)"))
+    file = forms.FileField(label=_("CSV or XLSX file"))
 
     def __init__(self, *args, user, kind: ImportKind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,14 +96,11 @@ class ImportForm(forms.Form):
         else:
             del self.fields["round"]
 
-    def clean_file(self) -> str:
+    def clean_file(self) -> tuple[str, bytes]:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
-        try:
-            return upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        return upload.name, upload.read()
 
 
 @staff_member_required(login_url="admin:login")
@@ -116,15 +114,20 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
     context = {**admin.site.each_context(request), "title": spec.title, "kind": kind}
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user, kind=spec)
     if request.method == "POST" and form.is_valid():
-        round_, text = form.cleaned_data.get("round"), form.cleaned_data["file"]
+        round_, (name, data) = form.cleaned_data.get("round"), form.cleaned_data["file"]
         try:
-            report = spec.run(round=round_, text=text, user=request.user, dry_run=True)
+            report = spec.run(round=round_, text=read_file(data, name), user=request.user, dry_run=True)
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
         else:
             token = secrets.token_urlsafe(16)
             pending = request.session.setdefault(SESSION_KEY, {})
-            pending[token] = {"kind": kind, "round": round_.pk if round_ else None, "text": text}
+            pending[token] = {
+                "kind": kind,
+                "round": round_.pk if round_ else None,
+                "name": name,
+                "data": base64.b64encode(data).decode("ascii"),
+            }
             request.session.modified = True
             context.update(report=report, token=token, round=round_)
     context["form"] = form
@@ -139,7 +142,8 @@ def _confirm(request: HttpRequest, kind: str, spec: ImportKind) -> HttpResponse:
         return redirect("import_file", kind=kind)
     round_ = access.rounds_for(request.user).get(pk=pending["round"]) if pending["round"] else None
     try:
-        report = spec.run(round=round_, text=pending["text"], user=request.user, dry_run=False)
+        text = read_file(base64.b64decode(pending["data"]), pending["name"])
+        report = spec.run(round=round_, text=text, user=request.user, dry_run=False)
     except ImportRejected as rejected:
         # The data changed since the preview (e.g. someone imported the same rows meanwhile).
         for error in rejected.errors:

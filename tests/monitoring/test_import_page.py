@@ -61,9 +61,9 @@ def test_errors_are_listed_by_line(client_for, officer, round_2):
     assert "Nothing was imported" in response.text
 
 
-def test_a_file_that_is_not_utf8_is_refused(client_for, officer, round_2):
-    response = _upload(client_for(officer), round_2, "é".encode("latin-1"))
-    assert "not UTF-8" in response.text
+def test_a_file_that_is_neither_text_nor_xlsx_is_refused(client_for, officer, round_2):
+    response = _upload(client_for(officer), round_2, b"\x81\x8d\x8f\x90 binary")
+    assert "neither UTF-8 nor Windows-1252 text" in response.text
 
 
 @pytest.mark.parametrize("persona", ["coordinator_a", "committee_member"])

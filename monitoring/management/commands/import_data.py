@@ -6,12 +6,14 @@ from monitoring import imports
 from monitoring.models import MonitoringRound
 from recommendations import imports as recommendation_imports
 from recommendations.models import ImplementationReport
+from secretariat.imports import read_file
 from secretariat.models import User
 
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV file (UTF-8) all-or-nothing: a questionnaire or replies into round N, "
+        "Import a CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX file all-or-nothing: "
+        "a questionnaire or replies into round N, "
         "recommendations into round N's implementation report, or promising practices."
     )
 
@@ -30,10 +32,11 @@ class Command(BaseCommand):
     def handle(self, *args, kind, file, round, report, dry_run, user, **options):
         monitoring_round = None if kind == "practices" else self._round(round)
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            data = file.read_bytes()
+        except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
         try:
+            text = read_file(data, file.name)
             if kind == "practices":
                 result = recommendation_imports.import_practices(text=text, dry_run=dry_run)
             elif kind == "recommendations":
