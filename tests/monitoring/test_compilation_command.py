@@ -128,7 +128,7 @@ def test_command_refuses_a_user_outside_the_secretariat(round, tmp_path):
 
 
 def test_command_refuses_an_unknown_user(round, tmp_path):
-    with pytest.raises(CommandError, match="no user 'nobody'"):
+    with pytest.raises(CommandError, match="no active user 'nobody'"):
         compile_to(tmp_path / "x.html", "--format", "html", "--user", "nobody")
 
 

@@ -1,14 +1,11 @@
 """Write the compilation of replies to one question (or the whole round) as HTML, DOCX or PDF."""
 
-from pathlib import Path
-
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from monitoring.compilation import UnknownQuestion, compile_replies, render_docx, render_html, render_pdf
 from secretariat import access
-from secretariat.models import Role, User
+from secretariat.commands import acting_user, output_path
 
 RENDERERS = {"html": lambda c: render_html(c).encode(), "docx": render_docx, "pdf": render_pdf}
 
@@ -32,10 +29,8 @@ class Command(BaseCommand):
         format = options["format"].lower()
         if format not in RENDERERS:
             raise CommandError(f"Unknown format {options['format']!r}: choose html, docx or pdf.")
-        output = Path(options["output"])
-        if not output.parent.is_dir():
-            raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist.")
-        user = self._user(options["user"])
+        output = output_path(options["output"])
+        user = acting_user(options["user"])
         round = access.rounds_for(user).filter(number=options["round"]).first()
         if round is None:
             raise CommandError(f"There is no monitoring round {options['round']}.")
@@ -60,18 +55,3 @@ class Command(BaseCommand):
                 f"reference {compilation.reference}."
             )
         )
-
-    def _user(self, username: str | None) -> User:
-        """The Secretariat user the compilation is made for: its scope decides what it holds."""
-        if username:
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"There is no user {username!r}.")
-            if not access.is_secretariat(user):
-                raise CommandError(f"{username!r} is not an active Secretariat user.")
-            return user
-        admins = User.objects.filter(Q(role=Role.SECRETARIAT_ADMIN) | Q(is_superuser=True), is_active=True)
-        user = admins.order_by("pk").first()
-        if user is None:
-            raise CommandError("No active Secretariat administrator to compile as; pass --user.")
-        return user

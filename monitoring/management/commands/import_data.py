@@ -6,8 +6,8 @@ from monitoring import imports
 from monitoring.models import MonitoringRound
 from recommendations import imports as recommendation_imports
 from recommendations.models import ImplementationReport
+from secretariat.commands import acting_user
 from secretariat.imports import read_file
-from secretariat.models import User
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 result = imports.import_questionnaire(round=monitoring_round, text=text, dry_run=dry_run)
             else:
                 result = imports.import_replies(
-                    round=monitoring_round, text=text, by=self._author(user), dry_run=dry_run
+                    round=monitoring_round, text=text, by=acting_user(user), dry_run=dry_run
                 )
         except imports.ImportRejected as rejected:
             raise CommandError("Nothing was imported:\n" + "\n".join(rejected.errors)) from None
@@ -75,14 +75,3 @@ class Command(BaseCommand):
                 + f"; found {len(reports)}. Create it in the admin first."
             )
         return reports[0]
-
-    def _author(self, username: str | None) -> User:
-        users = User.objects.filter(is_active=True)
-        author = (
-            users.filter(username=username).first()
-            if username
-            else (users.filter(role="secretariat_admin").first() or users.filter(is_superuser=True).first())
-        )
-        if author is None:
-            raise CommandError("No author: pass --user with the username of a Secretariat member.")
-        return author

@@ -1,15 +1,12 @@
 """Write a factsheet as HTML, DOCX or PDF."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from recommendations.factsheet_render import RENDERERS
 from recommendations.factsheets import build_factsheet
 from recommendations.models import Factsheet
 from secretariat import access
-from secretariat.models import Role, User
+from secretariat.commands import acting_user, output_path
 
 
 class Command(BaseCommand):
@@ -25,10 +22,8 @@ class Command(BaseCommand):
         format = options["format"].lower()
         if format not in RENDERERS:
             raise CommandError(f"Unknown format {options['format']!r}: choose html, docx or pdf.")
-        output = Path(options["output"])
-        if not output.parent.is_dir():
-            raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist.")
-        user = self._user(options["user"])
+        output = output_path(options["output"])
+        user = acting_user(options["user"], secretariat_only=False)
         factsheet = access.scoped(Factsheet, user).filter(slug=options["slug"]).first()
         if factsheet is None:
             raise CommandError(f"There is no factsheet {options['slug']!r}.")
@@ -43,16 +38,3 @@ class Command(BaseCommand):
                 f"{len(document.recommendations)} recommendation(s), {document.practice_count} practice(s)."
             )
         )
-
-    def _user(self, username: str | None) -> User:
-        """Factsheets are published: any active user reads them; by default the first administrator."""
-        if username:
-            user = User.objects.filter(username=username, is_active=True).first()
-            if user is None:
-                raise CommandError(f"There is no active user {username!r}.")
-            return user
-        admins = User.objects.filter(Q(role=Role.SECRETARIAT_ADMIN) | Q(is_superuser=True), is_active=True)
-        user = admins.order_by("pk").first()
-        if user is None:
-            raise CommandError("No active Secretariat administrator to render as; pass --user.")
-        return user
