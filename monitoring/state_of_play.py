@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from secretariat import access
 from secretariat.models import Party
+from secretariat.spreadsheets import safe_dataset
 
 from .models import MonitoringRound, Question, Reply, Submission
 
@@ -126,17 +127,16 @@ def as_dataset(*, round: MonitoringRound, rows: list[Row], questions: list[str])
     headers = [_("Party"), _("Code"), _("Status"), _("Deadline"), _("Overdue")]
     headers += [_("Q%(number)s") % {"number": ref} for ref in questions]
     headers.append(_("Stakeholder comments"))
-    dataset = tablib.Dataset(headers=headers, title=str(_("Round %(number)s") % {"number": round.number}))
-    for row in rows:
-        dataset.append(
-            [
-                row.party.name_en,
-                row.party.code,
-                str(row.status_label),
-                row.deadline.isoformat() if row.deadline else "",
-                _("yes") if row.overdue else _("no"),
-                *("✓" if done else "" for _ref, done in row.answered),
-                row.stakeholder_comments,
-            ]
-        )
-    return dataset
+    lines = [
+        [
+            row.party.name_en,
+            row.party.code,
+            str(row.status_label),
+            row.deadline.isoformat() if row.deadline else "",
+            _("yes") if row.overdue else _("no"),
+            *("✓" if done else "" for _ref, done in row.answered),
+            row.stakeholder_comments,
+        ]
+        for row in rows
+    ]
+    return safe_dataset(headers, lines, title=str(_("Round %(number)s") % {"number": round.number}))

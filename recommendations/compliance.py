@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.models import Submission
 from secretariat import access
 from secretariat.models import Party
+from secretariat.spreadsheets import safe_dataset, spreadsheet_safe  # noqa: F401 - spreadsheet_safe re-exported
 
 from .models import COMPLIANT, AssessedStatus, Assessment, FollowUp, Recommendation
 
@@ -392,21 +393,8 @@ def non_compliant_after_deadline(
 
 
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """`value`, with a leading quote when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _dataset(headers: list, rows: list[list], title: str) -> tablib.Dataset:
-    dataset = tablib.Dataset(headers=[spreadsheet_safe(str(h)) for h in headers], title=title)
-    for row in rows:
-        dataset.append([spreadsheet_safe(value) for value in row])
-    return dataset
+    return safe_dataset(headers, rows, title)
 
 
 def matrix_dataset(matrix: Matrix) -> tablib.Dataset:

@@ -192,7 +192,11 @@ LOGGING = {
 
 from import_export.formats import base_formats  # noqa: E402
 
-IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+from secretariat.spreadsheets import SafeCSV, SafeXLSX  # noqa: E402
+
+# Exports neutralise cells a spreadsheet would run as formulas (secretariat/spreadsheets.py).
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 # Exporting needs the view permission; importing needs add and change.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
