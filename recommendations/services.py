@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from secretariat import access
 from secretariat.models import Party, Role, User
 
-from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, Recommendation, UpdateAttachment
+from .models import (
+    AssessedStatus,
+    Assessment,
+    FollowUp,
+    FollowUpUpdate,
+    Recommendation,
+    UpdateAttachment,
+    Urgency,
+)
 
 
 class InvalidAssessment(Exception):
@@ -40,6 +48,8 @@ def recommendation_sync_follow_ups(*, recommendation: Recommendation) -> dict[st
         for party_id in wanted - existing.keys()
     )
     counts["added"] = len(wanted - existing.keys())
+    stale = recommendation.follow_ups.filter(party__in=wanted & existing.keys()).exclude(deadline=deadline)
+    stale.update(deadline=deadline)  # the report's deadline for this urgency, as it stands now
     for party_id, follow_up in existing.items():
         if follow_up.active != (party_id in wanted):
             follow_up.active = party_id in wanted
@@ -47,6 +57,19 @@ def recommendation_sync_follow_ups(*, recommendation: Recommendation) -> dict[st
             follow_up.save(update_fields=["active"])
             counts["restored" if follow_up.active else "retired"] += 1
     return counts
+
+
+@transaction.atomic
+def report_refresh_deadlines(*, report) -> int:
+    """Give every follow-up of the report the reporting deadline of its recommendation's urgency."""
+    updated = 0
+    for urgency in Urgency.values:
+        updated += (
+            FollowUp.objects.filter(recommendation__report=report, recommendation__urgency=urgency)
+            .exclude(deadline=report.deadline_for(urgency))
+            .update(deadline=report.deadline_for(urgency))
+        )
+    return updated
 
 
 def _may_assess(user: User) -> bool:

@@ -49,6 +49,14 @@ class ImplementationReportAdmin(ScopedAdmin):
     ]
     inlines = [ChapterInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"deadline_require_request", "deadline_invite"} & set(form.changed_data):
+            count = services.report_refresh_deadlines(report=obj)
+            self.message_user(
+                request, _("Reporting deadline updated on %(count)d follow-ups.") % {"count": count}
+            )
+
 
 @admin.register(Chapter)
 class ChapterAdmin(ScopedAdmin):

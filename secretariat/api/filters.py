@@ -4,6 +4,7 @@ They narrow a queryset that already comes from secretariat.access, so a filter n
 Party's records only ever gives an empty list.
 """
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -26,14 +27,30 @@ from secretariat.models import Party, TreatyStatus
 
 _ROUND_HELP = _("The round's number.")
 _PARTY_HELP = _("The Party's code, e.g. FRA.")
+_REPORT_HELP = _("The report's id.")
+
+
+class IdFilter(filters.NumberFilter):
+    """A whole number, compared as is: never a lookup of the record itself.
+
+    django-filter's default for a foreign key (ModelChoiceFilter) would check the id against every
+    row of the table, answering differently for another Party's record and a missing one.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 def _party(field_name: str) -> filters.CharFilter:
     return filters.CharFilter(field_name=field_name, lookup_expr="iexact", help_text=_PARTY_HELP)
 
 
-def _round(field_name: str) -> filters.NumberFilter:
-    return filters.NumberFilter(field_name=field_name, help_text=_ROUND_HELP)
+def _round(field_name: str) -> IdFilter:
+    return IdFilter(field_name=field_name, max_value=32767, help_text=_ROUND_HELP)
 
 
 class PartyFilter(filters.FilterSet):
@@ -54,7 +71,7 @@ class RoundFilter(filters.FilterSet):
 
 class QuestionFilter(filters.FilterSet):
     round = _round("round__number")
-    section = filters.NumberFilter(field_name="section__order", help_text=_("The section's order."))
+    section = IdFilter(field_name="section__order", min_value=0, max_value=32767, help_text=_("The section's order."))
     kind = filters.ChoiceFilter(choices=Question.Kind.choices)
 
     class Meta:
@@ -66,6 +83,7 @@ class SubmissionFilter(filters.FilterSet):
     round = _round("round__number")
     party = _party("party__code")
     status = filters.ChoiceFilter(choices=Submission.Status.choices)
+    organisation = IdFilter(help_text=_("The stakeholder organisation's id."))
     stakeholder = filters.BooleanFilter(
         field_name="organisation", lookup_expr="isnull", exclude=True, help_text=_("A stakeholder's comments.")
     )
@@ -76,6 +94,7 @@ class SubmissionFilter(filters.FilterSet):
 
 
 class ReplyFilter(filters.FilterSet):
+    submission = IdFilter()
     round = _round("submission__round__number")
     party = _party("submission__party__code")
     status = filters.ChoiceFilter(field_name="submission__status", choices=Submission.Status.choices)
@@ -105,6 +124,7 @@ class ReportFilter(filters.FilterSet):
 
 
 class RecommendationFilter(filters.FilterSet):
+    report = IdFilter(help_text=_REPORT_HELP)
     chapter = filters.CharFilter(field_name="chapter__number", help_text=_("The chapter's number, e.g. V."))
     urgency = filters.ChoiceFilter(choices=Urgency.choices)
     theme = filters.CharFilter(field_name="themes__slug", help_text=_("The theme's slug."))
@@ -115,7 +135,7 @@ class RecommendationFilter(filters.FilterSet):
 
 
 class FollowUpFilter(filters.FilterSet):
-    report = filters.NumberFilter(field_name="recommendation__report", help_text=_("The report's id."))
+    report = IdFilter(field_name="recommendation__report", help_text=_REPORT_HELP)
     recommendation = filters.CharFilter(
         field_name="recommendation__number", lookup_expr="iexact", help_text=_("The number, e.g. V-17.")
     )
@@ -130,7 +150,8 @@ class FollowUpFilter(filters.FilterSet):
 
 
 class FollowUpUpdateFilter(filters.FilterSet):
-    report = filters.NumberFilter(field_name="follow_up__recommendation__report", help_text=_("The report's id."))
+    follow_up = IdFilter()
+    report = IdFilter(field_name="follow_up__recommendation__report", help_text=_REPORT_HELP)
     recommendation = filters.CharFilter(
         field_name="follow_up__recommendation__number", lookup_expr="iexact", help_text=_("The number, e.g. V-17.")
     )
@@ -144,7 +165,8 @@ class FollowUpUpdateFilter(filters.FilterSet):
 
 
 class AssessmentFilter(filters.FilterSet):
-    report = filters.NumberFilter(field_name="follow_up__recommendation__report", help_text=_("The report's id."))
+    follow_up = IdFilter()
+    report = IdFilter(field_name="follow_up__recommendation__report", help_text=_REPORT_HELP)
     recommendation = filters.CharFilter(
         field_name="follow_up__recommendation__number", lookup_expr="iexact", help_text=_("The number, e.g. V-17.")
     )
@@ -162,7 +184,7 @@ class PracticeFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", help_text=_("Words, each found in the title or the text."))
     party = filters.CharFilter(method="search", help_text=_PARTY_HELP)
     theme = filters.CharFilter(method="search", help_text=_("The theme's slug."))
-    article = filters.NumberFilter(method="search", help_text=_("The number of a cited Convention article."))
+    article = IdFilter(method="search", max_value=1000, help_text=_("The number of a cited Convention article."))
     round = _round("round__number")
 
     class Meta:
@@ -176,6 +198,7 @@ class PracticeFilter(filters.FilterSet):
 
 
 class FactsheetFilter(filters.FilterSet):
+    report = IdFilter(help_text=_REPORT_HELP)
     theme = filters.CharFilter(field_name="theme__slug", help_text=_("The theme's slug."))
 
     class Meta:

@@ -124,3 +124,21 @@ def test_import_command_loads_practices(tmp_path, capsys):
     call_command("import_data", "practices", str(FIXTURES / "practices.csv"), "--dry-run")
     assert "Would create 82 practices" in capsys.readouterr().out
     assert not Practice.objects.exists()
+
+
+def test_changing_a_report_deadline_reaches_its_follow_ups(report_2):
+    import datetime
+
+    from recommendations import services
+
+    _load(report_2)
+    report_2.deadline_invite = datetime.date(2030, 1, 1)
+    report_2.save()
+    services.report_refresh_deadlines(report=report_2)
+    assert set(
+        FollowUp.objects.filter(recommendation__urgency="invite").values_list("deadline", flat=True)
+    ) == {datetime.date(2030, 1, 1)}
+    assert (
+        FollowUp.objects.filter(recommendation__number="V-17").first().deadline
+        == report_2.deadline_require_request
+    )
