@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
+from rest_framework.authtoken.models import TokenProxy
 
 from . import access, services
 from .admin_base import ReadOnlyInline, ScopedAdmin
@@ -14,6 +15,9 @@ from .resources import (
     PartyResource,
     UserResource,
 )
+
+# API tokens are issued with `manage.py drf_create_token USERNAME`; DRF's own token admin is not scoped.
+admin.site.unregister(TokenProxy)
 
 admin.site.site_header = _("Lanzarote Back Office")
 admin.site.site_title = _("Lanzarote Back Office")

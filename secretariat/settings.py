@@ -157,9 +157,10 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous call then answers 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -175,9 +176,20 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Lanzarote Back Office API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids by resource: "replies", not "v1"
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per set of choices, where several fields share it (or share a field name).
+    "ENUM_NAME_OVERRIDES": {
+        "TreatyStatusEnum": "secretariat.models.TreatyStatus",
+        "RoundStatusEnum": "monitoring.models.MonitoringRound.Status",
+        "SubmissionStatusEnum": "monitoring.models.Submission.Status",
+        "AssessedStatusEnum": "recommendations.models.AssessedStatus",
+        "ReportedStatusEnum": "recommendations.models.ReportedStatus",
+        "ReportableStatusEnum": "secretariat.api.serializers.REPORTABLE_STATUSES",
+        "UpdateReviewStatusEnum": "recommendations.models.FollowUpUpdate.Status",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

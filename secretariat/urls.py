@@ -8,6 +8,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/recommendations/", include("recommendations.admin_urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("secretariat.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/<path:name>", views.protected_file, name="protected_file"),
     path("imports/<slug:kind>/", import_views.import_file, name="import_file"),

@@ -71,7 +71,9 @@ class RoundFilter(filters.FilterSet):
 
 class QuestionFilter(filters.FilterSet):
     round = _round("round__number")
-    section = IdFilter(field_name="section__order", min_value=0, max_value=32767, help_text=_("The section's order."))
+    section = IdFilter(
+        field_name="section__order", min_value=0, max_value=32767, help_text=_("The section's order.")
+    )
     kind = filters.ChoiceFilter(choices=Question.Kind.choices)
 
     class Meta:
@@ -85,7 +87,10 @@ class SubmissionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Submission.Status.choices)
     organisation = IdFilter(help_text=_("The stakeholder organisation's id."))
     stakeholder = filters.BooleanFilter(
-        field_name="organisation", lookup_expr="isnull", exclude=True, help_text=_("A stakeholder's comments.")
+        field_name="organisation",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=_("A stakeholder's comments."),
     )
 
     class Meta:
@@ -146,14 +151,24 @@ class FollowUpFilter(filters.FilterSet):
 
     class Meta:
         model = FollowUp
-        fields = ["report", "recommendation", "party", "urgency", "assessed_status", "reported_status", "active"]
+        fields = [
+            "report",
+            "recommendation",
+            "party",
+            "urgency",
+            "assessed_status",
+            "reported_status",
+            "active",
+        ]
 
 
 class FollowUpUpdateFilter(filters.FilterSet):
     follow_up = IdFilter()
     report = IdFilter(field_name="follow_up__recommendation__report", help_text=_REPORT_HELP)
     recommendation = filters.CharFilter(
-        field_name="follow_up__recommendation__number", lookup_expr="iexact", help_text=_("The number, e.g. V-17.")
+        field_name="follow_up__recommendation__number",
+        lookup_expr="iexact",
+        help_text=_("The number, e.g. V-17."),
     )
     party = _party("follow_up__party__code")
     status = filters.ChoiceFilter(choices=FollowUpUpdate.Status.choices)
@@ -168,7 +183,9 @@ class AssessmentFilter(filters.FilterSet):
     follow_up = IdFilter()
     report = IdFilter(field_name="follow_up__recommendation__report", help_text=_REPORT_HELP)
     recommendation = filters.CharFilter(
-        field_name="follow_up__recommendation__number", lookup_expr="iexact", help_text=_("The number, e.g. V-17.")
+        field_name="follow_up__recommendation__number",
+        lookup_expr="iexact",
+        help_text=_("The number, e.g. V-17."),
     )
     party = _party("follow_up__party__code")
     status = filters.ChoiceFilter(choices=AssessedStatus.choices)
@@ -184,7 +201,9 @@ class PracticeFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", help_text=_("Words, each found in the title or the text."))
     party = filters.CharFilter(method="search", help_text=_PARTY_HELP)
     theme = filters.CharFilter(method="search", help_text=_("The theme's slug."))
-    article = IdFilter(method="search", max_value=1000, help_text=_("The number of a cited Convention article."))
+    article = IdFilter(
+        method="search", max_value=1000, help_text=_("The number of a cited Convention article.")
+    )
     round = _round("round__number")
 
     class Meta:

@@ -31,6 +31,10 @@ from secretariat.text import render_markdown
 # what would strain the database or the renderers.
 MAX_TEXT_LENGTH = 100_000
 MAX_ID = 2**63 - 1  # the largest key the databases hold: bigger numbers are refused as input
+# What a State may report ("nothing reported" is only the follow-up's starting point).
+REPORTABLE_STATUSES = [
+    choice for choice in ReportedStatus.choices if choice[0] != ReportedStatus.NOT_REPORTED
+]
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -197,7 +201,9 @@ class ReplyCreateSerializer(serializers.Serializer):
     submission = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     round = serializers.IntegerField(min_value=1, max_value=32767, required=False)
     questions = _question_keys()
-    text = serializers.CharField(max_length=MAX_TEXT_LENGTH, allow_blank=True, trim_whitespace=False, default="")
+    text = serializers.CharField(
+        max_length=MAX_TEXT_LENGTH, allow_blank=True, trim_whitespace=False, default=""
+    )
     language = serializers.ChoiceField(choices=Language.choices)
     see_reply = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, default=None)
 
@@ -214,7 +220,9 @@ class ReplyUpdateSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     questions = _question_keys(required=False)
-    text = serializers.CharField(max_length=MAX_TEXT_LENGTH, allow_blank=True, trim_whitespace=False, required=False)
+    text = serializers.CharField(
+        max_length=MAX_TEXT_LENGTH, allow_blank=True, trim_whitespace=False, required=False
+    )
     language = serializers.ChoiceField(choices=Language.choices, required=False)
     see_reply = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, required=False)
 
@@ -357,10 +365,7 @@ class FollowUpUpdateSerializer(serializers.ModelSerializer):
 class FollowUpUpdateCreateSerializer(serializers.Serializer):
     follow_up = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     text = serializers.CharField(max_length=MAX_TEXT_LENGTH)
-    # "Nothing reported" is the follow-up's starting point, not something a State reports.
-    reported_status = serializers.ChoiceField(
-        choices=[choice for choice in ReportedStatus.choices if choice[0] != ReportedStatus.NOT_REPORTED]
-    )
+    reported_status = serializers.ChoiceField(choices=REPORTABLE_STATUSES)
     measures_date = serializers.DateField(required=False, allow_null=True, default=None)
     links = serializers.ListField(
         child=serializers.URLField(max_length=1000), max_length=50, required=False, default=list

@@ -198,7 +198,7 @@ def test_state_user_document_is_filed_for_own_party(client_for, contributor_a, p
 
 
 def test_exported_cells_that_look_like_formulas_are_neutralised(client_for, officer, party_a):
-    DocumentFactory(party=party_a, reference="=HYPERLINK(\"http://evil\")", title="+cmd|' /C calc'!A0")
+    DocumentFactory(party=party_a, reference='=HYPERLINK("http://evil")', title="+cmd|' /C calc'!A0")
     response = client_for(officer).post(
         reverse("admin:secretariat_document_export"),
         {"format": "0", "resource": "0", **_all_export_fields("document")},

@@ -1,0 +1,109 @@
+"""Arrangements for the API tests: a JSON client per persona, and one small world of both Parties."""
+
+from types import SimpleNamespace
+
+import pytest
+from rest_framework.test import APIClient
+
+from monitoring.models import MonitoringRound, Submission
+from recommendations import services as recommendation_services
+from recommendations.models import AssessedStatus, Factsheet, ReportedStatus
+from tests.factories import (
+    PartyFactory,
+    QuestionFactory,
+    ReplyFactory,
+    RoundFactory,
+    SubmissionFactory,
+    build_round,
+)
+from tests.recommendations.factories import (
+    ChapterFactory,
+    PracticeFactory,
+    RecommendationFactory,
+    ReportFactory,
+    ThemeFactory,
+)
+
+Status = Submission.Status
+
+
+@pytest.fixture
+def api():
+    """An anonymous JSON client."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_for():
+    """A JSON client signed in (with a session, as the portal's users are) as the given user."""
+
+    def login(user):
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def party_c():
+    return PartyFactory(code="ITA", name_en="Italy", name_fr="Italie")
+
+
+@pytest.fixture
+def world(party_a, party_b, party_c, officer, coordinator_a, coordinator_b):
+    """Round 2 of France, Russia and Italy, with each one's submission, replies and follow-up.
+
+    - France (A): a draft with one reply to 1.a.
+    - Russia (B): a registered submission whose author consents to publication, one reply to 2.
+    - Italy (C): a registered submission kept confidential (no consent), one reply to 3.
+    - A round in preparation, and a round of Russia alone, each with a question.
+    - A report on round 2 with one recommendation to all three: their follow-ups, an update
+      from France and one from Russia, an unpublished assessment of each of those two.
+    - A practice by France on a theme, and a factsheet on that theme.
+    """
+    round = build_round(parties=[party_a, party_b, party_c], number=2)
+    questions = {question.ref: question for question in round.questions.all()}
+    submission_a = SubmissionFactory(round=round, party=party_a, status=Status.DRAFT)
+    submission_b = SubmissionFactory(round=round, party=party_b, status=Status.REGISTERED)
+    submission_c = SubmissionFactory(
+        round=round, party=party_c, status=Status.REGISTERED, consent_to_publication=False
+    )
+    reply_a = ReplyFactory(submission=submission_a, questions=[questions["1.a"]], text="France's **draft**.")
+    reply_b = ReplyFactory(submission=submission_b, questions=[questions["2"]], text="Russia's reply.")
+    reply_c = ReplyFactory(
+        submission=submission_c, questions=[questions["3"]], text="Italy's confidential reply."
+    )
+    preparation = RoundFactory(number=3, status=MonitoringRound.Status.PREPARATION)
+    preparation.parties.set([party_a, party_b])
+    question_in_preparation = QuestionFactory(section__round=preparation, ref="1")
+    round_of_b = RoundFactory(number=4)
+    round_of_b.parties.set([party_b])
+    question_of_b = QuestionFactory(section__round=round_of_b, ref="1")
+
+    report = ReportFactory(round=round, reference="LC-R2-TEST")
+    theme = ThemeFactory(slug="co-operation", name_en="Co-operation", name_fr="Coopération")
+    recommendation = RecommendationFactory(
+        chapter=ChapterFactory(report=report, number="V"),
+        number="V-17",
+        addressed_to_all=True,
+        themes=[theme],
+    )
+    follow_ups = {follow_up.party.code: follow_up for follow_up in recommendation.follow_ups.all()}
+    update_a = recommendation_services.update_submit(
+        follow_up=follow_ups["FRA"], by=coordinator_a, text="A law.", reported_status=ReportedStatus.DONE
+    )
+    update_b = recommendation_services.update_submit(
+        follow_up=follow_ups["RUS"], by=coordinator_b, text="A plan.", reported_status=ReportedStatus.PLANNED
+    )
+    assessment_a = recommendation_services.follow_up_assess(
+        follow_up=follow_ups["FRA"], by=officer, status=AssessedStatus.IMPLEMENTED, reasoning="The law."
+    )
+    assessment_b = recommendation_services.follow_up_assess(
+        follow_up=follow_ups["RUS"], by=officer, status=AssessedStatus.PARTLY, reasoning="A plan only."
+    )
+    practice = PracticeFactory(parties=[party_a], themes=[theme], title="A helpline")
+    factsheet = Factsheet.objects.create(
+        slug="co-operation", title_en="Co-operation", theme=theme, report=report
+    )
+    return SimpleNamespace(**locals())  # every record above, by its name

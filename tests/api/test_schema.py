@@ -1,0 +1,87 @@
+"""The OpenAPI 3 schema describes every endpoint, and Swagger UI works without the internet."""
+
+import pytest
+from django.contrib.staticfiles import finders
+from drf_spectacular.validation import validate_schema
+
+pytestmark = pytest.mark.django_db
+
+PATHS = {
+    "/api/v1/parties/",
+    "/api/v1/parties/{code}/",
+    "/api/v1/rounds/",
+    "/api/v1/rounds/{number}/",
+    "/api/v1/rounds/{number}/questions/",
+    "/api/v1/questions/",
+    "/api/v1/questions/{id}/",
+    "/api/v1/submissions/",
+    "/api/v1/submissions/{id}/",
+    "/api/v1/submissions/{id}/submit/",
+    "/api/v1/replies/",
+    "/api/v1/replies/{id}/",
+    "/api/v1/reports/",
+    "/api/v1/reports/{id}/",
+    "/api/v1/recommendations/",
+    "/api/v1/recommendations/{id}/",
+    "/api/v1/follow-ups/",
+    "/api/v1/follow-ups/{id}/",
+    "/api/v1/follow-up-updates/",
+    "/api/v1/follow-up-updates/{id}/",
+    "/api/v1/assessments/",
+    "/api/v1/assessments/{id}/",
+    "/api/v1/practices/",
+    "/api/v1/practices/{id}/",
+    "/api/v1/factsheets/",
+    "/api/v1/factsheets/{slug}/",
+}
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_is_openapi_3(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"] == {"title": "Lanzarote Back Office API", "version": "1.0.0"}
+
+
+def test_schema_is_valid_openapi(schema):
+    validate_schema(schema)
+
+
+def test_schema_lists_every_endpoint(schema):
+    assert set(schema["paths"]) == PATHS
+
+
+def test_schema_describes_the_writes(schema):
+    paths = schema["paths"]
+    assert set(paths["/api/v1/replies/"]) == {"get", "post"}
+    assert set(paths["/api/v1/replies/{id}/"]) == {"get", "patch"}
+    assert set(paths["/api/v1/follow-up-updates/"]) == {"get", "post"}
+    assert set(paths["/api/v1/submissions/{id}/submit/"]) == {"post"}
+    assert "409" in paths["/api/v1/replies/{id}/"]["patch"]["responses"]
+
+
+def test_schema_offers_session_and_token_authentication(schema):
+    assert set(schema["components"]["securitySchemes"]) == {"cookieAuth", "tokenAuth"}
+
+
+def test_schema_is_also_served_as_yaml(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"openapi: 3.")
+
+
+def test_swagger_ui_is_served_from_local_assets(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr.net" not in page and "unpkg.com" not in page
+
+
+def test_swagger_ui_assets_are_installed():
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
