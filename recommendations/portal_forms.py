@@ -5,22 +5,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.forms import MARKDOWN_HELP, WithAttachment
 from secretariat.models import User
 
 from . import services
 from .models import FollowUp, FollowUpUpdate, ReportedStatus, UpdateAttachment
 
-# Where the model's errors go on the form.
-_FORM_FIELD = {"file": "attachment", "title": "attachment_title"}
 
+class UpdateForm(WithAttachment, forms.Form):
+    attachment_model = UpdateAttachment
+    attachment_parent = "update"
 
-class UpdateForm(forms.Form):
     text = forms.CharField(
         label=_("Measures taken"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "Markdown: *italics*, **bold**, lists with “-”, links. HTML is cleaned before it is shown."
-        ),
+        help_text=MARKDOWN_HELP,
     )
     measures_date = forms.DateField(
         label=_("Date of the measures"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -52,22 +51,8 @@ class UpdateForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        self.new_attachment = None
-        if upload := cleaned.get("attachment"):
-            attachment = UpdateAttachment(file=upload, title=cleaned.get("attachment_title", ""))
-            try:
-                # The model's validators decide which files are accepted (type, content, size).
-                attachment.full_clean(exclude=["update"])
-            except ValidationError as error:
-                self.add_model_errors(error)
-            else:
-                self.new_attachment = attachment
+        self.new_attachment = self.checked_attachment(cleaned)
         return cleaned
-
-    def add_model_errors(self, error: ValidationError) -> None:
-        for field, messages in error.message_dict.items():
-            target = _FORM_FIELD.get(field, field)
-            self.add_error(target if target in self.fields else None, messages)
 
     @transaction.atomic
     def save(self, *, follow_up: FollowUp, by: User) -> FollowUpUpdate:

@@ -9,13 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from secretariat.forms import MARKDOWN_HELP, WithAttachment
 from secretariat.text import plain_text
 
 from .. import services
 from ..models import Language, Question, Reply, ReplyAttachment
-
-# Where the model's errors go on the form.
-_FORM_FIELD = {"file": "attachment", "title": "attachment_title", "see_reply": "see_reply", "text": "text"}
 
 
 def question_choices(nodes: list[Question]) -> list[tuple[int, str]]:
@@ -38,16 +36,17 @@ def _first_line(text: str, length: int = 80) -> str:
     return line if len(line) <= length else line[: length - 1] + "…"
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(WithAttachment, forms.Form):
     """Write a reply: text (Markdown), language, the refs it answers, a pointer, an attachment."""
+
+    attachment_model = ReplyAttachment
+    attachment_parent = "reply"
 
     text = forms.CharField(
         label=_("Reply"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "Markdown: *italics*, **bold**, lists with “-”, links. HTML is cleaned before it is shown."
-        ),
+        help_text=MARKDOWN_HELP,
     )
     language = forms.ChoiceField(label=_("Language of the reply"), choices=Language.choices)
     questions = forms.TypedMultipleChoiceField(
@@ -73,25 +72,8 @@ class ReplyForm(forms.Form):
         cleaned = super().clean()
         if not (cleaned.get("text", "").strip() or cleaned.get("see_reply") or cleaned.get("attachment")):
             raise ValidationError(_("Write a reply, point to another reply, or attach a file."))
-        if upload := cleaned.get("attachment"):
-            attachment = ReplyAttachment(file=upload, title=cleaned.get("attachment_title", ""))
-            try:
-                # The model's validators decide which files are accepted (type, content, size).
-                attachment.full_clean(exclude=["reply"])
-            except ValidationError as error:
-                self.add_model_errors(error)
-            else:
-                self.new_attachment = attachment
+        self.new_attachment = self.checked_attachment(cleaned)
         return cleaned
-
-    def add_model_errors(self, error: ValidationError) -> None:
-        """Show a model's (or a service's) validation errors next to the matching fields."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, messages in error.message_dict.items():
-            field = _FORM_FIELD.get(name, name)
-            self.add_error(field if field in self.fields else None, messages)
 
     def reply_input(self) -> services.ReplyInput:
         return services.ReplyInput(
