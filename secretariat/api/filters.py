@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.drainage import set_override
 
 from monitoring.models import Language, MonitoringRound, Question, Reply, Submission
 from recommendations.models import (
@@ -43,6 +44,13 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+        _document(self, type="integer", minimum=kwargs["min_value"], maximum=kwargs["max_value"])
+
+
+def _document(filter_: filters.Filter, **schema) -> None:
+    """Show the bounds the filter's form field checks in the OpenAPI schema (drf-spectacular sees a type)."""
+    help_text = filter_.extra.get("help_text")
+    set_override(filter_, "field", schema | ({"description": help_text} if help_text else {}))
 
 
 def _party(field_name: str) -> filters.CharFilter:
@@ -198,7 +206,11 @@ class AssessmentFilter(filters.FilterSet):
 class PracticeFilter(filters.FilterSet):
     """The practice search's own rules (a Party's code also matches States outside the Council of Europe)."""
 
-    q = filters.CharFilter(method="search", help_text=_("Words, each found in the title or the text."))
+    # A few words: each one is a condition of the query, and SQLite refuses a thousand of them.
+    q = filters.CharFilter(
+        method="search", max_length=200, help_text=_("Words, each found in the title or the text.")
+    )
+    _document(q, type="string", maxLength=200)
     party = filters.CharFilter(method="search", help_text=_PARTY_HELP)
     theme = filters.CharFilter(method="search", help_text=_("The theme's slug."))
     article = IdFilter(

@@ -50,9 +50,11 @@ def _code(source: str | None = None) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(source=source, slug_field="code", read_only=True)
 
 
-def _number(source: str | None = None) -> serializers.SlugRelatedField:
-    """A round shown by its number."""
-    return serializers.SlugRelatedField(source=source, slug_field="number", read_only=True)
+def _number(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:
+    """A round shown by its number (null where the record may have no round)."""
+    return serializers.SlugRelatedField(
+        source=source, slug_field="number", read_only=True, allow_null=allow_null
+    )
 
 
 # --- the core and the monitoring ---------------------------------------------------------------
@@ -109,7 +111,7 @@ class SectionSerializer(serializers.ModelSerializer):
 class QuestionSerializer(serializers.ModelSerializer):
     round = _number()
     section = SectionSerializer(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="ref", read_only=True, allow_null=True)
 
     class Meta:
         model = Question
@@ -171,7 +173,10 @@ class ReplySerializer(serializers.ModelSerializer):
 
 @extend_schema_field(
     {
-        "oneOf": [{"type": "string", "maxLength": 20}, {"type": "integer"}],
+        "oneOf": [
+            {"type": "string", "minLength": 1, "maxLength": 20, "pattern": r"\S"},
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        ],
         "description": "A question's ref (“16.1.a”) or id.",
     }
 )
@@ -402,7 +407,7 @@ class PracticeSerializer(serializers.ModelSerializer):
     other_states = serializers.SerializerMethodField(help_text=_("Codes of States that are not Parties."))
     themes = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     citations = serializers.SerializerMethodField(help_text=_("Articles cited, e.g. “38(1)(a)”."))
-    round = _number()
+    round = _number(allow_null=True)
     text_html = MarkdownHtmlField(source="text")
 
     class Meta:
@@ -438,10 +443,11 @@ class FactsheetSectionSerializer(serializers.ModelSerializer):
 
 
 class FactsheetSerializer(serializers.ModelSerializer):
-    report = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    chapter = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    article = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    # A factsheet is on a theme, a chapter or an article of a report (or stands alone): any may be null.
+    report = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    chapter = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    article = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     sections = FactsheetSectionSerializer(many=True, read_only=True)
 
     class Meta:

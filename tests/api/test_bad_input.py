@@ -4,6 +4,9 @@ The test client re-raises any exception a view lets through, so a 500 would fail
 with its traceback.
 """
 
+from unittest.mock import ANY
+
+import jsonschema
 import pytest
 
 from monitoring.models import Reply, Submission
@@ -190,3 +193,146 @@ def test_submitting_with_a_malformed_body_is_refused(contributor, world):
         f"/api/v1/submissions/{world.submission_a.pk}/submit/", "{", content_type="application/json"
     )
     assert response.status_code == 400
+
+
+# --- what schemathesis found (tests/api/test_schemathesis.py): answers the schema did not describe ---
+
+
+@pytest.fixture
+def schema(api) -> dict:
+    return api.get("/api/schema/?format=json").json()
+
+
+def _documented(schema: dict, path: str, method: str, code: int) -> dict:
+    """The JSON schema of an operation's documented answer with that status (KeyError if none)."""
+    response = schema["paths"][path][method]["responses"][str(code)]
+    return response["content"]["application/json"]["schema"]
+
+
+def _assert_matches(schema: dict, documented: dict, body) -> None:
+    jsonschema.validate(body, {**documented, "components": schema["components"]})
+
+
+def test_a_refused_body_answers_400_with_the_messages_by_field_the_schema_describes(contributor, schema):
+    response = contributor.post("/api/v1/replies/", {"text": "A reply."}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"questions", "language"}
+    _assert_matches(schema, _documented(schema, "/api/v1/replies/", "post", 400), response.json())
+
+
+def test_a_wrong_filter_value_answers_400_as_the_schema_describes(contributor, schema):
+    response = contributor.get("/api/v1/replies/?round=two")
+    assert response.status_code == 400
+    _assert_matches(schema, _documented(schema, "/api/v1/replies/", "get", 400), response.json())
+
+
+def test_a_refused_list_of_question_keys_is_described_by_position(contributor, schema):
+    response = contributor.post("/api/v1/replies/", {**REPLY, "questions": ["1", True]}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"questions": {"1": [ANY]}}
+    _assert_matches(schema, _documented(schema, "/api/v1/replies/", "post", 400), response.json())
+
+
+@pytest.mark.parametrize(
+    ("request_args", "path", "method", "code"),
+    [
+        (("get", "/api/v1/replies/999999/"), "/api/v1/replies/{id}/", "get", 404),
+        (("get", "/api/v1/replies/?page=999"), "/api/v1/replies/", "get", 404),
+        (("get", "/api/v1/factsheets/nothing/"), "/api/v1/factsheets/{slug}/", "get", 404),
+        (("patch", "/api/v1/replies/999999/"), "/api/v1/replies/{id}/", "patch", 404),
+        (("post", "/api/v1/submissions/999999/submit/"), "/api/v1/submissions/{id}/submit/", "post", 404),
+        (("post", "/api/v1/follow-up-updates/"), "/api/v1/follow-up-updates/", "post", 415),
+    ],
+)
+def test_every_refusal_answered_is_documented(contributor, schema, request_args, path, method, code):
+    method_name, url = request_args
+    body = {} if method_name == "get" else {"data": "text", "content_type": "text/plain"}
+    response = getattr(contributor, method_name)(url, **body)
+    assert response.status_code == code
+    _assert_matches(schema, _documented(schema, path, method, code), response.json())
+
+
+def test_an_anonymous_call_answers_the_documented_401(api, world, schema):
+    response = api.get("/api/v1/replies/")
+    assert response.status_code == 401
+    _assert_matches(schema, _documented(schema, "/api/v1/replies/", "get", 401), response.json())
+
+
+def test_a_write_the_role_may_not_make_answers_the_documented_403(api_for, officer, world, schema):
+    follow_up = world.recommendation.follow_ups.get(party=world.party_a)
+    data = {"follow_up": follow_up.pk, "text": "A law.", "reported_status": "done"}
+    response = api_for(officer).post("/api/v1/follow-up-updates/", data, format="json")
+    assert response.status_code == 403
+    _assert_matches(schema, _documented(schema, "/api/v1/follow-up-updates/", "post", 403), response.json())
+
+
+@pytest.mark.parametrize(
+    ("url", "component", "field"),
+    [
+        ("/api/v1/questions/?ref=1", "Question", "parent"),  # a question, not an item
+        ("/api/v1/practices/", "Practice", "round"),  # a practice from no round
+        ("/api/v1/factsheets/", "Factsheet", "chapter"),  # a factsheet on a theme
+        ("/api/v1/factsheets/", "Factsheet", "article"),
+    ],
+)
+def test_a_missing_relation_is_null_and_the_schema_allows_it(contributor, schema, url, component, field):
+    [shown] = contributor.get(url).json()["results"]
+    assert shown[field] is None
+    assert schema["components"]["schemas"][component]["properties"][field]["nullable"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "bounds"),
+    [
+        ("/api/v1/replies/", "round", (1, 32767)),
+        ("/api/v1/replies/", "submission", (1, 2**63 - 1)),
+        ("/api/v1/questions/", "section", (0, 32767)),
+        ("/api/v1/practices/", "article", (1, 1000)),
+    ],
+)
+def test_an_id_filter_documents_the_bounds_it_checks(contributor, schema, path, parameter, bounds):
+    [documented] = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == parameter]
+    assert (documented["schema"]["minimum"], documented["schema"]["maximum"]) == bounds
+    assert contributor.get(f"{path}?{parameter}={bounds[0] - 1}").status_code == 400
+    assert contributor.get(f"{path}?{parameter}={bounds[0]}").status_code == 200
+
+
+def test_the_reply_schema_asks_for_the_submission_or_the_round_but_not_both(contributor, world, schema):
+    documented = schema["components"]["schemas"]["ReplyCreate"]
+    assert documented["oneOf"] == [{"required": ["submission"]}, {"required": ["round"]}]
+    both = {**REPLY, "submission": world.submission_a.pk}
+    response = contributor.post("/api/v1/replies/", both, format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
+def test_the_change_schema_requires_the_version_read(contributor, world, schema):
+    assert schema["components"]["schemas"]["PatchedReplyUpdate"]["required"] == ["version"]
+    response = contributor.patch(f"/api/v1/replies/{world.reply_a.pk}/", {"text": "New."}, format="json")
+    assert response.status_code == 400
+    assert "version" in response.json()
+
+
+def test_the_update_schema_refuses_a_blank_text_as_the_api_does(api_for, coordinator_a, world, schema):
+    documented = schema["components"]["schemas"]["FollowUpUpdateCreate"]["properties"]["text"]
+    assert (documented["minLength"], documented["pattern"]) == (1, r"\S")
+    follow_up = world.recommendation.follow_ups.get(party=world.party_a)
+    data = {"follow_up": follow_up.pk, "text": "  \n ", "reported_status": "done"}
+    response = api_for(coordinator_a).post("/api/v1/follow-up-updates/", data, format="json")
+    assert response.status_code == 400
+    assert "text" in response.json()
+
+
+def test_the_question_key_schema_refuses_a_blank_ref_and_a_zero_id(schema):
+    ref, id_ = schema["components"]["schemas"]["ReplyCreate"]["properties"]["questions"]["items"]["oneOf"]
+    assert (ref["minLength"], ref["pattern"]) == (1, r"\S")
+    assert (id_["minimum"], id_["maximum"]) == (1, 2**63 - 1)
+
+
+def test_a_practice_search_of_a_thousand_words_answers_400_not_500(contributor, schema):
+    # Each word is a condition of the query: SQLite refused a thousand of them (a 500).
+    response = contributor.get("/api/v1/practices/", {"q": " ".join(["word"] * 1000)})
+    assert response.status_code == 400
+    assert "q" in response.json()
+    [q] = [p for p in schema["paths"]["/api/v1/practices/"]["get"]["parameters"] if p["name"] == "q"]
+    assert q["schema"]["maxLength"] == 200
