@@ -19,28 +19,15 @@ report and one Party's profile. Prints a Markdown table for docs/performance.md.
 
 import argparse
 import datetime
-import os
 import random
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench_dashboard.sqlite3'}"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
+from common import start_django, timed
 
-import django  # noqa: E402
-
-django.setup()
+start_django("bench_dashboard.sqlite3")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from monitoring.models import MonitoringRound  # noqa: E402
@@ -142,18 +129,6 @@ def build(officer: User) -> ImplementationReport:
         batch_size=5000,
     )
     return report
-
-
-def timed(function, repeat: int) -> tuple[float, float, int]:
-    function()  # warm-up
-    durations = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        durations.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        function()
-    return statistics.median(durations), max(durations), len(queries)
 
 
 def _get(client: Client, url: str, **params):

@@ -8,27 +8,15 @@ the number of queries. Paste the table into docs/performance.md with the command
 """
 
 import argparse
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
+from common import start_django, timed
 
-import django  # noqa: E402
-
-django.setup()
+start_django("bench.sqlite3")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 from secretariat import services  # noqa: E402
 from secretariat.models import Document, Organisation, Party, Role, User  # noqa: E402
@@ -73,16 +61,11 @@ def persona(username: str, role: str, party: Party | None) -> Client:
 
 
 def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    client.get(url)  # warm caches
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+    def get():
         response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(timings), max(timings), len(queries)
+
+    return timed(get, repeat)
 
 
 def main() -> None:
