@@ -5,8 +5,9 @@ form, autocomplete, foreign-key choices, history pages and exports all read thro
 secretariat.access.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import Http404
+from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,6 +32,26 @@ class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
         if access.has_rule(related) and "queryset" not in kwargs:
             kwargs["queryset"] = access.scoped(related, request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def apply_each(self, request, items, act, *, refusals: tuple[type[Exception], ...], done_message) -> int:
+        """Run a service on each selected row, reporting each refusal and then how many succeeded.
+
+        Admin actions change records one by one through their service (never queryset.update),
+        so every change is checked and recorded; `done_message(count)` words the success.
+        """
+        done = 0
+        for item in items:
+            try:
+                act(item)
+            except refusals as refusal:
+                self.message_user(
+                    request, _("%(item)s: %(reason)s") % {"item": item, "reason": refusal}, messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        return done
 
     def _check_in_scope(self, request, object_id) -> None:
         # simple-history falls back to the history table when the object is not in

@@ -1,7 +1,7 @@
 """Submissions by round, status and deadline; their workflow moves go through monitoring.services."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -169,29 +169,14 @@ class SubmissionAdmin(ScopedAdmin):
 
     # --- workflow actions: each submission goes through its service, never queryset.update ---
 
-    def _move_each(self, request, queryset, move, done_message) -> None:
-        done = 0
-        for submission in queryset:
-            try:
-                move(submission)
-            except services.InvalidTransition as refusal:
-                self.message_user(
-                    request,
-                    _("%(submission)s: %(reason)s") % {"submission": submission, "reason": refusal},
-                    messages.ERROR,
-                )
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-
     @admin.action(description=_("Register the selected submissions"), permissions=["change"])
     def register(self, request, queryset):
-        self._move_each(
+        self.apply_each(
             request,
             queryset,
             lambda submission: services.submission_register(submission=submission, by=request.user),
-            lambda n: (
+            refusals=(services.InvalidTransition,),
+            done_message=lambda n: (
                 ngettext("%(count)d submission registered.", "%(count)d submissions registered.", n)
                 % {"count": n}
             ),
@@ -203,13 +188,14 @@ class SubmissionAdmin(ScopedAdmin):
         form = ReturnForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             message = form.cleaned_data["message"]
-            self._move_each(
+            self.apply_each(
                 request,
                 queryset,
                 lambda submission: services.submission_return(
                     submission=submission, by=request.user, message=message
                 ),
-                lambda n: (
+                refusals=(services.InvalidTransition,),
+                done_message=lambda n: (
                     ngettext(
                         "%(count)d submission returned for clarification.",
                         "%(count)d submissions returned for clarification.",

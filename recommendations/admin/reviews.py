@@ -1,6 +1,6 @@
 """The States' updates (review: more information, assessment) and the Committee's assessments (read-only)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
@@ -110,25 +110,22 @@ class FollowUpUpdateAdmin(ScopedAdmin):
         """First call: a page asking for the message; its POST (with `apply`) marks each update."""
         form = RequestInformationForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done = 0
-            for update in queryset:
-                try:
-                    services.update_request_information(update=update, by=request.user, **form.cleaned_data)
-                except services.InvalidAssessment as refusal:
-                    self.message_user(
-                        request,
-                        _("%(update)s: %(reason)s") % {"update": update, "reason": refusal},
-                        messages.ERROR,
+            self.apply_each(
+                request,
+                queryset,
+                lambda update: services.update_request_information(
+                    update=update, by=request.user, **form.cleaned_data
+                ),
+                refusals=(services.InvalidAssessment,),
+                done_message=lambda n: (
+                    ngettext(
+                        "%(count)d update sent back for more information.",
+                        "%(count)d updates sent back for more information.",
+                        n,
                     )
-                else:
-                    done += 1
-            if done:
-                message = ngettext(
-                    "%(count)d update sent back for more information.",
-                    "%(count)d updates sent back for more information.",
-                    done,
-                )
-                self.message_user(request, message % {"count": done}, messages.SUCCESS)
+                    % {"count": n}
+                ),
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
