@@ -64,6 +64,11 @@ def _parse_citations(value: str, articles: dict[int, ConventionArticle]) -> tupl
     return citations, problems
 
 
+def _theme_errors(line: int, value: str, known) -> list[str]:
+    unknown = [slug for slug in _split(value) if slug not in known]
+    return [f"line {line}: unknown theme(s): {', '.join(unknown)}"] if unknown else []
+
+
 # --- recommendations ---------------------------------------------------------------------
 
 RECOMMENDATION_COLUMNS = {"number", "strength", "addressees", "articles", "chapter", "text"}
@@ -111,9 +116,7 @@ def import_recommendations(
             errors.append(f"line {line}: the chapter is empty")
         if not row["text"]:
             errors.append(f"line {line}: the text is empty")
-        bad_themes = [slug for slug in _split(row.get("themes", "")) if slug not in known_themes]
-        if bad_themes:
-            errors.append(f"line {line}: unknown theme(s): {', '.join(bad_themes)}")
+        errors.extend(_theme_errors(line, row.get("themes", ""), known_themes))
     if errors:
         raise ImportRejected(errors)
 
@@ -203,9 +206,7 @@ def import_practices(*, text: "str | Table", dry_run: bool = False) -> ImportRep
         if unknown:
             errors.append(f"line {line}: not ISO 3166-1 alpha-3 State code(s): {', '.join(unknown)}")
         errors.extend(f"line {line}: {problem}" for problem in _parse_citations(row["articles"], articles)[1])
-        bad_themes = [slug for slug in _split(row["themes"]) if slug not in THEMES]
-        if bad_themes:
-            errors.append(f"line {line}: unknown theme(s): {', '.join(bad_themes)}")
+        errors.extend(_theme_errors(line, row["themes"], THEMES))
     if errors:
         raise ImportRejected(errors)
 
