@@ -1,4 +1,5 @@
-# Lanzarote Back Office: `make run` serves the back office, `make test` runs the suite.
+# Lanzarote Back Office: `make run` serves the back office and its background worker,
+# `make test` runs the suite.
 # Both set everything up first (virtual environment, requirements, database) and are idempotent.
 
 SHELL := /bin/bash
@@ -29,7 +30,10 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# The background worker (imports) runs beside the server and stops with it.
 run: setup
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed

@@ -5,3 +5,41 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from secretariat.imports import ImportKind, register
+
+        from . import resources
+
+        register(
+            ImportKind(
+                "rounds",
+                _("Monitoring rounds"),
+                resources.RoundResource,
+                "monitoring.change_monitoringround",
+                "admin:monitoring_monitoringround_changelist",
+                order=40,
+            )
+        )
+        register(
+            ImportKind(
+                "questionnaire",
+                _("Questionnaires"),
+                resources.QuestionnaireResource,
+                "monitoring.change_question",
+                "admin:monitoring_question_changelist",
+                options=("round",),
+                order=45,
+            )
+        )
+        register(
+            ImportKind(
+                "replies",
+                _("Replies"),
+                resources.ReplyResource,
+                "monitoring.add_submission",
+                "admin:monitoring_submission_changelist",
+                options=("round",),
+                order=50,
+            )
+        )

@@ -4,10 +4,10 @@ import datetime
 
 from django.db import transaction
 
+from secretariat.imports import open_source, run_import
 from secretariat.models import User
 from secretariat.services import FIXTURES_DIR
 
-from . import imports
 from .models import MonitoringRound
 
 ROUND_2 = {
@@ -31,10 +31,19 @@ def load_round_2(*, by: User) -> list[str]:
     if created:
         round.parties.set(MonitoringRound.default_parties())
         lines.append(f"Round 2 created with {round.parties.count()} participating Parties")
+    # Imported as the Secretariat imports them, each file once: a demo database where someone
+    # has since edited a question or a reply keeps its edits.
     if not round.questions.exists():
-        text = (FIXTURES_DIR / "questionnaire_round2.csv").read_text(encoding="utf-8")
-        lines.append("Questionnaire: " + imports.import_questionnaire(round=round, text=text).summary())
+        report = run_import(
+            "questionnaire",
+            open_source(FIXTURES_DIR / "questionnaire_round2.csv"),
+            user=by,
+            options={"round": 2},
+        )
+        lines.append("Questionnaire: " + report.summary())
     if not round.submissions.filter(party__code="RUS").exists():
-        text = (FIXTURES_DIR / "replies_round2_RUS.csv").read_text(encoding="utf-8")
-        lines.append("Russian Federation: " + imports.import_replies(round=round, text=text, by=by).summary())
+        report = run_import(
+            "replies", open_source(FIXTURES_DIR / "replies_round2_RUS.csv"), user=by, options={"round": 2}
+        )
+        lines.append("Russian Federation: " + report.summary())
     return lines

@@ -5,3 +5,54 @@ from django.utils.translation import gettext_lazy as _
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self) -> None:
+        from secretariat import imports
+
+        from . import resources
+
+        for kind in (
+            imports.ImportKind(
+                "themes",
+                _("Themes"),
+                resources.ThemeResource,
+                "recommendations.add_theme",
+                "admin:recommendations_theme_changelist",
+                order=50,
+            ),
+            imports.ImportKind(
+                "reports",
+                _("Implementation reports"),
+                resources.ImplementationReportResource,
+                "recommendations.add_implementationreport",
+                "admin:recommendations_implementationreport_changelist",
+                order=60,
+            ),
+            imports.ImportKind(
+                "recommendations",
+                _("Recommendations"),
+                resources.RecommendationResource,
+                "recommendations.add_recommendation",
+                "admin:recommendations_recommendation_changelist",
+                options=("report", "round", "themes"),
+                order=70,
+            ),
+            imports.ImportKind(
+                "follow-ups",
+                _("Follow-up statuses"),
+                resources.FollowUpResource,
+                "recommendations.add_assessment",
+                "admin:recommendations_followup_changelist",
+                options=("report", "round"),
+                order=80,
+            ),
+            imports.ImportKind(
+                "practices",
+                _("Promising practices"),
+                resources.PracticeResource,
+                "recommendations.add_practice",
+                "admin:recommendations_practice_changelist",
+                order=90,
+            ),
+        ):
+            imports.register(kind)

@@ -5,10 +5,10 @@ import datetime
 from django.db import transaction
 
 from monitoring.models import MonitoringRound
+from secretariat.imports import open_source, run_import
 from secretariat.services import FIXTURES_DIR
 
-from . import imports
-from .models import ImplementationReport, Practice
+from .models import ImplementationReport
 
 # The reference is a local code: the seed documents do not give the report's official one.
 REPORT_2 = {
@@ -31,19 +31,19 @@ REPORT_2 = {
 
 @transaction.atomic
 def load_report_2() -> list[str]:
-    """Create the report of round 2 with its recommendations and the practices, once."""
-    lines = []
+    """Create the report of round 2 and import its recommendations and the practices.
+
+    The imports leave what is already there unchanged, so loading the demo twice changes nothing.
+    """
     round_ = MonitoringRound.objects.get(number=2)
-    report, _ = ImplementationReport.objects.get_or_create(
+    ImplementationReport.objects.get_or_create(
         round=round_, reference=REPORT_2["reference"], defaults=REPORT_2
     )
-    if not report.recommendations.exists():
-        text = (FIXTURES_DIR / "recommendations_round2_cooperation.csv").read_text(encoding="utf-8")
-        result = imports.import_recommendations(
-            report=report, text=text, default_themes=("international-cooperation",)
-        )
-        lines.append("Recommendations: " + result.summary())
-    if not Practice.objects.exists():
-        text = (FIXTURES_DIR / "practices.csv").read_text(encoding="utf-8")
-        lines.append("Promising practices: " + imports.import_practices(text=text).summary())
-    return lines
+    recommendations = run_import(
+        "recommendations",
+        open_source(FIXTURES_DIR / "recommendations_round2_cooperation.csv"),
+        # The file has no themes column: the co-operation chapter's recommendations share this theme.
+        options={"report": REPORT_2["reference"], "themes": "international-cooperation"},
+    )
+    practices = run_import("practices", open_source(FIXTURES_DIR / "practices.csv"))
+    return [f"Recommendations: {recommendations.summary()}", f"Promising practices: {practices.summary()}"]

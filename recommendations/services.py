@@ -4,9 +4,14 @@ The admin, the portal, the imports and the API call these; nothing else writes a
 assessed or reported status.
 """
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from secretariat import access
 from secretariat.models import Party, Role, User
@@ -17,13 +22,62 @@ from .models import (
     FollowUp,
     FollowUpUpdate,
     Recommendation,
+    Theme,
     UpdateAttachment,
     Urgency,
 )
 
+#: The themes of the Committee's work: slug -> (English name, French name).
+THEMES = {
+    "governance": ("Governance", "Gouvernance"),
+    "research-monitoring": ("Research and monitoring", "Recherche et suivi"),
+    "legislation": ("Legislation", "Législation"),
+    "law-enforcement": ("Law enforcement", "Application de la loi"),
+    "child-friendly-justice": ("Child-friendly justice", "Justice adaptée aux enfants"),
+    "victim-support": ("Victim support", "Soutien aux victimes"),
+    "education-awareness": ("Education and awareness", "Éducation et sensibilisation"),
+    "child-participation": ("Child participation", "Participation des enfants"),
+    "international-cooperation": ("International co-operation", "Coopération internationale"),
+    "reporting-hotlines": ("Reporting and hotlines", "Signalement et lignes d'assistance"),
+    "offender-prevention": ("Offender prevention", "Prévention auprès des auteurs"),
+    "industry-engagement": ("Industry engagement", "Engagement du secteur privé"),
+}
+
 
 class InvalidAssessment(Exception):
-    """An assessment the user may not make or that breaks a rule; nothing changed."""
+    """An assessment the user may not make or that breaks a rule; nothing changed.
+
+    `field` names what is wrong ("status", "reasoning"), so that an import can name its column.
+    """
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+class PendingAssessment(NamedTuple):
+    """An assessment to record in bulk (`follow_ups_assess_bulk`)."""
+
+    follow_up: FollowUp
+    status: str
+    reasoning: str
+    published: bool = False
+
+
+def ensure_themes(slugs: Iterable[str] | None = None) -> dict[str, Theme]:
+    """The themes by slug, with those of the Committee's work (`THEMES`) among `slugs` (all of
+    them by default) created when missing."""
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    wanted = THEMES if slugs is None else [slug for slug in slugs if slug in THEMES]
+    missing = [
+        Theme(slug=slug, name_en=THEMES[slug][0], name_fr=THEMES[slug][1])
+        for slug in dict.fromkeys(wanted)
+        if slug not in themes
+    ]
+    if missing:
+        for theme in bulk_create_with_history(missing, Theme, default_change_reason="the Committee's themes"):
+            themes[theme.slug] = theme
+    return themes
 
 
 def addressed_parties(recommendation: Recommendation) -> list[Party]:
@@ -45,7 +99,7 @@ def recommendation_sync_follow_ups(*, recommendation: Recommendation) -> dict[st
     counts = {"added": 0, "retired": 0, "restored": 0}
     FollowUp.objects.bulk_create(
         FollowUp(recommendation=recommendation, party_id=party_id, deadline=deadline)
-        for party_id in wanted - existing.keys()
+        for party_id in sorted(wanted - existing.keys())  # a stable order, as an export follows it
     )
     counts["added"] = len(wanted - existing.keys())
     stale = recommendation.follow_ups.filter(party__in=wanted & existing.keys()).exclude(deadline=deadline)
@@ -72,8 +126,31 @@ def report_refresh_deadlines(*, report) -> int:
     return updated
 
 
-def _may_assess(user: User) -> bool:
-    return access.is_secretariat(user)
+def _may_assess(user: User | None) -> bool:
+    return user is not None and access.is_secretariat(user)
+
+
+def check_assessment(*, follow_up: FollowUp, by: User | None, status: str, reasoning: str) -> None:
+    """The rules every assessment obeys, checked on a follow-up already read (no query).
+
+    Raises InvalidAssessment; `follow_up_assess` and `follow_ups_assess_bulk` both apply them.
+    """
+    if not _may_assess(by):
+        raise InvalidAssessment(_("Only the Secretariat records assessments."))
+    if status not in AssessedStatus.values:
+        raise InvalidAssessment(
+            _("“%(status)s” is not an assessment status.") % {"status": status}, field="status"
+        )
+    if not reasoning.strip():
+        raise InvalidAssessment(_("Give the reasoning of the assessment: it is required."), field="reasoning")
+    if not follow_up.active:
+        raise InvalidAssessment(
+            _("This Party is no longer addressed by the recommendation."), field="follow_up"
+        )
+    if status == AssessedStatus.NOT_ASSESSED:
+        raise InvalidAssessment(
+            _("An assessed follow-up cannot go back to “not yet assessed”."), field="status"
+        )
 
 
 @transaction.atomic
@@ -91,15 +168,8 @@ def follow_up_assess(
     """Record the Committee's assessment of a follow-up: who, when, why and on what evidence."""
     if not _may_assess(by):
         raise InvalidAssessment(_("Only the Secretariat records assessments."))
-    if status not in AssessedStatus.values:
-        raise InvalidAssessment(_("“%(status)s” is not an assessment status.") % {"status": status})
-    if not reasoning.strip():
-        raise InvalidAssessment(_("Give the reasoning of the assessment: it is required."))
     current = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if not current.active:
-        raise InvalidAssessment(_("This Party is no longer addressed by the recommendation."))
-    if status == AssessedStatus.NOT_ASSESSED:
-        raise InvalidAssessment(_("An assessed follow-up cannot go back to “not yet assessed”."))
+    check_assessment(follow_up=current, by=by, status=status, reasoning=reasoning)
     foreign = [update for update in updates if update.follow_up_id != follow_up.pk]
     if foreign:
         raise InvalidAssessment(_("An assessment rests only on updates about the same follow-up."))
@@ -123,6 +193,59 @@ def follow_up_assess(
     current.save(update_fields=["assessed_status", "assessed_at"])
     follow_up.refresh_from_db()
     return assessment
+
+
+@transaction.atomic
+def follow_ups_assess_bulk(
+    *,
+    assessments: Iterable[PendingAssessment],
+    by: User | None,
+    save: bool = True,
+    change_reason: str = "",
+    batch_size: int = 1000,
+) -> list[Assessment]:
+    """Record many assessments (without evidence) in a few queries, by the rules of `follow_up_assess`.
+
+    The follow-ups must have been read in the current transaction (locked with select_for_update
+    where the database allows it). Each gets its new assessed status and time; they are written
+    here unless `save` is False, when the caller writes them with its own bulk update (fields
+    assessed_status and assessed_at), as the follow-up import does together with the deadlines.
+    """
+    pending = list(assessments)
+    for item in pending:
+        check_assessment(follow_up=item.follow_up, by=by, status=item.status, reasoning=item.reasoning)
+    now = timezone.now()
+    created = bulk_create_with_history(
+        [
+            Assessment(
+                follow_up=item.follow_up,
+                status=item.status,
+                previous_status=item.follow_up.assessed_status,
+                reasoning=item.reasoning,
+                assessed_by=by,
+                assessed_at=now,
+                published=item.published,
+            )
+            for item in pending
+        ],
+        Assessment,
+        batch_size=batch_size,
+        default_user=by,
+        default_change_reason=change_reason,
+    )
+    for item in pending:
+        item.follow_up.assessed_status, item.follow_up.assessed_at = item.status, now
+        item.follow_up._history_user = by
+        item.follow_up._change_reason = item.reasoning[:100]
+    if save and pending:
+        bulk_update_with_history(
+            [item.follow_up for item in pending],
+            FollowUp,
+            ["assessed_status", "assessed_at"],
+            batch_size=batch_size,
+            default_user=by,
+        )
+    return created
 
 
 def may_report(user: User, follow_up: FollowUp) -> bool:

@@ -55,6 +55,7 @@ from .models import (
     STATE_ROLES,
     ConventionArticle,
     Document,
+    ImportJob,
     Organisation,
     Party,
     Role,
@@ -285,6 +286,12 @@ def assessments_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.none()
 
 
+def import_jobs_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """A background import is seen only by the Secretariat user who started it."""
+    queryset = ImportJob.objects.all() if queryset is None else queryset
+    return queryset.filter(user=user) if is_secretariat(user) else queryset.none()
+
+
 _SELECTORS: dict[type[Model], Callable[..., QuerySet]] = {
     Party: parties_for,
     Organisation: organisations_for,
@@ -312,6 +319,7 @@ _SELECTORS: dict[type[Model], Callable[..., QuerySet]] = {
     FollowUpUpdate: follow_up_updates_for,
     UpdateAttachment: update_attachments_for,
     Assessment: assessments_for,
+    ImportJob: import_jobs_for,
 }
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
+from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import TokenProxy
 
 from . import access, services
@@ -18,6 +18,8 @@ from .resources import (
 
 # API tokens are issued with `manage.py drf_create_token USERNAME`; DRF's own token admin is not scoped.
 admin.site.unregister(TokenProxy)
+# The worker's queue is followed through each import's own page (ImportJob), scoped to its author.
+admin.site.unregister(DBTaskResult)
 
 admin.site.site_header = _("Lanzarote Back Office")
 admin.site.site_title = _("Lanzarote Back Office")
@@ -31,7 +33,7 @@ class UserInline(ReadOnlyInline):
 
 
 @admin.register(Party)
-class PartyAdmin(ImportMixin, ScopedAdmin):
+class PartyAdmin(ScopedAdmin):
     resource_classes = [PartyResource]
     list_display = [
         "code",
@@ -115,7 +117,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
 
 @admin.register(ConventionArticle)
-class ConventionArticleAdmin(ImportMixin, ScopedAdmin):
+class ConventionArticleAdmin(ScopedAdmin):
     resource_classes = [ConventionArticleResource]
     list_display = ["number", "title_en", "title_fr"]
     search_fields = ["=number", "title_en", "title_fr"]

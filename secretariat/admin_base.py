@@ -1,25 +1,63 @@
-"""The base of every ModelAdmin in the project: scoped querysets, history and export.
+"""The base of every ModelAdmin in the project: scoped querysets, history, export, and an
+"Import" button on the changelists of the kinds the import path reads.
 
 Every admin class of every app derives from ScopedAdmin, so the changelist, the change
 form, autocomplete, foreign-key choices, history pages and exports all read through
-secretariat.access.
+secretariat.access. A model the import path reads (a registered ImportKind) is exported with
+its kind's resource, so that an exported list can be imported again unchanged.
 """
 
 from django.contrib import admin, messages
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access
+from . import access, exports, import_jobs
 
 
 class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
 
+    import_export_change_list_template = "admin/change_list_with_import.html"
+
     def get_queryset(self, request):
         return access.scoped(self.model, request.user, super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "import_links": self.import_links(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_links(self, request) -> list[tuple[str, str]]:
+        """(title, URL) of the import page of each kind listed on this changelist that the user may import."""
+        changelist = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [
+            (kind.title, reverse("import_file", args=[kind.name]))
+            for kind in import_jobs.importable_kinds(request.user)
+            if kind.changelist == changelist
+        ]
+
+    # --- exports: the changelist's rows (filters, search, scope), in the import's layout ----------
+
+    def get_export_resource_classes(self, request):
+        if kinds := exports.kinds_for_model(self.model):
+            return [kind.resource for kind in kinds]
+        return super().get_export_resource_classes(request)
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        form = kwargs.get("export_form")
+        resource_class = self.choose_export_resource_class(form, request)
+        if not exports.kinds_for_model(self.model):
+            return super().get_data_for_export(request, queryset, **kwargs)
+        # Rendered as the whole-dataset export renders it (text cells, what the resource loads).
+        resource = resource_class(user=request.user)
+        fields = self.get_export_resource_fields_from_form(form)
+        return exports.export_rows(resource, exports.with_loading(resource, queryset), fields)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model

@@ -8,7 +8,36 @@ class SecretariatConfig(AppConfig):
     verbose_name = _("Secretariat")
 
     def ready(self) -> None:
+        from . import imports, resources
         from .roles import sync_role_groups
+
+        for kind in (
+            imports.ImportKind(
+                "parties",
+                _("Parties"),
+                resources.PartyResource,
+                "secretariat.change_party",
+                "admin:secretariat_party_changelist",
+                order=10,
+            ),
+            imports.ImportKind(
+                "articles",
+                _("Convention articles"),
+                resources.ConventionArticleResource,
+                "secretariat.change_conventionarticle",
+                "admin:secretariat_conventionarticle_changelist",
+                order=20,
+            ),
+            imports.ImportKind(
+                "organisations",
+                _("Organisations"),
+                resources.OrganisationResource,
+                "secretariat.change_organisation",
+                "admin:secretariat_organisation_changelist",
+                order=30,
+            ),
+        ):
+            imports.register(kind)
 
         # Role groups follow the permissions of every installed model after each migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="secretariat.sync_role_groups")

@@ -1,153 +1,133 @@
-"""The admin's file imports: upload, preview (a dry run of the same import), then confirm.
+"""The admin's import page, one for every registered kind: upload, a background check with a
+progress bar, the preview (or every error), confirm, a background import, the summary.
 
-One page serves every kind the `import_data` command reads; each kind names the function that
-imports it and whether it needs a monitoring round.
+A request never runs an import: it stores the file in an ImportJob and queues it for the
+worker (secretariat.tasks); the job page follows it. Only Secretariat users with the kind's
+permission import; a job is seen only by the user who started it (404 for anyone else).
 """
 
-import base64
-import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from monitoring import imports as monitoring_imports
-from monitoring.models import MonitoringRound
-from recommendations import imports as recommendation_imports
-
-from . import access
-from .imports import ImportRejected, ImportReport, read_file
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-SESSION_KEY = "pending_imports"
+from . import access, import_jobs
+from .import_forms import ImportForm
+from .imports import KINDS, ImportKind
+from .models import ImportJob
 
 
-@dataclass(frozen=True)
-class ImportKind:
-    title: Promise
-    columns: str
-    permission: str
-    needs_round: bool
-    run: Callable[..., ImportReport]
-    done_url: str
+def _secretariat_only(request: HttpRequest) -> None:
+    if not access.is_secretariat(request.user):
+        raise PermissionDenied
 
 
-def _replies(*, round, text, user, dry_run):
-    return monitoring_imports.import_replies(round=round, text=text, by=user, dry_run=dry_run)
+def _kind(request: HttpRequest, name: str) -> ImportKind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise Http404
+    if not request.user.has_perm(kind.permission):
+        raise PermissionDenied
+    return kind
 
 
-def _recommendations(*, round, text, user, dry_run):
-    reports = list(round.reports.all())
-    if len(reports) != 1:
-        raise ImportRejected(
-            [f"round {round.number} needs exactly one implementation report; it has {len(reports)}"]
-        )
-    return recommendation_imports.import_recommendations(report=reports[0], text=text, dry_run=dry_run)
+def _job(request: HttpRequest, pk: int) -> tuple[ImportJob, ImportKind]:
+    _secretariat_only(request)
+    job = get_object_or_404(access.import_jobs_for(request.user), pk=pk)
+    # A job whose worker died is ended here, where someone is looking at it.
+    return import_jobs.import_job_fail_if_abandoned(job), _kind(request, job.kind)
 
 
-def _practices(*, round, text, user, dry_run):
-    return recommendation_imports.import_practices(text=text, dry_run=dry_run)
+def _context(request: HttpRequest, title: str, **extra) -> dict:
+    return {**admin.site.each_context(request), "title": title, **extra}
 
 
-KINDS = {
-    "replies": ImportKind(
-        _("Import replies"),
-        "party, respondent_kind, respondent, question_refs, language, text",
-        "monitoring.add_submission",
-        True,
-        _replies,
-        "admin:monitoring_submission_changelist",
-    ),
-    "recommendations": ImportKind(
-        _("Import recommendations"),
-        "number, strength, addressees, articles, chapter, text",
-        "recommendations.add_recommendation",
-        True,
-        _recommendations,
-        "admin:recommendations_recommendation_changelist",
-    ),
-    "practices": ImportKind(
-        _("Import promising practices"),
-        "parties, title, text, articles, themes, source",
-        "recommendations.add_practice",
-        False,
-        _practices,
-        "admin:recommendations_practice_changelist",
-    ),
-}
-
-
-class ImportForm(forms.Form):
-    round = forms.ModelChoiceField(MonitoringRound.objects.none(), label=_("Monitoring round"))
-    file = forms.FileField(label=_("CSV or XLSX file"))
-
-    def __init__(self, *args, user, kind: ImportKind, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("Columns: %(columns)s.") % {"columns": kind.columns}
-        if kind.needs_round:
-            self.fields["round"].queryset = access.rounds_for(user)
-        else:
-            del self.fields["round"]
-
-    def clean_file(self) -> tuple[str, bytes]:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload.name, upload.read()
+@staff_member_required(login_url="admin:login")
+def import_start(request: HttpRequest) -> HttpResponse:
+    """The kinds the user may import, and their own recent imports."""
+    _secretariat_only(request)
+    jobs = list(access.import_jobs_for(request.user)[:20])
+    for job in jobs:
+        job.kind_title = KINDS[job.kind].title if job.kind in KINDS else job.kind
+    context = _context(request, _("Import data"), kinds=import_jobs.importable_kinds(request.user), jobs=jobs)
+    return render(request, "imports/start.html", context)
 
 
 @staff_member_required(login_url="admin:login")
 def import_file(request: HttpRequest, kind: str) -> HttpResponse:
-    """Step 1 shows the form; step 2 previews a dry run; step 3 (confirm) writes."""
-    spec = KINDS.get(kind)
-    if spec is None or not (access.is_secretariat(request.user) and request.user.has_perm(spec.permission)):
-        raise Http404
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, kind, spec)
-    context = {**admin.site.each_context(request), "title": spec.title, "kind": kind}
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user, kind=spec)
+    """The upload form of one kind; a valid upload becomes a job queued for its check."""
+    _secretariat_only(request)
+    spec = _kind(request, kind)
+    form = ImportForm(request.POST or None, request.FILES or None, kind=spec, user=request.user)
     if request.method == "POST" and form.is_valid():
-        round_, (name, data) = form.cleaned_data.get("round"), form.cleaned_data["file"]
+        job = import_jobs.import_job_create(
+            kind=spec, upload=form.cleaned_data["file"], options=form.options(), by=request.user
+        )
+        return redirect(job)
+    title = _("Import: %(kind)s") % {"kind": spec.title}
+    return render(request, "imports/import.html", _context(request, title, kind=spec, form=form))
+
+
+@staff_member_required(login_url="admin:login")
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job's progress, then its preview (with Confirm) or its errors, then its summary."""
+    job, kind = _job(request, pk)
+    if request.method == "POST" and "confirm" in request.POST:
         try:
-            report = spec.run(round=round_, text=read_file(data, name), user=request.user, dry_run=True)
-        except ImportRejected as rejected:
-            context["errors"] = rejected.errors
-        else:
-            token = secrets.token_urlsafe(16)
-            pending = request.session.setdefault(SESSION_KEY, {})
-            pending[token] = {
-                "kind": kind,
-                "round": round_.pk if round_ else None,
-                "name": name,
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-            request.session.modified = True
-            context.update(report=report, token=token, round=round_)
-    context["form"] = form
-    return render(request, "imports/import.html", context)
+            import_jobs.import_job_confirm(job=job, by=request.user)
+        except import_jobs.InvalidTransition as refusal:
+            messages.error(request, str(refusal))
+        return redirect(job)
+    context = _context(
+        request,
+        _("Import: %(kind)s") % {"kind": kind.title},
+        job=job,
+        kind=kind,
+        status=job_status(job),
+        report=job.report,
+        hidden_rows=_hidden_rows(job.report),
+        changelist_url=_changelist_url(kind),
+    )
+    return render(request, "imports/job.html", context)
 
 
-def _confirm(request: HttpRequest, kind: str, spec: ImportKind) -> HttpResponse:
-    pending = request.session.get(SESSION_KEY, {}).pop(request.POST.get("token", ""), None)
-    request.session.modified = True
-    if pending is None or pending["kind"] != kind:
-        messages.error(request, _("This import has expired or was already done; upload the file again."))
-        return redirect("import_file", kind=kind)
-    round_ = access.rounds_for(request.user).get(pk=pending["round"]) if pending["round"] else None
+@require_GET
+@staff_member_required(login_url="admin:login")
+def import_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the job page's script polls while the job is queued or running."""
+    job = _job(request, pk)[0]
+    return JsonResponse(job_status(job))
+
+
+def job_status(job: ImportJob) -> dict:
+    progress = job.progress()
+    done, total = progress["done"], progress["total"]
+    percent = min(100, done * 100 // total) if total else 0
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "active": job.is_active,
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "label": _("%(done)s / %(total)s rows (%(percent)s%%)")
+        % {"done": f"{done:,}", "total": f"{total:,}", "percent": percent},
+    }
+
+
+def _hidden_rows(report: dict | None) -> int:
+    """Rows of the file the preview leaves out (it shows the first few hundred)."""
+    if not report:
+        return 0
+    return max(0, report["new"] + report["changed"] + report["unchanged"] - len(report["preview"]))
+
+
+def _changelist_url(kind: ImportKind) -> str:
     try:
-        text = read_file(base64.b64decode(pending["data"]), pending["name"])
-        report = spec.run(round=round_, text=text, user=request.user, dry_run=False)
-    except ImportRejected as rejected:
-        # The data changed since the preview (e.g. someone imported the same rows meanwhile).
-        for error in rejected.errors:
-            messages.error(request, error)
-        return redirect("import_file", kind=kind)
-    messages.success(request, report.summary())
-    return redirect(reverse(spec.done_url))
+        return reverse(kind.changelist)
+    except NoReverseMatch:
+        return ""

@@ -1,8 +1,11 @@
-"""The shared core: Parties, organisations, people and roles, Convention articles, documents."""
+"""The shared core: Parties, organisations, people and roles, Convention articles, documents,
+and the background jobs of data imports."""
 
 import re
+import time
 
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -356,3 +359,85 @@ class Document(models.Model):
     def link(self) -> str:
         """Where the document can be read: the protected file, else its URL."""
         return self.file.url if self.file else self.url
+
+
+class ImportJob(models.Model):
+    """A data file imported in the background: checked first (a dry run that writes nothing),
+    then imported when its author confirms the preview.
+
+    The worker (`secretariat.tasks.run_import_job`) moves it on; while it runs, the rows done
+    are kept in the `progress` cache, since the import's one transaction hides any write to
+    this row from other connections until it ends.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked: waiting for confirmation")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected: nothing was imported")
+        FAILED = "failed", _("Failed: nothing was imported")
+
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+
+    kind = models.CharField(_("kind"), max_length=40)
+    file = models.FileField(_("file"), upload_to="imports/%Y/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    #: round, report (the kind's option columns), encoding, delimiter.
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    dry_run = models.BooleanField(_("check only"), default=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    #: ImportReport.as_dict() of the last phase that succeeded.
+    report = models.JSONField(_("report"), null=True, blank=True)
+    #: ImportRejected.messages, or the reason of a failure.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} (#{self.pk})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_job", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page follows its progress."""
+        return self.status == self.Status.QUEUED or self.is_running
+
+    @property
+    def progress_key(self) -> str:
+        return f"import-job-{self.pk}"
+
+    def record_progress(self, done: int, total: int) -> None:
+        """Called by the worker as chunks are imported; `at` shows the worker is alive."""
+        caches["progress"].set(
+            self.progress_key, {"done": done, "total": total, "at": time.time()}, timeout=7 * 86400
+        )
+
+    def progress(self) -> dict:
+        """{done, total, at}: from the cache while the job runs, from the row once it ended."""
+        if self.is_running:
+            found = caches["progress"].get(self.progress_key)
+            if found:
+                return found
+        return {"done": self.rows_done, "total": self.rows_total, "at": None}

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "django_tasks_db",
     "secretariat",
     "monitoring",
     "recommendations",
@@ -79,7 +80,19 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead logging: pages keep reading while a background import holds its transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(init_command="PRAGMA journal_mode=WAL;", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (large imports) runs in `manage.py db_worker`, which `make run` starts.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # The progress of background imports, written by the worker and read by the web pages:
+    # shared across processes, and outside the database (an import runs in one transaction).
+    "progress": env.cache_url("PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'progress'}"),
+}
 
 AUTH_USER_MODEL = "secretariat.User"
 LOGIN_URL = "admin:login"
@@ -117,6 +130,8 @@ STORAGES = {
 # Uploads: what the Secretariat exchanges with States (see secretariat.validators).
 DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Data files for the import page (CSV or XLSX), imported in the background.
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=200)
 
 
 def _mailer(url: dict) -> dict:
@@ -187,13 +202,15 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "monitoring.models.Submission.Status",
         "AssessedStatusEnum": "recommendations.models.AssessedStatus",
         "ReportedStatusEnum": "recommendations.models.ReportedStatus",
-        "ReportableStatusEnum": "secretariat.api.serializers.REPORTABLE_STATUSES",
+        "ReportableStatusEnum": "secretariat.api.serializers.recommendations.REPORTABLE_STATUSES",
         "UpdateReviewStatusEnum": "recommendations.models.FollowUpUpdate.Status",
     },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Exports read this many records (and their prefetched relations) per query; the default is 100.
+IMPORT_EXPORT_CHUNK_SIZE = 2000
 
 LOGGING = {
     "version": 1,

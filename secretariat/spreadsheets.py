@@ -11,10 +11,23 @@ from import_export.formats import base_formats
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _needs_quote(value: str) -> bool:
+    # A cell already quoted by us gets one more quote, so that unquote_cell gives back exactly
+    # the original text: export, import and export again give identical files.
+    return value.startswith(_FORMULA_STARTS) or (value.startswith("'") and _needs_quote(value[1:]))
+
+
 def spreadsheet_safe(value):
     """`value`, with a leading quote when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and _needs_quote(value):
         return "'" + value
+    return value
+
+
+def unquote_cell(value: str) -> str:
+    """The text of a cell spreadsheet_safe quoted; other cells as they are."""
+    if value.startswith("'") and _needs_quote(value[1:]):
+        return value[1:]
     return value
 
 

@@ -2,15 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import import_views, views
+from . import export_views, import_views, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/recommendations/", include("recommendations.admin_urls")),
+    path("admin/export-data/<slug:format>/", export_views.export_dataset, name="export_dataset"),
     path("admin/", admin.site.urls),
     path("api/", include("secretariat.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/<path:name>", views.protected_file, name="protected_file"),
+    path("imports/", import_views.import_start, name="import_start"),
+    path("imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/jobs/<int:pk>/status/", import_views.import_job_status, name="import_job_status"),
     path("imports/<slug:kind>/", import_views.import_file, name="import_file"),
     path("portal/follow-up/", include("recommendations.portal_urls")),
     path("portal/", include("monitoring.portal.urls")),

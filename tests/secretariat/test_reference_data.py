@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from secretariat import services
+from secretariat.imports import ImportRejected
 from secretariat.models import ConventionArticle, Party, User
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,9 @@ def test_a_bad_row_aborts_the_whole_file(tmp_path, settings, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setattr(services, "FIXTURES_DIR", tmp_path)
-    with pytest.raises(services.ImportFailed) as failure:
+    with pytest.raises(ImportRejected) as failure:
         services.load_reference_data()
-    message = "\n".join(failure.value.errors)
+    message = "\n".join(failure.value.messages)
     assert "line 3" in message and "XXX" in message
     assert "line 4" in message and "maybe" in message
     assert not Party.objects.exists()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from secretariat import services
+from secretariat.imports import ImportRejected
 
 
 class Command(BaseCommand):
@@ -8,9 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            results = services.load_reference_data()
-        except services.ImportFailed as failure:
-            raise CommandError("Reference data not loaded:\n" + "\n".join(failure.errors)) from None
-        for name, result in results.items():
-            totals = ", ".join(f"{count} {kind}" for kind, count in result.totals.items() if count)
-            self.stdout.write(f"{name}: {totals or 'unchanged'}")
+            reports = services.load_reference_data()
+        except ImportRejected as rejected:
+            raise CommandError("Reference data not loaded:\n" + "\n".join(rejected.messages)) from None
+        for name, report in reports.items():
+            self.stdout.write(f"{name}: {report.summary()}")

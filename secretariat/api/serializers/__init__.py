@@ -1,0 +1,63 @@
+"""The API's serializers, by app; every name is importable from here."""
+
+from .base import (
+    MAX_ID,
+    MAX_TEXT_LENGTH,
+    ErrorSerializer,
+    MarkdownHtmlField,
+    PartySerializer,
+)
+from .monitoring import (
+    EditConflictSerializer,
+    QuestionKeyField,
+    QuestionSerializer,
+    ReplyCreateSerializer,
+    ReplySerializer,
+    ReplyUpdateSerializer,
+    RoundSerializer,
+    SectionSerializer,
+    SubmissionSerializer,
+    SubmitSerializer,
+)
+from .recommendations import (
+    REPORTABLE_STATUSES,
+    AssessmentSerializer,
+    ChapterSerializer,
+    FactsheetSectionSerializer,
+    FactsheetSerializer,
+    FollowUpSerializer,
+    FollowUpUpdateCreateSerializer,
+    FollowUpUpdateSerializer,
+    PracticeSerializer,
+    RecommendationSerializer,
+    ReportSerializer,
+)
+
+__all__ = [
+    "MAX_ID",
+    "MAX_TEXT_LENGTH",
+    "REPORTABLE_STATUSES",
+    "AssessmentSerializer",
+    "ChapterSerializer",
+    "EditConflictSerializer",
+    "ErrorSerializer",
+    "FactsheetSectionSerializer",
+    "FactsheetSerializer",
+    "FollowUpSerializer",
+    "FollowUpUpdateCreateSerializer",
+    "FollowUpUpdateSerializer",
+    "MarkdownHtmlField",
+    "PartySerializer",
+    "PracticeSerializer",
+    "QuestionKeyField",
+    "QuestionSerializer",
+    "RecommendationSerializer",
+    "ReplyCreateSerializer",
+    "ReplySerializer",
+    "ReplyUpdateSerializer",
+    "ReportSerializer",
+    "RoundSerializer",
+    "SectionSerializer",
+    "SubmissionSerializer",
+    "SubmitSerializer",
+]

@@ -1,0 +1,88 @@
+"""Imports in the background: what the admin's import page and `import_data --background` call.
+
+A job is created from a stored copy of the uploaded file and queued for a check (a dry run
+that writes nothing); the worker (`tasks.run_import_job`) records the preview or the errors;
+its author confirms, which queues the same file for the real import. No request ever runs an
+import itself.
+"""
+
+import time
+from pathlib import Path
+
+from django.core.cache import caches
+from django.core.files import File
+from django.utils import timezone
+
+from . import access
+from .imports import KINDS, ImportKind
+from .models import ImportJob, User
+from .tasks import run_import_job
+
+#: A running job that has not reported progress for this long has lost its worker (killed,
+#: machine restarted): it is marked failed. Far longer than any chunk of rows takes.
+ABANDONED_AFTER_SECONDS = 30 * 60
+
+
+def importable_kinds(user: User) -> list[ImportKind]:
+    """The kinds `user` may import (Secretariat users with the kind's permission), in import order."""
+    if not access.is_secretariat(user):
+        return []
+    kinds = [kind for kind in KINDS.values() if user.has_perm(kind.permission)]
+    return sorted(kinds, key=lambda kind: (kind.order, kind.name))
+
+
+class InvalidTransition(Exception):
+    """The job is not in a state that allows this step (confirmed twice, still running ...)."""
+
+
+def import_job_create(
+    *, kind: ImportKind, upload: File, options: dict, by: User, dry_run: bool = True
+) -> ImportJob:
+    """Store the file and queue its check (or, with dry_run=False, its import straight away)."""
+    job = ImportJob(
+        kind=kind.name,
+        file_name=Path(upload.name).name[:255],
+        options={key: value for key, value in options.items() if value not in (None, "")},
+        user=by,
+        dry_run=dry_run,
+    )
+    job.file.save(job.file_name, upload, save=False)
+    job.save()
+    _enqueue(job)
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
+    """Queue the import of a checked file; only its author may, and only once."""
+    if job.user_id != by.pk:
+        raise InvalidTransition("Only the person who uploaded the file may confirm its import.")
+    confirmable = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED, dry_run=True)
+    if not confirmable.update(
+        status=ImportJob.Status.QUEUED, dry_run=False, rows_done=0, confirmed_at=timezone.now()
+    ):
+        raise InvalidTransition("This file is not waiting for confirmation (already confirmed?).")
+    job.refresh_from_db()
+    _enqueue(job)
+    return job
+
+
+def _enqueue(job: ImportJob) -> None:
+    caches["progress"].delete(job.progress_key)  # a key left by an earlier database
+    job.task_id = str(run_import_job.enqueue(job.pk).id)
+    job.save(update_fields=["task_id"])
+
+
+def import_job_fail_if_abandoned(job: ImportJob) -> ImportJob:
+    """End as failed a running job whose worker stopped reporting; its import was rolled back."""
+    if not job.is_running:
+        return job
+    last = job.progress().get("at") or job.started_at.timestamp()
+    if time.time() - last < ABANDONED_AFTER_SECONDS:
+        return job
+    ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportJob.Status.FAILED,
+        errors=["The worker stopped while the file was being read; nothing was imported."],
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job

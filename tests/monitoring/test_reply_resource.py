@@ -1,0 +1,84 @@
+"""The replies import kind: registered submissions from a file, matched by round + respondent + refs."""
+
+import pytest
+
+from monitoring.models import Reply, Submission
+from secretariat.imports import ImportRejected, open_source, run_import
+from tests.factories import build_round
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "round,party,respondent_kind,respondent,question_refs,language,text\n"
+
+
+@pytest.fixture
+def round_(party_a, party_b):
+    return build_round(parties=[party_a, party_b])
+
+
+def _import(text: str, officer, **kwargs):
+    return run_import("replies", open_source(text.encode(), "replies.csv"), user=officer, **kwargs)
+
+
+def _file(round_, party, *rows):
+    return HEADER + "".join(f"{round_.number},{party.code},{row}\n" for row in rows)
+
+
+def test_replies_create_a_registered_submission_per_respondent(round_, party_a, officer):
+    report = _import(
+        _file(round_, party_a, "state,,1.a;1.b,en,First", "stakeholder,Child Rights NGO,2,fr,Deux"), officer
+    )
+    assert (report.new, report.changed, report.unchanged) == (2, 0, 0)
+    assert Submission.objects.filter(status=Submission.Status.REGISTERED).count() == 2
+    reply = Reply.objects.get(text="First")
+    assert [q.ref for q in reply.questions.all()] == ["1.a", "1.b"]
+    assert reply.history.get().history_user == officer
+
+
+def test_reimporting_the_same_file_changes_nothing(round_, party_a, officer):
+    text = _file(round_, party_a, "state,,1.a;1.b,en,First", "state,,2,en,Second")
+    _import(text, officer)
+    report = _import(text, officer)
+    assert (report.new, report.changed, report.unchanged) == (0, 0, 2)
+    assert "Nothing to change" in report.summary()
+    assert Reply.history.count() == 2
+
+
+def test_a_registered_reply_is_not_overwritten(round_, party_a, officer):
+    _import(_file(round_, party_a, "state,,1.a,en,First"), officer)
+    with pytest.raises(ImportRejected) as rejected:
+        _import(_file(round_, party_a, "state,,1.a,en,Changed"), officer)
+    assert "registered; its replies are not overwritten" in rejected.value.messages[0]
+    assert Reply.objects.get().text == "First"
+
+
+def test_errors_name_line_column_value_and_reason_and_nothing_is_written(round_, party_a, officer):
+    text = _file(round_, party_a, "state,,1.a,en,Good", "state,,9.z,en,Bad ref", "robot,,1.b,de,Bad")
+    with pytest.raises(ImportRejected) as rejected:
+        _import(text, officer)
+    messages = rejected.value.messages
+    assert (
+        f"line 3, column question_refs, value “9.z”: not a question ref of round {round_.number}: 9.z"
+        in messages
+    )
+    assert "line 4, column language, value “de”: expected one of en, fr" in messages
+    assert "line 4, column respondent_kind, value “robot”: expected state or stakeholder" in messages
+    assert not Reply.objects.exists() and not Submission.objects.exists()
+
+
+def test_the_round_may_come_from_an_option(round_, party_a, officer):
+    text = (
+        "party,respondent_kind,respondent,question_refs,language,text\n" + f"{party_a.code},state,,1,en,Hi\n"
+    )
+    report = _import(text, officer, options={"round": round_.number})
+    assert report.new == 1
+
+
+def test_export_gives_the_import_layout(round_, party_a, officer):
+    from monitoring.resources import ReplyResource
+
+    text = _file(round_, party_a, "state,,1.a;1.b,en,First", "stakeholder,NGO,2,fr,=Deux")
+    _import(text, officer)
+    exported = ReplyResource().export(ReplyResource().get_queryset()).csv
+    assert exported.splitlines()[0] == HEADER.strip()
+    assert f"{round_.number},{party_a.code},state,{party_a.name_en},1.a;1.b,en,First" in exported

@@ -1,0 +1,177 @@
+"""Background imports: a job is checked, then imported, by the real worker; never left running."""
+
+import datetime
+import functools
+
+import pytest
+from django.core.cache import caches
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from secretariat import import_jobs, tasks
+from secretariat.imports import KINDS, run_import
+from secretariat.models import ImportJob, Party
+
+from .import_helpers import BAD_PARTIES_CSV, PARTIES_CSV, import_files, run_worker  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_files")]
+
+
+def _job(user, text: str = PARTIES_CSV, name: str = "parties.csv", **kwargs) -> ImportJob:
+    upload = ContentFile(text.encode("cp1252"), name=name)
+    return import_jobs.import_job_create(kind=KINDS["parties"], upload=upload, options={}, by=user, **kwargs)
+
+
+def test_a_new_job_waits_for_the_worker_and_writes_nothing(officer):
+    job = _job(officer)
+    assert job.status == ImportJob.Status.QUEUED
+    assert job.dry_run
+    assert job.file.name.startswith(f"imports/{timezone.now():%Y}/")
+    assert DBTaskResult.objects.get(id=job.task_id).task_path == "secretariat.tasks.run_import_job"
+    assert not Party.objects.exists()
+
+
+def test_the_check_records_a_preview_and_writes_nothing(officer):
+    job = _job(officer)
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.rows_total) == ("checked", 3, 3)
+    assert (job.report["new"], job.report["dry_run"]) == (3, True)
+    assert [row["action"] for row in job.report["preview"]] == ["new", "new", "new"]
+    assert job.checked_at is not None
+    assert not Party.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_a_checked_job_imports_it(officer):
+    job = _job(officer)
+    run_worker()
+    import_jobs.import_job_confirm(job=job, by=officer)
+    assert job.status == ImportJob.Status.QUEUED
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.report["new"], job.report["dry_run"]) == ("done", 3, False)
+    assert Party.history.filter(history_user=officer).count() == 3
+
+
+def test_a_job_is_confirmed_once(officer):
+    job = _job(officer)
+    run_worker()
+    import_jobs.import_job_confirm(job=job, by=officer)
+    with pytest.raises(import_jobs.InvalidTransition):
+        import_jobs.import_job_confirm(job=job, by=officer)
+
+
+def test_a_job_is_not_confirmed_before_its_check(officer):
+    job = _job(officer)
+    with pytest.raises(import_jobs.InvalidTransition):
+        import_jobs.import_job_confirm(job=job, by=officer)
+
+
+def test_only_its_author_confirms_a_job(officer, secretariat_admin):
+    job = _job(officer)
+    run_worker()
+    with pytest.raises(import_jobs.InvalidTransition):
+        import_jobs.import_job_confirm(job=job, by=secretariat_admin)
+
+
+def test_a_job_with_errors_is_rejected_with_every_error(officer):
+    job = _job(officer, BAD_PARTIES_CSV)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.REJECTED
+    assert [error.split(":")[0] for error in job.errors] == [
+        "line 3, column code, value “XX1”",
+        "line 4, column name_en",
+    ]
+    assert job.finished_at is not None
+
+
+def test_a_job_reads_the_encoding_and_separator_it_was_given(officer):
+    text = "code;name_en;name_fr\nARE;United Arab Emirates;Émirats arabes unis\n"
+    upload = ContentFile(text.encode("cp1252"), name="parties.csv")
+    options = {"encoding": "cp1252", "delimiter": ";"}
+    import_jobs.import_job_create(
+        kind=KINDS["parties"], upload=upload, options=options, by=officer, dry_run=False
+    )
+    run_worker()
+    assert Party.objects.get(code="ARE").name_fr == "Émirats arabes unis"
+
+
+def test_progress_goes_through_the_cache_while_the_job_runs(officer, monkeypatch):
+    # What another process (the job page) would read after each chunk of two rows.
+    seen = []
+
+    def spy(self, done, total):
+        record_progress(self, done, total)
+        seen.append(ImportJob(pk=self.pk, status=self.status).progress())
+
+    record_progress = ImportJob.record_progress
+    monkeypatch.setattr(ImportJob, "record_progress", spy)
+    monkeypatch.setattr(tasks, "run_import", functools.partial(run_import, chunk_rows=2))
+    job = _job(officer)
+    run_worker()
+    assert [(found["done"], found["total"]) for found in seen] == [(0, 3), (2, 3), (3, 3)]
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total) == (3, 3)
+
+
+def test_the_progress_of_a_running_job_is_read_from_the_cache(officer):
+    job = _job(officer)
+    job.status = ImportJob.Status.IMPORTING
+    job.record_progress(1200, 20000)
+    assert caches["progress"].get(job.progress_key)["done"] == 1200
+    assert job.progress()["done"] == 1200
+    job.status = ImportJob.Status.DONE
+    assert job.progress()["done"] == 0  # once ended, the row says
+
+
+def test_a_crash_ends_the_job_failed_with_the_reason(officer, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(tasks, "run_import", crash)
+    job = _job(officer)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == ["Unexpected error: RuntimeError: the disk is full"]
+    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
+
+
+def test_a_missing_file_ends_the_job_failed(officer):
+    job = _job(officer)
+    job.file.storage.delete(job.file.name)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors[0].startswith("Unexpected error: FileNotFoundError")
+
+
+def test_a_job_runs_once_even_if_queued_twice(officer):
+    job = _job(officer, dry_run=False)
+    tasks.run_import_job.enqueue(job.pk)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Party.history.count() == 3
+
+
+def test_a_running_job_whose_worker_vanished_ends_failed(officer):
+    job = _job(officer)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, started_at=long_ago)
+    job.refresh_from_db()
+    job = import_jobs.import_job_fail_if_abandoned(job)
+    assert job.status == ImportJob.Status.FAILED
+    assert "worker stopped" in job.errors[0]
+
+
+def test_a_running_job_that_reports_progress_is_left_running(officer):
+    job = _job(officer)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, started_at=long_ago)
+    job.refresh_from_db()
+    job.record_progress(10, 100)
+    assert import_jobs.import_job_fail_if_abandoned(job).status == ImportJob.Status.CHECKING
