@@ -364,7 +364,7 @@ class ImplementationReportResource(LoadingMixin, ProjectResource):
     def after_save_instance(self, instance, row, **kwargs):
         if getattr(instance, "_deadlines_changed", False):
             # As the admin does: follow-ups take the report's new deadline for their urgency.
-            services.report_refresh_deadlines(report=instance)
+            services.report_refresh_deadlines(report=instance, by=self.user)
 
 
 # --- recommendations -------------------------------------------------------------------------
@@ -512,7 +512,7 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
         articles = self.write_citations(instance)
         if articles:
             instance.chapter.articles.add(*articles)
-        services.recommendation_sync_follow_ups(recommendation=instance)
+        services.recommendation_sync_follow_ups(recommendation=instance, by=self.user)
 
 
 # --- follow-up statuses ----------------------------------------------------------------------

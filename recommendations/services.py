@@ -24,7 +24,6 @@ from .models import (
     Recommendation,
     Theme,
     UpdateAttachment,
-    Urgency,
 )
 
 #: The themes of the Committee's work: slug -> (English name, French name).
@@ -88,42 +87,60 @@ def addressed_parties(recommendation: Recommendation) -> list[Party]:
 
 
 @transaction.atomic
-def recommendation_sync_follow_ups(*, recommendation: Recommendation) -> dict[str, int]:
+def recommendation_sync_follow_ups(
+    *, recommendation: Recommendation, by: User | None = None
+) -> dict[str, int]:
     """Open a follow-up for every addressed Party; retire (never delete) the others.
 
-    A Party addressed again gets its old follow-up back, with everything recorded on it.
+    A Party addressed again gets its old follow-up back, with everything recorded on it. Every
+    follow-up opened or changed gets a historical record naming `by`.
     """
     wanted = {party.pk for party in addressed_parties(recommendation)}
     existing = {follow_up.party_id: follow_up for follow_up in recommendation.follow_ups.all()}
     deadline = recommendation.report.deadline_for(recommendation.urgency)
-    counts = {"added": 0, "retired": 0, "restored": 0}
-    FollowUp.objects.bulk_create(
+    history = {"default_user": by, "default_change_reason": "addressed by the recommendation"}
+    added = [
         FollowUp(recommendation=recommendation, party_id=party_id, deadline=deadline)
         for party_id in sorted(wanted - existing.keys())  # a stable order, as an export follows it
-    )
-    counts["added"] = len(wanted - existing.keys())
-    stale = recommendation.follow_ups.filter(party__in=wanted & existing.keys()).exclude(deadline=deadline)
-    stale.update(deadline=deadline)  # the report's deadline for this urgency, as it stands now
+    ]
+    if added:
+        bulk_create_with_history(added, FollowUp, **history)
+    counts = {"added": len(added), "retired": 0, "restored": 0}
+    changed = []
     for party_id, follow_up in existing.items():
         if follow_up.active != (party_id in wanted):
             follow_up.active = party_id in wanted
-            follow_up._change_reason = "addressed again" if follow_up.active else "no longer addressed"
-            follow_up.save(update_fields=["active"])
             counts["restored" if follow_up.active else "retired"] += 1
+            changed.append(follow_up)
+        elif follow_up.active and follow_up.deadline != deadline:
+            changed.append(follow_up)  # the report's deadline for this urgency, as it stands now
+    for follow_up in changed:
+        if follow_up.active:
+            follow_up.deadline = deadline
+    if changed:
+        bulk_update_with_history(changed, FollowUp, ["active", "deadline"], **history)
     return counts
 
 
 @transaction.atomic
-def report_refresh_deadlines(*, report) -> int:
+def report_refresh_deadlines(*, report, by: User | None = None) -> int:
     """Give every follow-up of the report the reporting deadline of its recommendation's urgency."""
-    updated = 0
-    for urgency in Urgency.values:
-        updated += (
-            FollowUp.objects.filter(recommendation__report=report, recommendation__urgency=urgency)
-            .exclude(deadline=report.deadline_for(urgency))
-            .update(deadline=report.deadline_for(urgency))
+    stale = []
+    follow_ups = FollowUp.objects.filter(recommendation__report=report).select_related("recommendation")
+    for follow_up in follow_ups:
+        deadline = report.deadline_for(follow_up.recommendation.urgency)
+        if follow_up.deadline != deadline:
+            follow_up.deadline = deadline
+            stale.append(follow_up)
+    if stale:
+        bulk_update_with_history(
+            stale,
+            FollowUp,
+            ["deadline"],
+            default_user=by,
+            default_change_reason="the report's deadlines changed",
         )
-    return updated
+    return len(stale)
 
 
 def _may_assess(user: User | None) -> bool:

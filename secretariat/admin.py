@@ -8,13 +8,7 @@ from rest_framework.authtoken.models import TokenProxy
 from . import access, services
 from .admin_base import ReadOnlyInline, ScopedAdmin
 from .models import ConventionArticle, Document, Organisation, Party, User
-from .resources import (
-    ConventionArticleResource,
-    DocumentResource,
-    OrganisationResource,
-    PartyResource,
-    UserResource,
-)
+from .resources import DocumentResource, UserResource  # the others export with their import kind
 
 # API tokens are issued with `manage.py drf_create_token USERNAME`; DRF's own token admin is not scoped.
 admin.site.unregister(TokenProxy)
@@ -34,7 +28,6 @@ class UserInline(ReadOnlyInline):
 
 @admin.register(Party)
 class PartyAdmin(ScopedAdmin):
-    resource_classes = [PartyResource]
     list_display = [
         "code",
         "name_en",
@@ -77,7 +70,6 @@ class PartyAdmin(ScopedAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
-    resource_classes = [OrganisationResource]
     list_display = ["name", "kind", "party", "website"]
     list_filter = ["kind", "party"]
     list_select_related = ["party"]
@@ -118,7 +110,6 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
 @admin.register(ConventionArticle)
 class ConventionArticleAdmin(ScopedAdmin):
-    resource_classes = [ConventionArticleResource]
     list_display = ["number", "title_en", "title_fr"]
     search_fields = ["=number", "title_en", "title_fr"]
 

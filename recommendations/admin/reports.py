@@ -52,7 +52,7 @@ class ImplementationReportAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"deadline_require_request", "deadline_invite"} & set(form.changed_data):
-            count = services.report_refresh_deadlines(report=obj)
+            count = services.report_refresh_deadlines(report=obj, by=request.user)
             self.message_user(
                 request, _("Reporting deadline updated on %(count)d follow-ups.") % {"count": count}
             )
@@ -125,7 +125,7 @@ class RecommendationAdmin(ScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # The addressees are saved only now: open or retire the follow-ups to match them.
-        counts = services.recommendation_sync_follow_ups(recommendation=form.instance)
+        counts = services.recommendation_sync_follow_ups(recommendation=form.instance, by=request.user)
         if any(counts.values()):
             self.message_user(
                 request,

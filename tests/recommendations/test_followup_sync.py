@@ -81,3 +81,23 @@ def test_a_party_outside_the_round_is_not_addressed_by_all(recommendation):
     PartyFactory(code="ITA")
     services.recommendation_sync_follow_ups(recommendation=recommendation)
     assert _active_codes(recommendation) == ["FRA", "RUS"]
+
+
+def test_opening_and_retiring_follow_ups_is_recorded_in_history(chapter, party_a, party_b, officer):
+    recommendation = RecommendationFactory(chapter=chapter, addressees=[party_a])
+    recommendation.addressees.set([party_b])
+    services.recommendation_sync_follow_ups(recommendation=recommendation, by=officer)
+    opened = recommendation.follow_ups.get(party=party_b).history.get()
+    retired = recommendation.follow_ups.get(party=party_a).history.first()
+    assert (opened.history_type, opened.history_user) == ("+", officer)
+    assert (retired.active, retired.history_user) == (False, officer)
+
+
+def test_refreshing_deadlines_is_recorded_in_history(chapter, party_a, officer):
+    recommendation = RecommendationFactory(chapter=chapter, urgency="invite", addressees=[party_a])
+    report = chapter.report
+    report.deadline_invite = report.deadline_invite.replace(year=report.deadline_invite.year + 1)
+    report.save()
+    assert services.report_refresh_deadlines(report=report, by=officer) == 1
+    latest = recommendation.follow_ups.get().history.first()
+    assert (latest.deadline, latest.history_user) == (report.deadline_invite, officer)
