@@ -1,0 +1,34 @@
+"""End to end in Chromium: upload a file, follow the background check, confirm, see the summary."""
+
+import pytest
+
+from secretariat.models import Party, User
+from tests.secretariat.import_helpers import import_files, run_worker  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PARTIES = b"code;name_en;name_fr\nBEL;Belgium;Belgique\nNLD;Netherlands;Pays-Bas\n"
+
+
+@pytest.mark.usefixtures("import_files")
+def test_an_import_is_checked_confirmed_and_done_in_the_background(log_in, live_server):
+    User.objects.create_superuser("anna", password="pw", role="secretariat_admin")
+    page = log_in("anna")
+    page.goto(f"{live_server.url}/imports/parties/")
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "parties.csv", "mimeType": "text/csv", "buffer": PARTIES}]
+    )
+    page.locator("#content-main form input[type=submit]").last.click()
+    page.wait_for_selector("#import-progress")  # queued: the request did not import anything
+
+    run_worker()  # the check (a dry run) in the background; the page's script notices and reloads
+    page.wait_for_selector("#import-counts")
+    assert "Would create 2" in page.locator("#import-summary").inner_text()
+    assert not Party.objects.exists()
+
+    page.click("input[name=confirm]")
+    page.wait_for_selector("#import-progress")
+    run_worker()
+    page.wait_for_selector("#import-changelist")
+    assert "Created 2" in page.locator("#import-summary").inner_text()
+    assert sorted(Party.objects.values_list("code", flat=True)) == ["BEL", "NLD"]
