@@ -24,6 +24,7 @@ from .models import (
     Recommendation,
     Theme,
     UpdateAttachment,
+    Urgency,
 )
 
 #: The themes of the Committee's work: slug -> (English name, French name).
@@ -118,29 +119,39 @@ def recommendation_sync_follow_ups(
         if follow_up.active:
             follow_up.deadline = deadline
     if changed:
-        bulk_update_with_history(changed, FollowUp, ["active", "deadline"], **history)
+        bulk_update_with_history(changed, FollowUp, ["active", "deadline"], batch_size=500, **history)
     return counts
 
 
 @transaction.atomic
 def report_refresh_deadlines(*, report, by: User | None = None) -> int:
-    """Give every follow-up of the report the reporting deadline of its recommendation's urgency."""
-    stale = []
-    follow_ups = FollowUp.objects.filter(recommendation__report=report).select_related("recommendation")
-    for follow_up in follow_ups:
-        deadline = report.deadline_for(follow_up.recommendation.urgency)
-        if follow_up.deadline != deadline:
+    """Give every follow-up of the report the reporting deadline of its recommendation's urgency.
+
+    One UPDATE per urgency and one insert of historical records: a report has tens of thousands
+    of follow-ups, too many for a per-row CASE (bulk_update).
+    """
+    updated = 0
+    for urgency in Urgency.values:
+        deadline = report.deadline_for(urgency)
+        stale = list(
+            FollowUp.objects.filter(recommendation__report=report, recommendation__urgency=urgency).exclude(
+                deadline=deadline
+            )
+        )
+        if not stale:
+            continue
+        FollowUp.objects.filter(pk__in=[follow_up.pk for follow_up in stale]).update(deadline=deadline)
+        for follow_up in stale:
             follow_up.deadline = deadline
-            stale.append(follow_up)
-    if stale:
-        bulk_update_with_history(
+        FollowUp.history.bulk_history_create(
             stale,
-            FollowUp,
-            ["deadline"],
+            update=True,
+            batch_size=1000,
             default_user=by,
             default_change_reason="the report's deadlines changed",
         )
-    return len(stale)
+        updated += len(stale)
+    return updated
 
 
 def _may_assess(user: User | None) -> bool:
