@@ -329,6 +329,8 @@ class Reply(models.Model):
     @property
     def refs_label(self) -> str:
         """The refs answered, as the compilations print them: '16.1.a., b.' or '1.1, 1.2'."""
+        if self.pk is None:  # an unsaved reply has no questions yet (str() of it must not fail)
+            return ""
         return format_refs([question.ref for question in self.questions.all()])
 
 

@@ -82,3 +82,7 @@ def test_export_gives_the_import_layout(round_, party_a, officer):
     exported = ReplyResource().export(ReplyResource().get_queryset()).csv
     assert exported.splitlines()[0] == HEADER.strip()
     assert f"{round_.number},{party_a.code},state,{party_a.name_en},1.a;1.b,en,First" in exported
+
+
+def test_an_unsaved_reply_can_be_named():
+    assert str(Reply(text="draft")) == "Reply to "
