@@ -18,7 +18,7 @@ import re
 
 import pycountry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Max, OuterRef, Prefetch, Subquery
 from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
@@ -521,46 +521,6 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
 _ORDER_OF_ASSESSMENTS = ("-assessed_at", "-pk")
 
 
-def update_rows(model: type[models.Model], objs: list, field_names: tuple[str, ...], batch_size: int) -> None:
-    """Write `field_names` of `objs` with one `UPDATE ... FROM (VALUES ...)` per batch.
-
-    Django's bulk_update builds a CASE per field and row, whose compilation took more than half
-    of a 5,000-row follow-up import; this takes a few milliseconds a batch. PostgreSQL and
-    SQLite (3.33+); other databases get bulk_update.
-    """
-    if connection.vendor not in ("postgresql", "sqlite"):
-        model._default_manager.bulk_update(objs, list(field_names), batch_size=batch_size)
-        return
-    quote = connection.ops.quote_name
-    key = model._meta.pk
-    targets = [model._meta.get_field(name) for name in field_names]
-    columns = [key, *targets]
-
-    def typed(field) -> str:
-        # PostgreSQL types a VALUES column from its values (text when all are NULL): cast it.
-        value = f"v.{quote(field.column)}"
-        return f"CAST({value} AS {field.db_type(connection)})" if connection.vendor == "postgresql" else value
-
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(field.column) for field in columns)
-    assignments = ", ".join(f"{quote(field.column)} = {typed(field)}" for field in targets)
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    size = max(1, min(batch_size, connection.ops.bulk_batch_size(columns, objs)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), size):
-            batch = objs[start : start + size]
-            # Only quoted names from the model's metadata are formatted in; values are parameters.
-            cursor.execute(
-                f"WITH v ({names}) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608
-                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{quote(key.column)} = {typed(key)}",
-                [
-                    field.get_db_prep_save(getattr(obj, field.attname), connection)
-                    for obj in batch
-                    for field in columns
-                ],
-            )
-
-
 def latest_assessment() -> dict[str, Subquery]:
     """Annotations of a follow-up queryset: its latest assessment's reasoning and publication."""
     latest = Assessment.objects.filter(follow_up=OuterRef("pk")).order_by(*_ORDER_OF_ASSESSMENTS)
@@ -756,23 +716,6 @@ class FollowUpResource(ReportOptionMixin, LoadingMixin, ProjectResource):
                 self.handle_import_error(result, error, raise_errors)
                 return
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
-
-    def _bulk_write(self, instances, created: bool, result, raise_errors) -> None:
-        # The base class's write with history, with `update_rows` for Django's slower bulk_update.
-        if created:  # never: rows without a follow-up are refused
-            return super()._bulk_write(instances, created, result, raise_errors)
-        try:
-            with transaction.atomic():
-                update_rows(FollowUp, instances, self.update_fields, self._meta.batch_size)
-                FollowUp.history.bulk_history_create(
-                    instances,
-                    batch_size=self._meta.batch_size,
-                    update=True,
-                    default_user=self.user,
-                    default_change_reason=self.change_reason,
-                )
-        except Exception as error:  # reported against the file, never a half-written batch
-            self.handle_import_error(result, error, raise_errors)
 
 
 # --- practices -------------------------------------------------------------------------------

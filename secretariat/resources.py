@@ -11,10 +11,10 @@ error. The layout a resource exports is exactly the one it imports.
 import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from .imports import MAX_CELL_CHARS, ImportRejected, RowError, validation_messages
 from .models import ConventionArticle, Document, Organisation, Party, TreatyStatus, User
@@ -163,6 +163,46 @@ class _ImportRowResult(RowResult):
         if instance is not None:
             self.object_id = instance.pk
             self.object_repr = getattr(instance, "_import_label", "") or ""
+
+
+def update_rows(model: type[models.Model], objs: list, field_names: tuple[str, ...], batch_size: int) -> None:
+    """Write `field_names` of `objs` with one `UPDATE ... FROM (VALUES ...)` per batch.
+
+    Django's bulk_update builds a CASE per field and row, whose compilation took more than half
+    of a 5,000-row follow-up import; this takes a few milliseconds a batch. PostgreSQL and
+    SQLite (3.33+); other databases get bulk_update.
+    """
+    if connection.vendor not in ("postgresql", "sqlite"):
+        model._default_manager.bulk_update(objs, list(field_names), batch_size=batch_size)
+        return
+    quote = connection.ops.quote_name
+    key = model._meta.pk
+    targets = [model._meta.get_field(name) for name in field_names]
+    columns = [key, *targets]
+
+    def typed(field) -> str:
+        # PostgreSQL types a VALUES column from its values (text when all are NULL): cast it.
+        value = f"v.{quote(field.column)}"
+        return f"CAST({value} AS {field.db_type(connection)})" if connection.vendor == "postgresql" else value
+
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in columns)
+    assignments = ", ".join(f"{quote(field.column)} = {typed(field)}" for field in targets)
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    size = max(1, min(batch_size, connection.ops.bulk_batch_size(columns, objs)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            batch = objs[start : start + size]
+            # Only quoted names from the model's metadata are formatted in; values are parameters.
+            cursor.execute(
+                f"WITH v ({names}) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{quote(key.column)} = {typed(key)}",
+                [
+                    field.get_db_prep_save(getattr(obj, field.attname), connection)
+                    for obj in batch
+                    for field in columns
+                ],
+            )
 
 
 class ProjectResource(resources.ModelResource):
@@ -356,18 +396,13 @@ class ProjectResource(resources.ModelResource):
                     bulk_create_with_history(instances, model, batch_size=self._meta.batch_size, **history)
                 elif created:
                     model.objects.bulk_create(instances, batch_size=self._meta.batch_size)
-                elif self._has_history():
-                    bulk_update_with_history(
-                        instances,
-                        model,
-                        list(self.update_fields),
-                        batch_size=self._meta.batch_size,
-                        **history,
-                    )
                 else:
-                    model.objects.bulk_update(
-                        instances, list(self.update_fields), batch_size=self._meta.batch_size
-                    )
+                    # Not Django's bulk_update: its CASE per row and field took most of an import.
+                    update_rows(model, instances, self.update_fields, self._meta.batch_size)
+                    if self._has_history():
+                        model.history.bulk_history_create(
+                            instances, update=True, batch_size=self._meta.batch_size, **history
+                        )
                 self.bulk_write_m2m(instances, created)
                 self.after_bulk_write(instances, created)
         except Exception as error:  # reported against the file, never a half-written batch

@@ -86,3 +86,14 @@ def test_export_gives_the_import_layout(round_, party_a, officer):
 
 def test_an_unsaved_reply_can_be_named():
     assert str(Reply(text="draft")) == "Reply to "
+
+
+def test_a_changed_reply_of_a_draft_is_updated_with_its_history(round_, party_a, officer):
+    _import(_file(round_, party_a, "state,,1.a,en,First"), officer)
+    Submission.objects.update(status=Submission.Status.DRAFT)  # handed back to the State
+    report = _import(_file(round_, party_a, "state,,1.a,fr,Premier"), officer)
+    assert (report.new, report.changed, report.unchanged) == (0, 1, 0)
+    reply = Reply.objects.get()
+    assert (reply.text, reply.language, reply.version) == ("Premier", "fr", 2)
+    latest = reply.history.first()
+    assert (latest.text, latest.history_type, latest.history_user) == ("Premier", "~", officer)
