@@ -39,3 +39,51 @@ def timed(function: Callable[[], object], repeat: int) -> tuple[float, float, in
     with CaptureQueriesContext(connection) as queries:
         function()
     return statistics.median(durations), max(durations), len(queries)
+
+
+def bench_round(number: int, title_en: str, title_fr: str, status: str):
+    """A round of 48 Parties (Tunisia added to the 47 of the reference data) with a questionnaire
+    of 120 nodes: 30 questions over 4 sections, each with items a, b and c.
+
+    Returns the round, its Parties and its questions in questionnaire order.
+    """
+    from monitoring.models import MonitoringRound, Question, Section
+    from secretariat.models import Party
+
+    Party.objects.get_or_create(code="TUN", defaults={"name_en": "Tunisia", "name_fr": "Tunisie"})
+    parties = list(Party.objects.order_by("code")[:48])
+    round_ = MonitoringRound.objects.create(
+        number=number, theme_en="Bench", theme_fr="Banc", title_en=title_en, title_fr=title_fr, status=status
+    )
+    round_.parties.set(parties)
+    sections = [
+        Section.objects.create(round=round_, order=i, title_en=f"Section {i}", title_fr=f"Partie {i}")
+        for i in range(1, 5)
+    ]
+    questions: list = []
+    for question_number in range(1, 31):
+        section = sections[(question_number - 1) * 4 // 30]
+        parent = Question.objects.create(
+            round=round_,
+            section=section,
+            ref=str(question_number),
+            kind="question",
+            order=len(questions) + 1,
+            text_en=f"Question {question_number} on co-operation",
+            text_fr=f"Question {question_number} sur la coopération",
+        )
+        questions.append(parent)
+        for letter in "abc":
+            questions.append(
+                Question.objects.create(
+                    round=round_,
+                    section=section,
+                    parent=parent,
+                    ref=f"{question_number}.{letter}",
+                    kind="item",
+                    order=len(questions) + 1,
+                    text_en=f"Item {letter}",
+                    text_fr=f"Point {letter}",
+                )
+            )
+    return round_, parties, questions

@@ -50,7 +50,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, start_django
+from common import ROOT, bench_round, start_django
 
 start_django("bench_imports.sqlite3")
 
@@ -63,9 +63,7 @@ from import_export import resources  # noqa: E402
 
 from monitoring.models import (  # noqa: E402
     MonitoringRound,
-    Question,
     Reply,
-    Section,
     Submission,
     Transition,
 )
@@ -117,46 +115,12 @@ def build() -> tuple[MonitoringRound, User]:
     existing = MonitoringRound.objects.filter(number=ROUND_NUMBER).first()
     if existing:
         return existing, officer
-    Party.objects.get_or_create(code="TUN", defaults={"name_en": "Tunisia", "name_fr": "Tunisie"})
-    parties = list(Party.objects.order_by("code")[:PARTIES])
-    round_ = MonitoringRound.objects.create(
-        number=ROUND_NUMBER,
-        theme_en="Bench",
-        theme_fr="Banc",
-        title_en="Bench round for imports",
-        title_fr="Cycle d'essai des imports",
-        status=MonitoringRound.Status.COLLECTING,
+    round_, parties, _questions = bench_round(
+        ROUND_NUMBER,
+        "Bench round for imports",
+        "Cycle d'essai des imports",
+        MonitoringRound.Status.COLLECTING,
     )
-    round_.parties.set(parties)
-    sections = [
-        Section.objects.create(round=round_, order=i, title_en=f"Section {i}", title_fr=f"Partie {i}")
-        for i in range(1, 5)
-    ]
-    order = 0
-    for number in range(1, 31):  # 30 questions with 3 items each: 120 questions
-        section = sections[(number - 1) * 4 // 30]
-        order += 1
-        parent = Question.objects.create(
-            round=round_,
-            section=section,
-            ref=str(number),
-            kind="question",
-            order=order,
-            text_en=f"Question {number} on co-operation",
-            text_fr=f"Question {number} sur la coopération",
-        )
-        for letter in "abc":
-            order += 1
-            Question.objects.create(
-                round=round_,
-                section=section,
-                parent=parent,
-                ref=f"{number}.{letter}",
-                kind="item",
-                order=order,
-                text_en=f"Item {letter}",
-                text_fr=f"Point {letter}",
-            )
     Organisation.objects.bulk_create(
         Organisation(name=_stakeholder(i), kind="ngo", party=parties[i % PARTIES])
         for i in range(STAKEHOLDERS // 2)

@@ -16,7 +16,7 @@ docs/performance.md.
 import argparse
 import csv
 
-from common import ROOT, start_django, timed
+from common import ROOT, bench_round, start_django, timed
 
 start_django("bench.sqlite3")
 
@@ -24,9 +24,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from monitoring import compilation, search  # noqa: E402
-from monitoring.models import MonitoringRound, Question, Reply, Section, Submission  # noqa: E402
+from monitoring.models import MonitoringRound, Reply, Submission  # noqa: E402
 from secretariat import services  # noqa: E402
-from secretariat.models import Organisation, Party, Role, User  # noqa: E402
+from secretariat.models import Organisation, Role, User  # noqa: E402
 
 ROUND_NUMBER = 90
 QUESTIONS = 120
@@ -42,47 +42,9 @@ def build(officer: User) -> MonitoringRound:
     existing = MonitoringRound.objects.filter(number=ROUND_NUMBER).first()
     if existing:
         return existing
-    Party.objects.get_or_create(code="TUN", defaults={"name_en": "Tunisia", "name_fr": "Tunisie"})
-    parties = list(Party.objects.order_by("code")[:48])
-    round_ = MonitoringRound.objects.create(
-        number=ROUND_NUMBER,
-        theme_en="Bench",
-        theme_fr="Banc",
-        title_en="Bench round",
-        title_fr="Cycle d'essai",
-        status=MonitoringRound.Status.ANALYSIS,
+    round_, parties, questions = bench_round(
+        ROUND_NUMBER, "Bench round", "Cycle d'essai", MonitoringRound.Status.ANALYSIS
     )
-    round_.parties.set(parties)
-    sections = [
-        Section.objects.create(round=round_, order=i, title_en=f"Section {i}", title_fr=f"Partie {i}")
-        for i in range(1, 5)
-    ]
-    questions = []
-    for number in range(1, 31):  # 30 questions with 3 items each: 120 nodes
-        section = sections[(number - 1) * 4 // 30]
-        parent = Question.objects.create(
-            round=round_,
-            section=section,
-            ref=str(number),
-            kind="question",
-            order=len(questions) + 1,
-            text_en=f"Question {number} on co-operation",
-            text_fr=f"Question {number} sur la coopération",
-        )
-        questions.append(parent)
-        for letter in "abc":
-            questions.append(
-                Question.objects.create(
-                    round=round_,
-                    section=section,
-                    parent=parent,
-                    ref=f"{number}.{letter}",
-                    kind="item",
-                    order=len(questions) + 1,
-                    text_en=f"Item {letter}",
-                    text_fr=f"Point {letter}",
-                )
-            )
     texts = _texts()
     submissions = Submission.objects.bulk_create(
         Submission(round=round_, party=party, status=Submission.Status.REGISTERED, registered_by=officer)
