@@ -1,12 +1,20 @@
 """Settings of the Lanzarote Back Office, read from the environment.
 
-Every value has a safe default for development; production sets DEBUG=0 and
-SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and EMAIL_URL (see README).
+Safe by default: without DEBUG=1 the project runs as in production and refuses to start
+without a real SECRET_KEY. Development gets DEBUG=1 and a random key from `.env`, which
+`make run` and `make test` write on first use; production sets SECRET_KEY, ALLOWED_HOSTS,
+DATABASE_URL and EMAIL_URL in its environment (see README).
 """
 
 from pathlib import Path
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -14,12 +22,25 @@ VAR_DIR = BASE_DIR / "var"  # local database, uploads and collected static files
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
+# Variables already in the environment win over the file; a missing file is no error.
+environ.Env.read_env(env.path("ENV_FILE", default=BASE_DIR / ".env"))
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-development-only-key-never-use-in-production",
-)
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY", default="")
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = f"{SECRET_KEY_INSECURE_PREFIX}development-only-key-never-use-in-production"
+elif not DEBUG and (
+    SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+    or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+):
+    # Signed cookies, password-reset links and sessions all rest on this key: never a public one.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set to a random value of at least {SECRET_KEY_MIN_LENGTH} characters "
+        f"(not starting with {SECRET_KEY_INSECURE_PREFIX!r}) when DEBUG is off, e.g. "
+        '`python -c "import secrets; print(secrets.token_urlsafe(50))"`. '
+        "For development, run `make run` or `make test` once: they write .env with DEBUG=1."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -161,13 +182,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lanzarote Secretariat <l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: strict whenever DEBUG is off, so `check --deploy` is clean.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is trusted only behind a proxy that sets it (and strips it from clients):
+# otherwise any client could claim HTTPS.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Both bind every subdomain of the site's domain (preload for years): each deployment opts in.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 

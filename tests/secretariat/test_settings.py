@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -7,19 +8,41 @@ from pathlib import Path
 import environ
 
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "lanzarote.example.org",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
 
 
-def _manage(*args, **env):
-    # A fresh process, as in production: without the browser tests' async override.
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+def _run(args, env):
+    # A fresh process, as in production: only what the test gives, never the developer's .env
+    # (nor what the suite's own settings read from it into os.environ).
+    inherited = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
-        env={**inherited, **env},
+        env={**inherited, "ENV_FILE": str(ROOT / "var" / "no-such-env-file"), **env},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _manage(*args, **env):
+    return _run(["manage.py", *args], env)
+
+
+def _setting(expression, **env):
+    """A setting (or an expression on `settings`) in a fresh process, or the error that stopped it."""
+    if expression.isidentifier():
+        expression = f"settings.{expression}"
+    result = _run(
+        ["-c", f"import django; django.setup(); from django.conf import settings; print({expression})"],
+        {"DJANGO_SETTINGS_MODULE": "secretariat.settings", **env},
+    )
+    return result.stdout.strip() if result.returncode == 0 else result.stderr
 
 
 def test_deploy_check_is_clean_with_production_settings():
@@ -28,19 +51,81 @@ def test_deploy_check_is_clean_with_production_settings():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="lanzarote.example.org",
-        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+        **PRODUCTION,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_asks_each_deployment_to_decide_on_hsts_for_subdomains():
+    result = _manage("check", "--deploy", **PRODUCTION)
+    assert set(re.findall(r"security\.W\d+", result.stderr)) == {"security.W005", "security.W021"}
 
 
 def test_deploy_check_warns_about_the_development_defaults():
     result = _manage("check", "--deploy", DEBUG="1")
     assert "security.W018" in result.stderr  # DEBUG on
     assert "security.W009" in result.stderr  # the development SECRET_KEY
+
+
+def test_debug_is_off_when_unset():
+    assert _setting("DEBUG", SECRET_KEY=PRODUCTION["SECRET_KEY"]) == "False"
+
+
+def test_no_start_without_a_secret_key_when_debug_is_off():
+    error = _setting("DEBUG")
+    assert "ImproperlyConfigured: SECRET_KEY must be set" in error
+
+
+def test_no_start_on_the_development_key_when_debug_is_off():
+    error = _setting("DEBUG", SECRET_KEY="django-insecure-" + secrets.token_urlsafe(60))
+    assert "ImproperlyConfigured: SECRET_KEY must be set" in error
+
+
+def test_no_start_on_a_short_key_when_debug_is_off():
+    assert "ImproperlyConfigured" in _setting("DEBUG", SECRET_KEY=secrets.token_urlsafe(20))
+
+
+def test_development_runs_without_a_secret_key():
+    assert _setting("SECRET_KEY", DEBUG="1").startswith("django-insecure-")
+
+
+def test_env_file_configures_development(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nSECRET_KEY=from-the-file\n")
+    assert _setting("SECRET_KEY", ENV_FILE=str(env_file)) == "from-the-file"
+
+
+def test_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\n")
+    assert (
+        _setting("DEBUG", ENV_FILE=str(env_file), DEBUG="0", SECRET_KEY=PRODUCTION["SECRET_KEY"]) == "False"
+    )
+
+
+def test_proxy_header_is_not_trusted_by_default():
+    assert _setting("SECURE_PROXY_SSL_HEADER", **PRODUCTION) == "None"
+
+
+def test_proxy_header_is_trusted_when_configured():
+    setting = _setting("SECURE_PROXY_SSL_HEADER", **PRODUCTION, TRUST_X_FORWARDED_PROTO="1")
+    assert setting == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_hsts_leaves_subdomains_and_preload_off_by_default():
+    assert _setting(
+        "(settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)", **PRODUCTION
+    ) == ("(False, False)")
+
+
+def test_hsts_covers_subdomains_and_preload_when_asked():
+    both = {"SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1"}
+    assert _setting(
+        "(settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)", **PRODUCTION, **both
+    ) == ("(True, True)")
 
 
 def test_database_url_selects_postgresql():
