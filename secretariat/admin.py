@@ -138,3 +138,7 @@ class DocumentAdmin(ScopedAdmin):
     @admin.display(description=_("open"))
     def open_link(self, obj):
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.link, _("open"))
+
+
+# Sign-in security (audit log, lock-outs, second factors): Secretariat administrators only.
+from . import admin_security  # noqa: E402, F401

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access, exports, import_jobs
+from . import access, audit, exports, import_jobs
 
 
 class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
@@ -58,6 +58,20 @@ class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
         resource = resource_class(user=request.user)
         fields = self.get_export_resource_fields_from_form(form)
         return exports.export_rows(resource, exports.with_loading(resource, queryset), fields)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        audit.record(
+            audit.Kind.EXPORT,
+            request=request,
+            target=self.opts.verbose_name_plural,
+            details={
+                "model": self.opts.label,
+                "format": file_format.get_extension(),
+                "query": request.GET.urlencode(),
+            },
+        )
+        return data
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model

@@ -39,5 +39,8 @@ class SecretariatConfig(AppConfig):
         ):
             imports.register(kind)
 
+        # Signal receivers: the audit log, and what a session remembers of its sign-in.
+        from . import audit, signin  # noqa: F401
+
         # Role groups follow the permissions of every installed model after each migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="secretariat.sync_role_groups")

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from . import access, exports
+from . import access, audit, exports
 
 CONTENT_TYPE = "application/zip"
 
@@ -16,6 +16,7 @@ def _export_dataset(request: HttpRequest, format: str) -> HttpResponse:
     if format not in exports.FORMATS:
         raise Http404
     data = exports.dataset_zip(request.user, format)
+    audit.record(audit.Kind.EXPORT, request=request, target="whole dataset", details={"format": format})
     response = HttpResponse(data, content_type=CONTENT_TYPE)
     name = f"lanzarote-data-{timezone.localdate().isoformat()}-{format}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

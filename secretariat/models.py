@@ -1,5 +1,5 @@
 """The shared core: Parties, organisations, people and roles, Convention articles, documents,
-and the background jobs of data imports."""
+the background jobs of data imports and the audit log."""
 
 import re
 import time
@@ -7,10 +7,12 @@ import time
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -441,3 +443,48 @@ class ImportJob(models.Model):
             if found:
                 return found
         return {"done": self.rows_done, "total": self.rows_total, "at": None}
+
+
+class AuditEvent(models.Model):
+    """One security-relevant act: a sign-in or its failure, a lock-out, a change of second factor or
+    of role, an export, a file download, an import. Written only by `secretariat.audit.record`;
+    read-only everywhere, and read by Secretariat administrators only."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Sign-in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failure")
+        SIGN_OUT = "sign_out", _("Sign-out")
+        LOCKED_OUT = "locked_out", _("Lock-out")
+        LOCK_LIFTED = "lock_lifted", _("Lock-out lifted")
+        MFA_CHANGED = "mfa_changed", _("Two-factor authentication change")
+        ROLE_CHANGED = "role_changed", _("Role change")
+        EXPORT = "export", _("Export")
+        FILE_DOWNLOAD = "file_download", _("File download")
+        IMPORT = "import", _("Import")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,  # the event outlives the account; `username` keeps the name
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(
+        _("username"), max_length=150, blank=True, help_text=_("As typed, for a failed sign-in.")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    target = models.CharField(_("target"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="auditevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.username or _('anonymous')} – {self.at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ without a real SECRET_KEY. Development gets DEBUG=1 and a random key from `.env`
 DATABASE_URL and EMAIL_URL in its environment (see README).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -59,6 +60,11 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tasks_db",
+    # Sign-in: allauth (second factor: TOTP, recovery codes, security keys), axes (lock-outs).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
     "secretariat",
     "monitoring",
     "recommendations",
@@ -72,10 +78,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions past their maximum age; holds staff at the second-factor setup (secretariat/signin.py).
+    "secretariat.middleware.SessionMaxAgeMiddleware",
+    "secretariat.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as the author of every history row.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "secretariat.urls"
@@ -119,10 +131,60 @@ AUTH_USER_MODEL = "secretariat.User"
 LOGIN_URL = "admin:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for new and changed passwords; older hashes still work and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# --- Sign-in (docs/security.md) -------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Every sign-in page (admin, portal, /accounts/login/) runs allauth's flow: password, then the
+# second factor of a user who has one. Staff must have one (secretariat.signin); tests turn that off.
+MFA_REQUIRED = True
+ACCOUNT_ADAPTER = "secretariat.signin.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # no "remember me": a session ends with the browser, or when idle
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False  # the admin and portal sign-in views decide
+# Throttling: at most 10 failed sign-ins a minute from one IP address, whatever the accounts, and
+# 10 in 5 minutes on one account (second-factor codes too); django-axes locks the account at 5.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,10/5m/key"}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Lanzarote Back Office"
+MFA_TOTP_TOLERANCE = 1  # a code from the previous or next 30 seconds: phones' clocks drift
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # security keys on http://127.0.0.1 in development
+# Lock-out of an account after 5 failed sign-ins, for LOGIN_LOCKOUT_MINUTES (0: until an
+# administrator lifts it in the admin, "Sign-in lock-outs", or with `manage.py axes_reset_username`).
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES) if LOGIN_LOCKOUT_MINUTES else None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "secretariat.audit.client_ip"
+AXES_ENABLE_ADMIN = False  # replaced by pages for Secretariat administrators (secretariat/admin_security.py)
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log
+# axes warns that it does not lock IP addresses: allauth throttles them (ACCOUNT_RATE_LIMITS above),
+# without locking a whole office behind one address out after 5 typing errors.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after sign-in
+# (secretariat.middleware.SessionMaxAgeMiddleware); the cookie goes when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import export_views, import_views, views
+from . import export_views, import_views, signin_views, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/recommendations/", include("recommendations.admin_urls")),
     path("admin/export-data/<slug:format>/", export_views.export_dataset, name="export_dataset"),
+    # Sign-in goes through allauth (second factor, rate limits, lock-outs), in the admin's look.
+    path("admin/login/", signin_views.AdminLoginView.as_view()),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("api/", include("secretariat.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/<path:name>", views.protected_file, name="protected_file"),

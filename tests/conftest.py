@@ -1,6 +1,7 @@
 """Personas used across the suite: who is looking decides what they see."""
 
 import pytest
+from django.core.cache import cache
 
 from secretariat.models import Role
 from tests.factories import OrganisationFactory, PartyFactory, UserFactory
@@ -73,3 +74,16 @@ def client_for(client):
 def fast_password_hashing(settings):
     # Real hashers are deliberately slow; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def second_factor_not_required(settings):
+    # The suite signs staff in with force_login(), which gives no second factor; the tests of
+    # sign-in security (tests/secretariat/test_signin_*.py) turn the requirement back on.
+    settings.MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    # allauth counts sign-in attempts per IP address in the cache: every test starts afresh.
+    cache.clear()

@@ -1,18 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from secretariat.signin_views import PortalLoginView
+
 from . import views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="portal/login.html", next_page="portal:home", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
     path("rounds/<int:number>/", views.questionnaire, name="questionnaire"),
     path("rounds/<int:number>/submit/", views.submit, name="submit"),

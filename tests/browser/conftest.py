@@ -56,7 +56,7 @@ def page(browser):
 def log_in(page, live_server):
     def log_in_as(username, password="pw"):
         page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", username)
+        page.fill("#id_login", username)
         page.fill("#id_password", password)
         page.click("input[type=submit]")
         page.wait_for_selector("#site-name")

@@ -27,7 +27,7 @@ def _new_page(browser):
 def _portal_login(browser, live_server, username):
     page = _new_page(browser)
     page.goto(f"{live_server.url}/portal/login/")
-    page.fill("input[name=username]", username)
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", "pw")
     page.locator("form:has(input[name=password]) button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/portal/")
@@ -37,7 +37,7 @@ def _portal_login(browser, live_server, username):
 def _admin_login(browser, live_server, username):
     page = _new_page(browser)
     page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", "pw")
     page.click("input[type=submit]")
     page.wait_for_selector("#site-name")

@@ -39,7 +39,7 @@ def test_anonymous_user_is_sent_to_the_portal_login(client):
 
 
 def test_login_leads_to_the_portal_home(client, coordinator_a):
-    response = client.post(reverse("portal:login"), {"username": coordinator_a.username, "password": "pw"})
+    response = client.post(reverse("portal:login"), {"login": coordinator_a.username, "password": "pw"})
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
 

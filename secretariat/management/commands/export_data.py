@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from secretariat import exports
+from secretariat import audit, exports
 from secretariat.commands import acting_user, output_path
 
 
@@ -24,7 +24,14 @@ class Command(BaseCommand):
         if folder.exists() and not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
         folder.mkdir(exist_ok=True)
-        files = exports.export_dataset(acting_user(user), format)
+        author = acting_user(user)
+        files = exports.export_dataset(author, format)
+        audit.record(
+            audit.Kind.EXPORT,
+            user=author,
+            target="whole dataset",
+            details={"format": format, "command": "export_data", "directory": str(folder)},
+        )
         for name, data in files.items():
             (folder / name).write_bytes(data)
             self.stdout.write(f"{folder / name}")
