@@ -7,6 +7,7 @@ Texts stay Markdown in the blocks and are sanitised by the writers (`markdown_pi
 
 from collections.abc import Callable
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -32,9 +33,13 @@ LABELS = {
 }
 
 
-def render_html(document: FactsheetDocument) -> str:
-    """A standalone, printable HTML page (inline CSS, no script, every text sanitised)."""
-    return render_to_string("factsheet/factsheet.html", {"document": document, "labels": LABELS})
+def render_html(document: FactsheetDocument, request: HttpRequest | None = None) -> str:
+    """A standalone, printable HTML page (inline CSS, no script, every text sanitised).
+
+    Served as a page (with the `request`), its <style> carries the response's CSP nonce.
+    """
+    context = {"document": document, "labels": LABELS}
+    return render_to_string("factsheet/factsheet.html", context, request=request)
 
 
 def render_docx(document: FactsheetDocument) -> bytes:

@@ -85,7 +85,7 @@ def factsheet(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     document = build_factsheet(factsheet=item, user=request.user)
     if format is None:
-        return HttpResponse(render_html(document))
+        return HttpResponse(render_html(document, request))
     content_type, extension = FORMATS[format]
     return FileResponse(
         io.BytesIO(RENDERERS[format](document)),

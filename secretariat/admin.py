@@ -3,15 +3,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
-from rest_framework.authtoken.models import TokenProxy
 
-from . import access, services
+from . import access, admin_api_tokens, services  # noqa: F401 - admin_api_tokens registers its admin
 from .admin_base import ReadOnlyInline, ScopedAdmin
 from .models import ConventionArticle, Document, Organisation, Party, User
 from .resources import DocumentResource, UserResource  # the others export with their import kind
 
-# API tokens are issued with `manage.py drf_create_token USERNAME`; DRF's own token admin is not scoped.
-admin.site.unregister(TokenProxy)
 # The worker's queue is followed through each import's own page (ImportJob), scoped to its author.
 admin.site.unregister(DBTaskResult)
 

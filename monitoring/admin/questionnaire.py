@@ -143,9 +143,9 @@ class QuestionAdmin(ScopedAdmin):
 
     @admin.display(description=_("ref"), ordering="order")
     def tree_ref(self, obj):
-        # Indented by depth, so the changelist reads as the questionnaire's tree.
-        depth = obj.ref.count(".")
-        return format_html('<span style="padding-left:{}em">{}</span>', depth * 1.5, obj.ref)
+        # Indented by depth (secretariat/admin.css), so the changelist reads as the questionnaire's tree.
+        depth = min(obj.ref.count("."), 4)
+        return format_html('<span class="ref-depth-{}">{}</span>', depth, obj.ref)
 
     @admin.display(description=_("text"))
     def short_text(self, obj):

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from monitoring.models import MonitoringRound, Submission
@@ -25,6 +26,12 @@ from tests.recommendations.factories import (
 )
 
 Status = Submission.Status
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    # The API counts each user's calls in the default cache: every test starts from none.
+    cache.clear()
 
 
 @pytest.fixture

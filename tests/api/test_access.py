@@ -6,11 +6,11 @@ confidential submission; nobody signed out reads anything.
 """
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from monitoring.models import RapporteurAssignment
 from recommendations import services
+from secretariat.api_tokens import token_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +61,8 @@ def test_user_without_role_is_refused(api_for, world, endpoint):
 
 
 def test_token_authenticates_a_state_user(api, world, coordinator_a):
-    token = Token.objects.create(user=coordinator_a)
-    response = api.get("/api/v1/replies/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = token_create(user=coordinator_a)
+    response = api.get("/api/v1/replies/", HTTP_AUTHORIZATION=f"Token {key}")
     assert _keys(response) == {world.reply_a.pk}
 
 
@@ -72,10 +72,10 @@ def test_unknown_token_is_refused(api, world):
 
 
 def test_inactive_user_token_is_refused(api, world, coordinator_a):
-    token = Token.objects.create(user=coordinator_a)
+    _, key = token_create(user=coordinator_a)
     coordinator_a.is_active = False
     coordinator_a.save()
-    assert api.get("/api/v1/replies/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    assert api.get("/api/v1/replies/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 # --- a State user of Party A -----------------------------------------------------------------------
@@ -309,8 +309,8 @@ def test_session_write_needs_the_csrf_token(world, coordinator_a):
 
 
 def test_token_write_needs_no_csrf_token(world, coordinator_a):
-    token = Token.objects.create(user=coordinator_a)
+    _, key = token_create(user=coordinator_a)
     client = APIClient(enforce_csrf_checks=True)
     data = {"round": 2, "questions": ["1"], "language": "en", "text": "With a token."}
-    response = client.post("/api/v1/replies/", data, format="json", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.post("/api/v1/replies/", data, format="json", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 201

@@ -120,7 +120,8 @@ def test_a_wrong_change_is_refused(contributor, world, change):
 def test_a_body_above_the_upload_limit_is_refused(contributor, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = contributor.post("/api/v1/replies/", {**REPLY, "text": "x" * 2000}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request is too large: at most 1000\xa0bytes."}
     _nothing_written()
 
 
@@ -199,8 +200,8 @@ def test_submitting_with_a_malformed_body_is_refused(contributor, world):
 
 
 @pytest.fixture
-def schema(api) -> dict:
-    return api.get("/api/schema/?format=json").json()
+def schema(api_for, officer) -> dict:
+    return api_for(officer).get("/api/schema/?format=json").json()
 
 
 def _documented(schema: dict, path: str, method: str, code: int) -> dict:

@@ -37,8 +37,8 @@ PATHS = {
 
 
 @pytest.fixture
-def schema(client) -> dict:
-    response = client.get("/api/schema/?format=json")
+def schema(client_for, officer) -> dict:
+    response = client_for(officer).get("/api/schema/?format=json")
     assert response.status_code == 200
     return response.json()
 
@@ -66,17 +66,17 @@ def test_schema_describes_the_writes(schema):
 
 
 def test_schema_offers_session_and_token_authentication(schema):
-    assert set(schema["components"]["securitySchemes"]) == {"cookieAuth", "tokenAuth"}
+    assert set(schema["components"]["securitySchemes"]) == {"cookieAuth", "knoxApiToken"}
 
 
-def test_schema_is_also_served_as_yaml(client):
-    response = client.get("/api/schema/")
+def test_schema_is_also_served_as_yaml(client_for, officer):
+    response = client_for(officer).get("/api/schema/")
     assert response.status_code == 200
     assert response.content.startswith(b"openapi: 3.")
 
 
-def test_swagger_ui_is_served_from_local_assets(client):
-    response = client.get("/api/docs/")
+def test_swagger_ui_is_served_from_local_assets(client_for, officer):
+    response = client_for(officer).get("/api/docs/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page

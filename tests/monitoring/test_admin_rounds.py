@@ -60,7 +60,7 @@ def test_question_list_shows_the_tree_by_ref(client_for, officer, round_):
     response = client_for(officer).get(url)
     refs = [question.ref for question in response.context["cl"].result_list]
     assert refs[:3] == ["1", "1.a", "1.b"]
-    assert 'padding-left:1.5em">1.a<' in response.text
+    assert '<span class="ref-depth-1">1.a</span>' in response.text
 
 
 def test_rapporteur_autocomplete_offers_only_committee_members(client_for, officer, committee_member):

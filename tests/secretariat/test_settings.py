@@ -137,3 +137,24 @@ def test_database_url_selects_postgresql():
 def test_settings_are_bilingual_and_in_paris_time(settings):
     assert [code for code, _ in settings.LANGUAGES] == ["en", "fr"]
     assert settings.TIME_ZONE == "Europe/Paris"
+
+
+def test_api_rates_and_token_expiry_come_from_the_environment():
+    expression = "(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'], settings.REST_KNOX['TOKEN_TTL'].days)"
+    env = {"API_THROTTLE_USER": "5/minute", "API_THROTTLE_ANON": "1/minute", "API_TOKEN_EXPIRY_DAYS": "7"}
+    assert _setting(expression, DEBUG="1", **env) == "({'anon': '1/minute', 'user': '5/minute'}, 7)"
+
+
+def test_responses_carry_the_content_security_policy(client):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_responses_refuse_unused_browser_features(client):
+    policy = client.get("/admin/login/")["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+        assert feature in policy

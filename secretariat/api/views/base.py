@@ -57,6 +57,17 @@ class ApiViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
 
+    # DRF counts calls only once they are permitted: anonymous ones would all be refused (401) at
+    # full speed and never throttled. Here every call is counted first, once.
+    def check_permissions(self, request: Request) -> None:
+        self.check_throttles(request)
+        super().check_permissions(request)
+
+    def check_throttles(self, request: Request) -> None:
+        if not getattr(request, "throttles_counted", False):
+            request.throttles_counted = True
+            super().check_throttles(request)
+
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     pass
