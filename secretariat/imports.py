@@ -26,18 +26,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.utils.functional import Promise
 
+from .import_limits import BoundedLines, LimitExceeded, Limits, check_workbook
 from .spreadsheets import unquote_cell
 
-#: A cell longer than this is refused with a row error rather than stored.
-MAX_CELL_CHARS = 1_000_000
 #: Errors kept and shown; the count of the others is still reported.
 MAX_ERRORS = 200
 #: Rows imported per django-import-export call; keeps memory flat whatever the file size.
 CHUNK_ROWS = 2_000
 #: Rows shown in a preview.
 PREVIEW_ROWS = 200
-
-csv.field_size_limit(64 * 1024 * 1024)  # read an oversized cell, then refuse it by name
 
 
 @dataclass(frozen=True)
@@ -68,6 +65,11 @@ class ImportRejected(Exception):
         ]
         self.more = more
         super().__init__("\n".join(self.messages))
+
+    @classmethod
+    def beyond(cls, limit: LimitExceeded, line: int | None = None) -> "ImportRejected":
+        """The file goes beyond an import limit (at `line` unless the limit says where)."""
+        return cls([RowError(limit.line or line, limit.column, reason=limit.reason)])
 
     @property
     def messages(self) -> list[str]:
@@ -112,11 +114,12 @@ def open_source(
 
     with opener() as stream:
         magic = stream.read(4)
+    limits = Limits.from_settings()
     if magic == b"PK\x03\x04" or name.lower().endswith(".xlsx"):
-        return _xlsx_source(opener, name)
+        return _xlsx_source(opener, name, limits)
     if not magic:
         raise ImportRejected([RowError(None, reason="the file is empty")])
-    return _csv_source(opener, name, encoding or _detect_encoding(opener), delimiter)
+    return _csv_source(opener, name, encoding or _detect_encoding(opener), delimiter, limits)
 
 
 def _detect_encoding(opener) -> str:
@@ -137,37 +140,53 @@ def _detect_encoding(opener) -> str:
     raise ImportRejected([RowError(None, reason="the file is neither UTF-8 nor Windows-1252 text, nor XLSX")])
 
 
-def _csv_source(opener, name: str, encoding: str, delimiter: str | None) -> Source:
+def _csv_source(opener, name: str, encoding: str, delimiter: str | None, limits: Limits) -> Source:
     def text():
         return io.TextIOWrapper(opener(), encoding=encoding, newline="")
 
     try:
         with text() as stream:
-            first_line = stream.readline()
+            first_line = next(BoundedLines(stream, limits.row_chars), "")
     except (UnicodeDecodeError, LookupError) as error:
         raise ImportRejected(
             [RowError(None, reason=f"the file cannot be read as {encoding}: {error}")]
         ) from None
+    except LimitExceeded as refusal:
+        raise ImportRejected.beyond(refusal, line=1) from None
     if delimiter is None:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     header = next(csv.reader([first_line.lstrip("\ufeff")], delimiter=delimiter), [])
 
     def rows() -> Iterator[tuple[int, list[str]]]:
+        csv.field_size_limit(limits.row_chars)  # a cell is never longer than its row
         with text() as stream:
-            reader = csv.reader(stream, delimiter=delimiter)
+            lines = BoundedLines(stream, limits.row_chars)
+            reader = csv.reader(lines, delimiter=delimiter)
             line = 1
             try:
                 next(reader, None)
+                lines.next_row()
                 line = reader.line_num + 1
-                for values in reader:
+                for count, values in enumerate(reader, start=1):
+                    lines.next_row()
+                    _check_row(values, count, line, limits)
                     if any(value.strip() for value in values):
                         yield line, values
                     line = reader.line_num + 1
+            except LimitExceeded as refusal:
+                raise ImportRejected.beyond(refusal, line) from None
             except (csv.Error, UnicodeDecodeError) as error:
                 raise ImportRejected([RowError(line, reason=f"the CSV cannot be read: {error}")]) from None
 
     total = sum(1 for _ in rows())
     return Source(header=header, total=total, rows=rows, name=name)
+
+
+def _check_row(values: list[str], count: int, line: int, limits: Limits) -> None:
+    if count > limits.rows:
+        raise limits.too_many_rows(line)
+    if len(values) > limits.columns:
+        raise limits.too_many_columns(line)
 
 
 def _cell(value) -> str:
@@ -182,7 +201,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _xlsx_source(opener, name: str) -> Source:
+def _xlsx_source(opener, name: str, limits: Limits) -> Source:
+    try:
+        with opener() as stream:
+            check_workbook(stream, limits)
+    except LimitExceeded as refusal:
+        raise ImportRejected.beyond(refusal) from None
+
     def sheet_rows():
         try:
             workbook = openpyxl.load_workbook(opener(), read_only=True, data_only=True)
@@ -195,7 +220,10 @@ def _xlsx_source(opener, name: str) -> Source:
                 ]
             ) from None
         try:
-            yield from workbook.worksheets[0].iter_rows(values_only=True)
+            sheet = workbook.worksheets[0]
+            # Rows as the sheet holds them, not padded to the size it declares (which may be any).
+            sheet.reset_dimensions()
+            yield from sheet.iter_rows(values_only=True)
         finally:
             workbook.close()
 

@@ -16,7 +16,8 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history
 
-from .imports import MAX_CELL_CHARS, ImportRejected, RowError, validation_messages
+from .import_limits import Limits
+from .imports import ImportRejected, RowError, validation_messages
 from .models import ConventionArticle, Document, Organisation, Party, TreatyStatus, User
 
 
@@ -445,15 +446,16 @@ class ProjectResource(resources.ModelResource):
     def oversized(self, header, rows, lines) -> list[RowError]:
         """Cells over the size limit, emptied so they are not carried further."""
         errors = []
+        limit = Limits.from_settings().cell_chars
         for line, values in zip(lines, rows, strict=True):
             for index, value in enumerate(values):
-                if len(value) > MAX_CELL_CHARS:
+                if len(value) > limit:
                     errors.append(
                         RowError(
                             line,
                             header[index],
                             value[:60],
-                            f"the cell holds {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}",
+                            f"the cell holds {len(value):,} characters; the limit is {limit:,}",
                         )
                     )
                     values[index] = ""

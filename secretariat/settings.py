@@ -219,6 +219,14 @@ DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Data files for the import page (CSV or XLSX), imported in the background.
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=200)
+# What one import reads at most (secretariat/import_limits.py): a file beyond is refused with the
+# reason before the worker spends time or memory on it. The largest real import, the follow-up
+# statuses of a report, is about 50,000 rows; the longest text a reply may have is 100,000 characters.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=100_000)
+# The parts of an XLSX workbook inflated, all together.
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=1_000)
 
 
 def _mailer(url: dict) -> dict:

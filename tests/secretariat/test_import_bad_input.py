@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from secretariat.imports import MAX_CELL_CHARS, ImportRejected, open_source, run_import
+from secretariat.imports import ImportRejected, open_source, run_import
 from secretariat.models import Organisation, Party
 from secretariat.text import render_markdown
 
@@ -67,12 +67,21 @@ def test_an_overlong_field_names_its_column_and_limit():
     assert messages[0].endswith("Ensure this value has at most 100 characters (it has 101).")
 
 
-def test_a_twenty_megabyte_cell_is_refused_by_name():
-    cell = "a" * (20 * 1024 * 1024)
+def test_a_cell_over_the_limit_is_refused_by_name(settings):
+    cell = "a" * (settings.IMPORT_MAX_CELL_CHARS + 1)
     messages = _reject("parties", (PARTIES + f"FRA,{cell},France\n").encode())
-    assert f"the limit is {MAX_CELL_CHARS:,}" in messages[0]
     assert messages[0].startswith("line 2, column name_en")
+    assert messages[0].endswith("the cell holds 100,001 characters; the limit is 100,000")
     assert not Party.objects.exists()
+
+
+def test_a_twenty_megabyte_row_is_refused_before_it_is_read_whole():
+    cell = "a" * (20 * 1024 * 1024)
+    with pytest.raises(ImportRejected) as rejected:
+        open_source((PARTIES + f"FRA,{cell},France\n").encode(), "p.csv")
+    assert rejected.value.messages == [
+        "line 2: the row is longer than 10,000,000 characters; the limit is 10,000,000"
+    ]
 
 
 def test_bytes_neither_utf8_nor_windows_1252_are_refused():
