@@ -19,6 +19,7 @@ from . import access, import_jobs
 from .import_forms import ImportForm
 from .imports import KINDS, ImportKind
 from .models import ImportJob
+from .request_guards import upload_limit
 
 
 def _secretariat_only(request: HttpRequest) -> None:
@@ -57,6 +58,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/start.html", context)
 
 
+@upload_limit("IMPORT_MAX_UPLOAD_MB")
 @staff_member_required(login_url="admin:login")
 def import_file(request: HttpRequest, kind: str) -> HttpResponse:
     """The upload form of one kind; a valid upload becomes a job queued for its check."""

@@ -76,6 +76,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: a NUL in the address is a 400, a body larger than the
+    # page takes a 413 from its Content-Length (secretariat/request_guards.py).
+    "secretariat.request_guards.RefuseNulCharacterMiddleware",
+    "secretariat.request_guards.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -115,7 +115,7 @@ class QuestionKeyField(serializers.Field):
     def to_internal_value(self, data) -> tuple[str, str | int]:
         if isinstance(data, int) and not isinstance(data, bool) and 0 < data <= MAX_ID:
             return ("id", data)
-        if isinstance(data, str) and 0 < len(data.strip()) <= 20:
+        if isinstance(data, str) and 0 < len(data.strip()) <= 20 and "\x00" not in data:  # none in PostgreSQL
             return ("ref", data.strip())
         self.fail("invalid")
 
