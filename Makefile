@@ -36,9 +36,10 @@ setup: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
-# The background worker (imports) runs beside the server and stops with it.
+# The background worker (imports) runs beside the server and stops with it; `run_worker` is
+# db_worker after failing the imports a killed worker left running.
 run: setup
-	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@$(PY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -6,21 +6,30 @@ its author confirms, which queues the same file for the real import. No request 
 import itself.
 """
 
-import time
+import datetime
 from pathlib import Path
 
 from django.core.cache import caches
 from django.core.files import File
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from . import access
 from .imports import KINDS, ImportKind
 from .models import ImportJob, User
-from .tasks import run_import_job
+from .tasks import HEARTBEAT_TIMEOUT, run_import_job, worker_alive
 
-#: A running job that has not reported progress for this long has lost its worker (killed,
-#: machine restarted): it is marked failed. Far longer than any chunk of rows takes.
-ABANDONED_AFTER_SECONDS = 30 * 60
+#: Why a job whose worker died (killed, out of memory, machine restarted) ended failed. Its
+#: import ran in one transaction, which the database rolled back when the connection dropped.
+ABANDONED = {
+    ImportJob.Status.CHECKING: (
+        "The worker stopped while checking the file; nothing was imported. Start the import again."
+    ),
+    ImportJob.Status.IMPORTING: (
+        "The worker stopped while importing; nothing was imported. Start the import again."
+    ),
+}
 
 
 def importable_kinds(user: User) -> list[ImportKind]:
@@ -72,17 +81,34 @@ def _enqueue(job: ImportJob) -> None:
     job.save(update_fields=["task_id"])
 
 
+class WorkerStopped(Exception):
+    """Recorded on the task result of a job whose worker died while running it."""
+
+
 def import_job_fail_if_abandoned(job: ImportJob) -> ImportJob:
-    """End as failed a running job whose worker stopped reporting; its import was rolled back."""
-    if not job.is_running:
-        return job
-    last = job.progress().get("at") or job.started_at.timestamp()
-    if time.time() - last < ABANDONED_AFTER_SECONDS:
-        return job
-    ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-        status=ImportJob.Status.FAILED,
-        errors=["The worker stopped while the file was being read; nothing was imported."],
-        finished_at=timezone.now(),
+    """End as failed a running job whose worker no longer says it is alive.
+
+    Failing is safe: the worker's transaction was rolled back. Running it again is not done for
+    the user, since the file that stopped the worker (out of memory ...) would stop the next one.
+    """
+    just_started = job.started_at and timezone.now() - job.started_at < datetime.timedelta(
+        seconds=HEARTBEAT_TIMEOUT
     )
+    if not job.is_running or just_started or worker_alive(job):
+        return job
+    reason = ABANDONED[job.status]
+    if ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportJob.Status.FAILED, errors=[reason], finished_at=timezone.now()
+    ):
+        task = DBTaskResult.objects.filter(id=job.task_id or None, status=TaskResultStatus.RUNNING).first()
+        if task is not None:  # left running by the dead worker; no worker would ever end it
+            task.set_failed(WorkerStopped(reason))
     job.refresh_from_db()
     return job
+
+
+def import_jobs_fail_abandoned() -> list[ImportJob]:
+    """What a worker does as it starts: fail the running jobs whose worker is gone."""
+    running = ImportJob.objects.filter(status__in=ImportJob.RUNNING)
+    ended = [import_job_fail_if_abandoned(job) for job in running]
+    return [job for job in ended if job.status == ImportJob.Status.FAILED]

@@ -1,8 +1,13 @@
 """Background work, run by `manage.py db_worker` (Django's tasks framework, django-tasks-db)."""
 
 import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.cache import caches
 from django.tasks import task
 from django.utils import timezone
 
@@ -13,6 +18,42 @@ logger = logging.getLogger(__name__)
 
 #: Job options that say how to read the file; the others are the kind's option columns.
 FILE_OPTIONS = ("encoding", "delimiter")
+#: While a job runs, its worker says it is alive this often in the `progress` cache (a chunk of
+#: rows may take minutes, so progress alone says too little); silent for HEARTBEAT_TIMEOUT, it is gone.
+HEARTBEAT_SECONDS = 10
+HEARTBEAT_TIMEOUT = 60
+
+
+def _heartbeat_key(job_id: int) -> str:
+    return f"import-job-{job_id}-alive"
+
+
+def worker_alive(job: ImportJob) -> bool:
+    """Whether a worker is running `job` now (in any process that shares the `progress` cache)."""
+    return caches["progress"].get(_heartbeat_key(job.pk)) is not None
+
+
+@contextmanager
+def _heartbeat(job_id: int) -> Iterator[None]:
+    """A thread that says the worker is alive until the job ends, whatever the import is doing."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        caches["progress"].set(_heartbeat_key(job_id), time.time(), timeout=HEARTBEAT_TIMEOUT)
+
+    def keep_beating() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            beat()
+
+    beat()  # before the job's work starts, not whenever the thread first runs
+    thread = threading.Thread(target=keep_beating, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        caches["progress"].delete(_heartbeat_key(job_id))
 
 
 @task()
@@ -20,7 +61,8 @@ def run_import_job(job_id: int) -> str:
     """Check (dry run) or import a job's file, by its phase, and record the outcome on the job.
 
     Whatever happens the job ends checked, done, rejected or failed, never left running: the
-    import is one transaction, so a failure leaves the database as it was.
+    import is one transaction, so a failure leaves the database as it was. If the worker itself
+    dies, its heartbeat stops and the next worker to start (or the job's page) fails the job.
     """
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     running = ImportJob.Status.CHECKING if job.dry_run else ImportJob.Status.IMPORTING
@@ -30,6 +72,11 @@ def run_import_job(job_id: int) -> str:
     if not queued.update(status=running, started_at=started, rows_done=0):
         return job.status
     job.status, job.started_at = running, started
+    with _heartbeat(job.pk):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> str:
     try:
         source = _open(job)
         job.record_progress(0, source.total)

@@ -28,8 +28,8 @@ def import_files(settings, tmp_path):
     return tmp_path
 
 
-def run_worker() -> None:
-    """Run the real worker, `db_worker --batch`: every queued task, then return.
+def run_worker(command: str = "db_worker") -> None:
+    """Run the real worker, `db_worker --batch` (or `run_worker`): every queued task, then return.
 
     Between tasks the worker recycles its database connection, as it should in production; a
     test that runs in a transaction keeps it (the transaction would be lost), while tests marked
@@ -41,7 +41,7 @@ def run_worker() -> None:
     recycle = "django_tasks_db.management.commands.db_worker.close_old_connections"
     try:
         with mock.patch(recycle) if connection.in_atomic_block else nullcontext():
-            call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+            call_command(command, batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
     finally:
         for number, handler in handlers.items():  # the worker installs its own
             signal.signal(number, handler)

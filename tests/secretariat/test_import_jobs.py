@@ -158,20 +158,65 @@ def test_a_job_runs_once_even_if_queued_twice(officer):
     assert Party.history.count() == 3
 
 
-def test_a_running_job_whose_worker_vanished_ends_failed(officer):
-    job = _job(officer)
-    long_ago = timezone.now() - datetime.timedelta(hours=1)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, started_at=long_ago)
+def _left_running_by_a_killed_worker(job: ImportJob, status: str) -> ImportJob:
+    """The job as a worker killed mid-way leaves it: running, its task claimed, no heartbeat."""
+    DBTaskResult.objects.get(id=job.task_id).claim("the-killed-worker")
+    long_ago = timezone.now() - datetime.timedelta(minutes=5)
+    ImportJob.objects.filter(pk=job.pk).update(status=status, started_at=long_ago)
     job.refresh_from_db()
+    return job
+
+
+def test_a_starting_worker_fails_the_import_a_killed_worker_left_running(officer):
+    job = _job(officer)
+    run_worker()
+    import_jobs.import_job_confirm(job=job, by=officer)
+    _left_running_by_a_killed_worker(job, ImportJob.Status.IMPORTING)
+    run_worker("run_worker")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors == ["The worker stopped while importing; nothing was imported. Start the import again."]
+    assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
+    assert not Party.objects.exists()
+
+
+def test_a_check_a_killed_worker_left_running_fails_with_its_reason(officer):
+    job = _left_running_by_a_killed_worker(_job(officer), ImportJob.Status.CHECKING)
     job = import_jobs.import_job_fail_if_abandoned(job)
     assert job.status == ImportJob.Status.FAILED
-    assert "worker stopped" in job.errors[0]
+    assert job.errors == [
+        "The worker stopped while checking the file; nothing was imported. Start the import again."
+    ]
 
 
-def test_a_running_job_that_reports_progress_is_left_running(officer):
+def test_a_starting_worker_leaves_a_job_another_live_worker_runs(officer, monkeypatch):
+    seen = []
+
+    def another_worker_starts(*args, **kwargs):
+        # Long after this worker started the job, another starts and looks for abandoned jobs.
+        ImportJob.objects.update(started_at=timezone.now() - datetime.timedelta(minutes=5))
+        import_jobs.import_jobs_fail_abandoned()
+        seen.append(ImportJob.objects.get().status)
+        return run_import(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "run_import", another_worker_starts)
     job = _job(officer)
-    long_ago = timezone.now() - datetime.timedelta(hours=1)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, started_at=long_ago)
+    run_worker()
     job.refresh_from_db()
-    job.record_progress(10, 100)
+    assert seen == [ImportJob.Status.CHECKING]
+    assert job.status == ImportJob.Status.CHECKED
+
+
+def test_a_job_whose_worker_just_started_it_is_left_running(officer):
+    job = _job(officer)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, started_at=timezone.now())
+    job.refresh_from_db()
     assert import_jobs.import_job_fail_if_abandoned(job).status == ImportJob.Status.CHECKING
+
+
+def test_the_heartbeat_ends_with_the_job(officer):
+    job = _job(officer)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
+    assert not tasks.worker_alive(job)
