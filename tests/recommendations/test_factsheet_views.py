@@ -1,5 +1,7 @@
 """/factsheets/<slug>/: the factsheet to read or download, for every signed-in user."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -95,3 +97,9 @@ def test_download_runs_a_fixed_number_of_queries(
     factsheet.practices.set([PracticeFactory(parties=[party_a]) for _ in range(20)])
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url(format="docx")).status_code == 200
+
+
+def test_factsheet_page_styles_itself_under_the_content_security_policy(client_for, officer, factsheet):
+    response = client_for(officer).get(url())
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in response.text
