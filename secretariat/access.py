@@ -52,6 +52,7 @@ from recommendations.models import (
 
 from .models import (
     SECRETARIAT_ROLES,
+    STAFF_ROLES,
     STATE_ROLES,
     ConventionArticle,
     Document,
@@ -68,6 +69,13 @@ def sees_everything(user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return user.is_superuser or user.role in SECRETARIAT_ROLES or user.role == Role.COMMITTEE_MEMBER
+
+
+def works_in_admin(user) -> bool:
+    """The admin is for staff: Secretariat users, superusers and Committee members."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.role in STAFF_ROLES
 
 
 def is_secretariat(user) -> bool:

@@ -8,6 +8,9 @@ its kind's resource, so that an exported list can be imported again unchanged.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -105,20 +108,51 @@ class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
             self.message_user(request, done_message(done), messages.SUCCESS)
         return done
 
-    def _check_in_scope(self, request, object_id) -> None:
-        # simple-history falls back to the history table when the object is not in
-        # get_queryset(): that would show another Party's records. Not yours = missing.
-        in_scope = self.get_queryset(request).filter(pk=object_id).exists()
-        if not in_scope and not access.sees_everything(request.user):
+    # --- history: past versions are read within the user's scope, never saved back --------------
+
+    def has_history(self) -> bool:
+        """Whether the model keeps a history table (transitions, reminders, the audit log do not)."""
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    def _check_history_readable(self, request, object_id) -> None:
+        # Only the history of a record the user may see now: simple-history would otherwise fall
+        # back to the history table (another Party's records, a draft, a deleted record). Not
+        # yours = missing, for the Committee too (it does not see drafts or confidential replies).
+        if not self.has_history() or self.get_object(request, unquote(object_id)) is None:
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
-        self._check_in_scope(request, object_id)
+        self._check_history_readable(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_in_scope(request, object_id)
+        """A past version, read-only. Saving it back (simple-history's "revert") would bypass the
+        services, the workflow and the role rules (a State contributor made itself administrator
+        that way), so it is refused to everyone; changes go through the change form and the services."""
+        self._check_history_readable(request, object_id)
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        if not str(version_id).isdigit():
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if template == self.object_history_form_template:
+            # Every field as text: a past version offers nothing to edit.
+            form = context["adminform"]
+            fieldsets = list(form.fieldsets)
+            context["adminform"] = helpers.AdminForm(
+                form.form, fieldsets, {}, flatten_fieldsets(fieldsets), model_admin=self
+            )
+            context["has_change_permission"] = False
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context = {**context, "has_history_page": self.has_history()}
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class ReadOnlyInline(admin.TabularInline):

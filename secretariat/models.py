@@ -145,6 +145,8 @@ class Role(models.TextChoices):
 
 SECRETARIAT_ROLES = (Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_OFFICER)
 STATE_ROLES = (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR)
+# Those who work in the admin: the Secretariat and the Committee (State users and stakeholders use the portal).
+STAFF_ROLES = (*SECRETARIAT_ROLES, Role.COMMITTEE_MEMBER)
 
 
 class User(AbstractUser):
@@ -224,8 +226,8 @@ class User(AbstractUser):
         if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
             self.skip_history_when_saving = True
         if self.role:
-            # Every role works in the admin; what it sees there is scoped by access.py.
-            self.is_staff = True
+            # The admin is for the Secretariat and the Committee; everyone else works in the portal.
+            self.is_staff = self.role in STAFF_ROLES
         try:
             super().save(*args, **kwargs)
         finally:

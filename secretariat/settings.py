@@ -47,7 +47,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "secretariat.admin_site.BackOfficeAdminConfig",  # django.contrib.admin, for staff only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
