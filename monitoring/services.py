@@ -60,6 +60,25 @@ def may_edit(user: User, submission: Submission) -> bool:
     )
 
 
+def _lock(submission: Submission) -> Submission:
+    """Lock the submission's row until the transaction ends and read its status again.
+
+    Every write to a submission's replies and every move of its status takes this lock first, so
+    a reply is never changed once its submission has been sent (the check would read a stale status).
+    """
+    submission.status = (
+        Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+    )
+    return submission
+
+
+def _lock_for_editing(submission: Submission, by: User) -> Submission:
+    """Lock the submission (see `_lock`), then check that `by` may still edit it."""
+    if not may_edit(by, _lock(submission)):
+        raise PermissionDenied(_("This submission cannot be changed now."))
+    return submission
+
+
 _MOVERS = {
     Status.SUBMITTED: _is_author,
     Status.RESUBMITTED: _is_author,
@@ -76,6 +95,7 @@ def allowed_moves(user: User, submission: Submission) -> list[str]:
 def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fields) -> Submission:
     if not access.submissions_for(by).filter(pk=submission.pk).exists():
         raise InvalidTransition(_("This submission does not exist."))
+    _lock(submission)
     if not _MOVERS[to](by, submission):
         raise InvalidTransition(
             _("You may not mark this submission as “%(status)s”.") % {"status": Status(to).label}
@@ -99,8 +119,14 @@ def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fie
     return submission
 
 
+@transaction.atomic
 def submission_submit(*, submission: Submission, by: User, comment: str = "") -> Submission:
-    """The coordinator (or stakeholder) sends a draft, or a returned submission, to the Secretariat."""
+    """The coordinator (or stakeholder) sends a draft, or a returned submission, to the Secretariat.
+
+    Under the submission's lock, as every write to its replies: a reply saved meanwhile is saved
+    before it is sent, never after.
+    """
+    _lock(submission)
     to = Status.RESUBMITTED if submission.status == Status.RETURNED else Status.SUBMITTED
     if (
         not submission.replies.exclude(text="").exists()
@@ -188,8 +214,7 @@ def reply_save(
     `based_on_version` is the version the editor opened; if someone saved since, the save is
     refused with EditConflict (both texts are then shown), never silently overwritten.
     """
-    if not may_edit(by, submission):
-        raise PermissionDenied(_("This submission cannot be changed now."))
+    _lock_for_editing(submission, by)
     questions = list(Question.objects.filter(round=submission.round_id, pk__in=data.question_ids))
     if not questions or len(questions) != len(set(data.question_ids)):
         raise ValidationError({"questions": _("Choose at least one question of this round's questionnaire.")})
@@ -221,17 +246,17 @@ def reply_save(
     return reply
 
 
+@transaction.atomic
 def reply_delete(*, reply: Reply, by: User) -> None:
-    if not may_edit(by, reply.submission):
-        raise PermissionDenied(_("This submission cannot be changed now."))
+    _lock_for_editing(reply.submission, by)
     reply._history_user = by
     reply.delete()
 
 
+@transaction.atomic
 def attachment_add(*, reply: Reply, attachment: ReplyAttachment, by: User) -> ReplyAttachment:
     """Attach a checked file (type and size validated by the model) to a reply of an editable submission."""
-    if not may_edit(by, reply.submission):
-        raise PermissionDenied(_("This submission cannot be changed now."))
+    _lock_for_editing(reply.submission, by)
     attachment.reply = reply
     attachment.full_clean()
     attachment._history_user = by
@@ -239,10 +264,10 @@ def attachment_add(*, reply: Reply, attachment: ReplyAttachment, by: User) -> Re
     return attachment
 
 
+@transaction.atomic
 def submission_set_consent(*, submission: Submission, by: User, consent: bool) -> Submission:
     """The author of an editable submission says whether it may be published."""
-    if not may_edit(by, submission):
-        raise PermissionDenied(_("This submission cannot be changed now."))
+    _lock_for_editing(submission, by)
     submission.consent_to_publication = consent
     submission._history_user = by
     submission._change_reason = "consent given" if consent else "consent withdrawn"
