@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -453,16 +453,16 @@ class AuditEvent(models.Model):
     read-only everywhere, and read by Secretariat administrators only."""
 
     class Kind(models.TextChoices):
-        SIGN_IN = "sign_in", _("Sign-in")
-        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failure")
-        SIGN_OUT = "sign_out", _("Sign-out")
-        LOCKED_OUT = "locked_out", _("Lock-out")
-        LOCK_LIFTED = "lock_lifted", _("Lock-out lifted")
-        MFA_CHANGED = "mfa_changed", _("Two-factor authentication change")
-        ROLE_CHANGED = "role_changed", _("Role change")
-        EXPORT = "export", _("Export")
-        FILE_DOWNLOAD = "file_download", _("File download")
-        IMPORT = "import", _("Import")
+        SIGN_IN = "sign_in", pgettext_lazy("audit event", "Sign-in")
+        SIGN_IN_FAILED = "sign_in_failed", pgettext_lazy("audit event", "Sign-in failure")
+        SIGN_OUT = "sign_out", pgettext_lazy("audit event", "Sign-out")
+        LOCKED_OUT = "locked_out", pgettext_lazy("audit event", "Lock-out")
+        LOCK_LIFTED = "lock_lifted", pgettext_lazy("audit event", "Lock-out lifted")
+        MFA_CHANGED = "mfa_changed", pgettext_lazy("audit event", "Two-factor authentication change")
+        ROLE_CHANGED = "role_changed", pgettext_lazy("audit event", "Role change")
+        EXPORT = "export", pgettext_lazy("audit event", "Export")
+        FILE_DOWNLOAD = "file_download", pgettext_lazy("audit event", "File download")
+        IMPORT = "import", pgettext_lazy("audit event", "Import")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)

@@ -17,12 +17,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from .demo import DEMO_ACCOUNTS
-from .models import Role
+from .models import STAFF_ROLES
 
-#: Secretariat and Committee users read confidential material: their sign-in needs a second factor
-#: (superusers too). Everyone else may add one.
-SECOND_FACTOR_ROLES = frozenset({Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_OFFICER, Role.COMMITTEE_MEMBER})
-#: The demo accounts skip it, in development only (`make run`): they are never created without DEBUG.
+#: The demo accounts skip the second factor in development only (`make run`); they exist only with DEBUG.
 DEMO_USERNAMES = frozenset(account[0] for account in DEMO_ACCOUNTS)
 #: Authenticators that are a second factor by themselves (recovery codes only back them up).
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -33,12 +30,13 @@ SEEN_AT_KEY = "signin_seen_at"
 
 
 def second_factor_required(user) -> bool:
-    """Whether `user` may use the back office only after giving a second factor at sign-in."""
+    """Whether `user` may use the back office only after giving a second factor at sign-in: the
+    Secretariat and the Committee (who work in the admin) and superusers. Others may add one."""
     if not settings.MFA_REQUIRED:  # off only in the test suite (tests/conftest.py)
         return False
     if settings.DEBUG and user.username in DEMO_USERNAMES:
         return False
-    return user.is_superuser or user.role in SECOND_FACTOR_ROLES
+    return user.is_superuser or user.role in STAFF_ROLES
 
 
 def has_second_factor(user) -> bool:

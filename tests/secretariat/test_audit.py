@@ -268,3 +268,10 @@ def test_a_superuser_cannot_change_the_audit_log_either(client_for, coordinator_
         == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_audit_log_is_in_french(client_for, secretariat_admin, coordinator_a):
+    audit.record(Kind.SIGN_IN, user=coordinator_a)
+    response = client_for(secretariat_admin).get(AUDIT_LOG, headers={"accept-language": "fr"})
+    assert "journal d’audit" in response.text
+    assert "Connexion" in response.text

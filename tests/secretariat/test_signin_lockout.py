@@ -102,3 +102,9 @@ def test_only_administrators_see_the_lock_outs(request, client_for, persona):
 def test_a_superuser_sees_the_lock_outs(client_for):
     superuser = UserFactory(username="root", role="", is_superuser=True, is_staff=True)
     assert client_for(superuser).get(LOCKOUTS).status_code == 200
+
+
+def test_the_lock_out_page_is_in_french(client, coordinator_a):
+    _fail(client, coordinator_a.username, 5)
+    response = sign_in(client, coordinator_a.username, url=PORTAL_LOGIN, headers={"accept-language": "fr"})
+    assert "Compte verrouillé" in response.text

@@ -140,3 +140,10 @@ def test_demo_accounts_skip_the_second_factor_in_development_only(settings, debu
     settings.DEBUG = debug
     demo_officer = UserFactory(username="secretariat-officer")
     assert signin.second_factor_required(demo_officer) is required
+
+
+@pytest.mark.parametrize(("persona", "page"), [("coordinator_a", "/portal/"), ("officer", "/admin/")])
+def test_every_user_finds_the_two_factor_page(request, client_for, persona, page, settings):
+    settings.MFA_REQUIRED = False
+    response = client_for(request.getfixturevalue(persona)).get(page)
+    assert f'href="{reverse("mfa_index")}"' in response.text
