@@ -1,8 +1,9 @@
 """The compliance pages of the admin: the dashboard, one recommendation's report, a Party's profile.
 
-Secretariat staff and Committee members read them all; a State user may open only their own
-Party's profile; everyone else gets 404. The pages only translate HTTP to the selectors of
-`recommendations.compliance` and render them (CSV/XLSX with ?format=csv|xlsx).
+Secretariat staff and Committee members read them all: the admin site refuses everyone else,
+and each page answers 404 to anyone outside the Secretariat and the Committee. The pages only
+translate HTTP to the selectors of `recommendations.compliance` and render them (CSV/XLSX with
+?format=csv|xlsx).
 """
 
 from django import forms
@@ -196,9 +197,8 @@ def compliance_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def party_profile(request: HttpRequest, code: str) -> HttpResponse:
-    """Everything addressed to one Party; a State user may open only their own Party's profile."""
-    if not (access.sees_everything(request.user) or request.user.is_state_user):
-        raise Http404
+    """Everything addressed to one Party (States read theirs in the portal's follow-up pages)."""
+    _require_overview_reader(request)
     party = get_object_or_404(access.parties_for(request.user), code=code.upper())
     rollup = compliance.party_rollup(user=request.user, party=party)
     context = {

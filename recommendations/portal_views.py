@@ -7,6 +7,7 @@ fixed number of queries, whatever the number of recommendations or updates.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from .models import (
     URGENCY_DEFINITIONS,
     AssessedStatus,
     FollowUp,
+    FollowUpUpdate,
     ImplementationReport,
     Urgency,
 )
@@ -100,6 +102,24 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/follow_up/list.html", context)
 
 
+def _with_review_trails(updates: list[FollowUpUpdate]) -> list[FollowUpUpdate]:
+    """Give each update its `review_trail`: the history rows where its review status changed (sent,
+    more information asked, taken into an assessment), oldest first, with who; one query."""
+    records = (
+        FollowUpUpdate.history.filter(id__in=[update.pk for update in updates])
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    trails, last_status = defaultdict(list), {}
+    for record in records:
+        if last_status.get(record.id) != record.status:
+            trails[record.id].append(record)
+            last_status[record.id] = record.status
+    for update in updates:
+        update.review_trail = trails[update.pk]
+    return updates
+
+
 def _page_data(user, follow_up: FollowUp) -> dict:
     attachments = Prefetch("attachments", queryset=access.update_attachments_for(user))
     updates = (
@@ -111,7 +131,7 @@ def _page_data(user, follow_up: FollowUp) -> dict:
     # The State reads the Committee's reasoning once the assessment is published.
     assessments = access.assessments_for(user).filter(follow_up=follow_up, published=True)
     return {
-        "updates": updates,
+        "updates": _with_review_trails(list(updates)),
         "assessments": assessments.order_by("-assessed_at"),
         "citations": follow_up.recommendation.citations.select_related("article"),
     }

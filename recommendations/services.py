@@ -212,9 +212,11 @@ def follow_up_assess(
     assessment.updates.set(updates)
     assessment.replies.set(replies)
     assessment.documents.set(documents)
-    FollowUpUpdate.objects.filter(pk__in=[u.pk for u in updates]).update(
-        status=FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT
-    )
+    # Through the history, so that each update's review trail (shown to its authors) holds this step.
+    taken = list(FollowUpUpdate.objects.filter(pk__in=[u.pk for u in updates]))
+    for update in taken:
+        update.status = FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT
+    bulk_update_with_history(taken, FollowUpUpdate, ["status"], default_user=by)
     current.assessed_status, current.assessed_at = status, assessment.assessed_at
     current._history_user = by
     current._change_reason = reasoning[:100]

@@ -145,7 +145,7 @@ class Role(models.TextChoices):
 
 SECRETARIAT_ROLES = (Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_OFFICER)
 STATE_ROLES = (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR)
-# Those who work in the admin: the Secretariat and the Committee (State users and stakeholders use the portal).
+# Those who work in the admin: the Secretariat and the Committee (the others use the portal).
 STAFF_ROLES = (*SECRETARIAT_ROLES, Role.COMMITTEE_MEMBER)
 
 

@@ -1,7 +1,7 @@
 """Roles as Django groups: which permissions each role carries.
 
-A user's role (User.role) decides their single role group and whether they may enter
-the admin; what rows they then see is decided by secretariat.access.
+A user's role (User.role) decides their single role group (and whether they may enter the
+admin: Secretariat and Committee only); what rows they then see is decided by secretariat.access.
 """
 
 from fnmatch import fnmatch
@@ -13,46 +13,24 @@ from .models import Role
 
 DOMAIN_APPS = ("secretariat", "monitoring", "recommendations")
 
-# What State users and stakeholders may read of the monitoring in the admin (they write in the portal).
-_MONITORING_MODELS = (
-    "monitoringround",
-    "section",
-    "question",
-    "submission",
-    "reply",
-    "replyattachment",
-    "transition",
-)
-MONITORING_READ = tuple(f"monitoring.view_{model}" for model in _MONITORING_MODELS)
-# ... and of the recommendations and their follow-up (they report in the portal).
-RECOMMENDATIONS_READ = tuple(
-    f"recommendations.view_{model}"
-    for model in (
-        "implementationreport",
-        "chapter",
-        "recommendation",
-        "citation",
-        "theme",
-        "followup",
-        "followupupdate",
-        "updateattachment",
-        "assessment",
-        "practice",
-        "factsheet",
-        "factsheetsection",
-    )
-)
-
-# What every user outside the Secretariat and the Committee may do in the admin.
-_OUTSIDE_READ = (
+# What State users and stakeholders read through the API, whose endpoints each need their model's
+# view permission (secretariat.api.permissions). They never enter the admin (secretariat.admin_site)
+# and write through the portal's and the API's services, which check the role themselves.
+API_READ = (
     "secretariat.view_party",
-    "secretariat.view_organisation",
-    "secretariat.view_conventionarticle",
-    "secretariat.view_document",
-    "secretariat.add_document",
-    "secretariat.change_document",
-    *MONITORING_READ,
-    *RECOMMENDATIONS_READ,
+    *(f"monitoring.view_{model}" for model in ("monitoringround", "question", "submission", "reply")),
+    *(
+        f"recommendations.view_{model}"
+        for model in (
+            "implementationreport",
+            "recommendation",
+            "followup",
+            "followupupdate",
+            "assessment",
+            "practice",
+            "factsheet",
+        )
+    ),
 )
 
 # Patterns over "app_label.codename"; later apps add their models' codenames here.
@@ -70,9 +48,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.COMMITTEE_MEMBER: tuple(f"{app}.view_*" for app in DOMAIN_APPS),
     # What differs between coordinators and contributors (submitting) is a rule of the
     # workflow (monitoring.services), not a permission.
-    Role.STATE_COORDINATOR: (*_OUTSIDE_READ, "secretariat.view_user"),
-    Role.STATE_CONTRIBUTOR: (*_OUTSIDE_READ, "secretariat.view_user"),
-    Role.STAKEHOLDER_CONTRIBUTOR: _OUTSIDE_READ,
+    Role.STATE_COORDINATOR: API_READ,
+    Role.STATE_CONTRIBUTOR: API_READ,
+    Role.STAKEHOLDER_CONTRIBUTOR: API_READ,
 }
 
 

@@ -4,10 +4,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import access
 from .imports import ImportReport, open_source, run_import
-from .models import Document, Organisation, Role, User
+from .models import STATE_ROLES, Document, Organisation, Role, User
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -37,4 +39,23 @@ def document_assign_owner(*, document: Document, by: User) -> Document:
         document.party_id = organisation.party_id
     else:
         raise PermissionDenied("This user may not file documents.")
+    return document
+
+
+def may_file_documents(user: User) -> bool:
+    """State users file documents for their Party, stakeholders for their organisation (the portal)."""
+    return (
+        user.is_authenticated and user.is_active and user.role in (*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR)
+    )
+
+
+@transaction.atomic
+def document_file(*, document: Document, by: User) -> Document:
+    """A State user or a stakeholder files a new document, always for their own Party or organisation."""
+    if not may_file_documents(by):
+        raise PermissionDenied(_("You may not file documents."))
+    document_assign_owner(document=document, by=by)
+    document.full_clean()
+    document._history_user = by
+    document.save()
     return document

@@ -1,4 +1,4 @@
-"""The reply form of the State portal.
+"""The forms of the State portal: replies, sending a submission, filing a document.
 
 Choices (the refs a reply answers, the replies it may point to) are passed in as plain lists
 built from the questionnaire already in memory, so rendering dozens of forms costs no query.
@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from secretariat import services as secretariat_services
 from secretariat.forms import MARKDOWN_HELP, WithAttachment
+from secretariat.models import Document, User
 from secretariat.text import plain_text
 
 from .. import services
@@ -112,3 +114,16 @@ class SubmitForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DocumentForm(forms.ModelForm):
+    """A document a State or a stakeholder files: an uploaded file or a link, with its reference code."""
+
+    class Meta:
+        model = Document
+        fields = ["reference", "title", "kind", "date", "language", "file", "url"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def file_for(self, *, by: User) -> Document:
+        """File it through the service, which ties it to the author's own Party or organisation."""
+        return secretariat_services.document_file(document=self.save(commit=False), by=by)

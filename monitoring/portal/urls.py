@@ -13,6 +13,8 @@ urlpatterns = [
     path("rounds/<int:number>/", views.questionnaire, name="questionnaire"),
     path("rounds/<int:number>/submit/", views.submit, name="submit"),
     path("rounds/<int:number>/consent/", views.consent, name="consent"),
+    path("rounds/<int:number>/history/", views.submission_history, name="submission_history"),
+    path("documents/", views.documents, name="documents"),
     path("replies/<int:pk>/edit/", views.reply_edit, name="reply_edit"),
     path("replies/<int:pk>/delete/", views.reply_delete, name="reply_delete"),
 ]

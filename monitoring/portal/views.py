@@ -7,6 +7,7 @@ row comes from secretariat.access, and a row outside the user's scope answers 40
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from secretariat import access
+from secretariat import services as secretariat_services
 
 from .. import services
 from ..models import Reply, Submission
 from . import selectors
-from .forms import ReplyEditForm, ReplyForm, SubmitForm, question_choices, reply_choices
+from .forms import DocumentForm, ReplyEditForm, ReplyForm, SubmitForm, question_choices, reply_choices
 
 LOGIN_URL = "portal:login"
+DOCUMENTS_PER_PAGE = 50
 
 
 def _respondent_submission(user, number: int) -> Submission:
@@ -52,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "rows": selectors.rounds_overview(request.user),
             "is_respondent": selectors.is_respondent(request.user),
-            "sees_admin": access.sees_everything(request.user),
+            "sees_admin": access.works_in_admin(request.user),
         },
     )
 
@@ -228,3 +231,40 @@ def consent(request: HttpRequest, number: int) -> HttpResponse:
     else:
         messages.success(request, _("Your choice about publication has been saved."))
     return redirect(_questionnaire_url(submission))
+
+
+@login_required(login_url=LOGIN_URL)
+def submission_history(request: HttpRequest, number: int) -> HttpResponse:
+    """Who moved the user's own submission of round `number`, when, from which status to which, and why."""
+    if not selectors.is_respondent(request.user):
+        raise Http404
+    submissions = access.submissions_for(request.user).filter(round__in=access.rounds_for(request.user))
+    # A respondent's scope holds one submission per round: their Party's, or their organisation's.
+    submission = get_object_or_404(
+        submissions.select_related("round", "party", "organisation"), round__number=number
+    )
+    transitions = access.transitions_for(request.user).filter(submission=submission).select_related("by")
+    return render(
+        request, "portal/submission_history.html", {"submission": submission, "transitions": transitions}
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+def documents(request: HttpRequest) -> HttpResponse:
+    """The documents of the user's Party (or organisation); State users and stakeholders file new ones."""
+    may_file = secretariat_services.may_file_documents(request.user)
+    form = DocumentForm(request.POST or None, request.FILES or None) if may_file else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                document = form.file_for(by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The document %(document)s is filed.") % {"document": document})
+                return redirect("portal:documents")
+    listed = access.documents_for(request.user).select_related("party", "organisation")
+    page = Paginator(listed, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/documents.html", {"page": page, "form": form})

@@ -205,3 +205,28 @@ def test_pages_follow_the_active_language(client_for, coordinator_a, follow_up_a
     client.cookies["django_language"] = "fr"
     content = client.get(_detail(follow_up_a)).content.decode()
     assert follow_up_a.recommendation.text_fr in content
+
+
+def test_each_update_shows_its_review_trail(client_for, coordinator_a, follow_up_a, officer):
+    update = _submit(follow_up_a, coordinator_a)
+    services.update_request_information(update=update, by=officer, message="Which law exactly?")
+    services.follow_up_assess(
+        follow_up=follow_up_a, by=officer, status="partly", reasoning="Internal", updates=[update]
+    )
+    response = client_for(coordinator_a).get(_detail(follow_up_a))
+    trail = response.context["updates"][0].review_trail
+    assert [(step.status, step.history_user) for step in trail] == [
+        ("submitted", coordinator_a),
+        ("more_information", officer),
+        ("assessed", officer),
+    ]
+    assert "History of this update" in response.text
+
+
+def test_the_review_trail_holds_only_the_users_own_updates(
+    client_for, stakeholder_b, coordinator_b, follow_up_b
+):
+    _submit(follow_up_b, coordinator_b, text="What the State says")
+    own = _submit(follow_up_b, stakeholder_b, text="What the NGO says")
+    updates = client_for(stakeholder_b).get(_detail(follow_up_b)).context["updates"]
+    assert [(update, [step.id for step in update.review_trail]) for update in updates] == [(own, [own.pk])]
