@@ -165,6 +165,7 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # no "remember me": a session ends with the browser, or when idle
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False  # the admin and portal sign-in views decide
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"  # signing out of the account pages: the plain sign-in page
 # Throttling: at most 10 failed sign-ins a minute from one IP address, whatever the accounts, and
 # 10 in 5 minutes on one account (second-factor codes too); django-axes locks the account at 5.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,10/5m/key"}

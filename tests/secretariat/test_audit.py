@@ -275,3 +275,20 @@ def test_the_audit_log_is_in_french(client_for, secretariat_admin, coordinator_a
     response = client_for(secretariat_admin).get(AUDIT_LOG, headers={"accept-language": "fr"})
     assert "journal d’audit" in response.text
     assert "Connexion" in response.text
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    sign_in(
+        client,
+        "nobody-here",
+        password="wrong",
+        url=PORTAL_LOGIN,
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5",
+    )
+    assert _last(Kind.SIGN_IN_FAILED).ip_address == "203.0.113.5"
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client):
+    sign_in(client, "nobody-here", password="wrong", url=PORTAL_LOGIN, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert _last(Kind.SIGN_IN_FAILED).ip_address == "127.0.0.1"

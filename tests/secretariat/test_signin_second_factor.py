@@ -147,3 +147,16 @@ def test_every_user_finds_the_two_factor_page(request, client_for, persona, page
     settings.MFA_REQUIRED = False
     response = client_for(request.getfixturevalue(persona)).get(page)
     assert f'href="{reverse("mfa_index")}"' in response.text
+
+
+def test_a_security_key_can_be_added_instead(client, coordinator_a):
+    sign_in(client, coordinator_a.username, url=PORTAL_LOGIN)
+    client.post(reverse("account_reauthenticate"), {"password": "pw"})
+    response = client.get(reverse("mfa_add_webauthn"))
+    assert response.status_code == 200
+    assert 'id="mfa_webauthn_add"' in response.text
+
+
+def test_signing_out_of_the_account_pages_leads_to_a_sign_in_page(client_for, coordinator_a):
+    response = client_for(coordinator_a).post(reverse("account_logout"))
+    assert response.url == reverse("account_login")
