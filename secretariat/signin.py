@@ -9,7 +9,7 @@ import time
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.models import Authenticator
-from allauth.mfa.signals import authenticator_used
+from allauth.mfa.signals import authenticator_removed, authenticator_used
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -56,6 +56,13 @@ def remember_second_factor(request: HttpRequest, user) -> None:
 @receiver(authenticator_used, dispatch_uid="signin.second_factor_used")
 def _second_factor_used(sender, request: HttpRequest, user, **kwargs) -> None:
     remember_second_factor(request, user)
+
+
+@receiver(authenticator_removed, dispatch_uid="signin.second_factor_removed")
+def _second_factor_removed(sender, request: HttpRequest, user, **kwargs) -> None:
+    # Removing one's last factor ends what the session gave: staff must set up another at once.
+    if not has_second_factor(user):
+        request.session.pop(_SECOND_FACTOR_KEY, None)
 
 
 @receiver(user_logged_in, dispatch_uid="signin.start_session_clock")

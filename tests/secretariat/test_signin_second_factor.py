@@ -160,3 +160,13 @@ def test_a_security_key_can_be_added_instead(client, coordinator_a):
 def test_signing_out_of_the_account_pages_leads_to_a_sign_in_page(client_for, coordinator_a):
     response = client_for(coordinator_a).post(reverse("account_logout"))
     assert response.url == reverse("account_login")
+
+
+def test_staff_removing_their_last_factor_must_set_up_another(client, officer):
+    secret = give_totp(officer)
+    sign_in(client, officer.username)
+    give_code(client, totp_code(secret))
+    client.post(reverse("account_reauthenticate"), {"password": "pw"})
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).exists()
+    assert client.get(ADMIN_INDEX).url == TOTP_SETUP
