@@ -77,6 +77,13 @@ class Visitor:
 
 
 @pytest.fixture
+def visitor(browser, live_server):
+    visitor = Visitor(browser, live_server)
+    yield visitor
+    visitor.page.context.close()  # before the live server stops: no request left in flight
+
+
+@pytest.fixture
 def world():
     france = PartyFactory(code="FRA", name_en="France", name_fr="France")
     round_ = build_round(parties=[france], number=5)
@@ -93,8 +100,7 @@ def world():
     return {"round": round_, "report": report}
 
 
-def test_back_office_pages_raise_no_csp_violation(browser, live_server, world):
-    visitor = Visitor(browser, live_server)
+def test_back_office_pages_raise_no_csp_violation(visitor, world):
     visitor.sign_in("/admin/login/", "oscar")
     round_, report = world["round"], world["report"]
 
@@ -132,8 +138,7 @@ def test_back_office_pages_raise_no_csp_violation(browser, live_server, world):
     assert visitor.violations == []
 
 
-def test_portal_pages_raise_no_csp_violation(browser, live_server, world):
-    visitor = Visitor(browser, live_server)
+def test_portal_pages_raise_no_csp_violation(visitor, world):
     visitor.sign_in(reverse("portal:login"), "camille")
 
     visitor.open(reverse("portal:home"), "main")
@@ -145,9 +150,8 @@ def test_portal_pages_raise_no_csp_violation(browser, live_server, world):
     assert visitor.violations == []
 
 
-def test_a_blocked_script_is_reported(browser, live_server, world, settings):
+def test_a_blocked_script_is_reported(visitor, world, settings):
     # The check above sees violations: with scripts forbidden, the admin's own scripts are reported.
     settings.SECURE_CSP = {**settings.SECURE_CSP, "script-src": ["'none'"]}
-    visitor = Visitor(browser, live_server)
     visitor.open("/admin/login/", "input[name=password]")
     assert any("script-src" in violation for violation in visitor.violations)
