@@ -24,6 +24,8 @@ MB = 1024 * 1024
 #: compression bomb thousands of times. Parts smaller than RATIO_FLOOR_BYTES are left alone.
 MAX_COMPRESSION_RATIO = 100
 RATIO_FLOOR_BYTES = 10 * MB
+#: A workbook has tens of parts; zipfile keeps an entry of each in memory (half a kilobyte).
+MAX_PARTS = 10_000
 #: Bytes of a workbook part parsed at a time.
 BLOCK_BYTES = 64 * 1024
 
@@ -84,6 +86,7 @@ class Limits:
 def check_workbook(stream: IO[bytes], limits: Limits) -> None:
     """Refuse a workbook over the limits before anything inflates it whole; LimitExceeded says why."""
     try:
+        _check_part_count(stream)
         with zipfile.ZipFile(stream) as archive:
             parts = archive.infolist()
             _check_sizes(parts, limits)
@@ -95,6 +98,17 @@ def check_workbook(stream: IO[bytes], limits: Limits) -> None:
         raise LimitExceeded(
             f"the file is not a readable XLSX workbook ({error.__class__.__name__})"
         ) from None
+
+
+def _check_part_count(stream: IO[bytes]) -> None:
+    """Count the parts from the archive's end record, before zipfile reads the directory it ends
+    (with the stdlib's own, private, reader of that record)."""
+    end = zipfile._EndRecData(stream)
+    if end is None:
+        raise zipfile.BadZipFile("no end of central directory")
+    parts = end[zipfile._ECD_ENTRIES_TOTAL]
+    if parts > MAX_PARTS:
+        raise LimitExceeded(f"the workbook has {parts:,} parts; a workbook has at most {MAX_PARTS:,}")
 
 
 def _check_sizes(parts: list[zipfile.ZipInfo], limits: Limits) -> None:

@@ -98,6 +98,27 @@ def test_a_workbook_inflating_past_the_limit_is_refused(settings, inflated):
     assert inflated.get(SHEET, 0) == 0
 
 
+def test_a_workbook_of_more_parts_than_any_is_refused_before_its_directory_is_read(monkeypatch):
+    # zipfile would hold an entry per part in memory: half a gigabyte for a million empty parts.
+    monkeypatch.setattr(zipfile, "ZipFile", _refuse_to_read_a_directory(zipfile.ZipFile))
+    built = io.BytesIO()
+    with zipfile.ZipFile(built, "w") as archive:
+        for number in range(10_001):
+            archive.writestr(f"{number}.xml", b"")
+    assert _refusal(built.getvalue()) == [
+        "file: the workbook has 10,001 parts; a workbook has at most 10,000"
+    ]
+
+
+def _refuse_to_read_a_directory(zip_file: type) -> type:
+    class WriteOnlyZipFile(zip_file):
+        def __init__(self, file, mode="r", *args, **kwargs):
+            assert mode != "r", "the archive's directory was read"
+            super().__init__(file, mode, *args, **kwargs)
+
+    return WriteOnlyZipFile
+
+
 def test_reading_stops_at_the_first_row_beyond_the_limit(settings, inflated):
     settings.IMPORT_MAX_ROWS = 1_000
     rows = [_row(number, f"value {number}") for number in range(1, 100_001)]
