@@ -203,28 +203,24 @@ def test_reply_changelist_search_finds_words_of_the_text(
 # --- scope ----------------------------------------------------------------------------------
 
 
-def test_state_user_sees_only_their_own_party_submission(
-    client_for,
-    coordinator_a,
-    grant_monitoring_view,
-    round_,
-    party_a,
-    party_b,
-    organisation_b,
-    make_submission,
+def test_committee_member_lists_only_registered_submissions_that_may_be_published(
+    client_for, committee_member, round_, party_a, party_b, organisation_b, make_submission
 ):
-    own = make_submission(round_, party_a)
-    make_submission(round_, party_b)
-    make_submission(round_, party_b, organisation=organisation_b)
-    assert _listed(client_for(grant_monitoring_view(coordinator_a))) == {own.pk}
+    make_submission(round_, party_a)
+    published = make_submission(round_, party_b, Status.REGISTERED, consent_to_publication=True)
+    make_submission(
+        round_, party_b, Status.REGISTERED, organisation=organisation_b, consent_to_publication=False
+    )
+    assert _listed(client_for(committee_member)) == {published.pk}
 
 
-def test_state_user_cannot_open_other_party_submission(
-    client_for, coordinator_a, grant_monitoring_view, round_, party_b, make_submission
+def test_committee_member_cannot_open_a_draft_submission(
+    client_for, committee_member, round_, party_b, make_submission
 ):
-    other = make_submission(round_, party_b, Status.REGISTERED)
-    client = client_for(grant_monitoring_view(coordinator_a))
-    response = client.get(reverse("admin:monitoring_submission_change", args=[other.pk]))
+    draft = make_submission(round_, party_b)
+    response = client_for(committee_member).get(
+        reverse("admin:monitoring_submission_change", args=[draft.pk])
+    )
     # Not yours looks like missing: the admin's "does not exist" redirect, or a 404.
     if response.status_code == 302:
         assert response["Location"] == reverse("admin:index")
@@ -232,22 +228,30 @@ def test_state_user_cannot_open_other_party_submission(
         assert response.status_code == 404
 
 
-def test_state_user_cannot_open_other_party_submission_history(
-    client_for, coordinator_a, grant_monitoring_view, round_, party_b, make_submission
+def test_committee_member_cannot_open_a_draft_submission_history(
+    client_for, committee_member, round_, party_b, make_submission
 ):
-    other = make_submission(round_, party_b, Status.REGISTERED)
-    client = client_for(grant_monitoring_view(coordinator_a))
-    url = reverse("admin:monitoring_submission_history", args=[other.pk])
-    assert client.get(url).status_code == 404
+    draft = make_submission(round_, party_b)
+    url = reverse("admin:monitoring_submission_history", args=[draft.pk])
+    assert client_for(committee_member).get(url).status_code == 404
 
 
-def test_state_user_cannot_open_other_party_reply(
-    client_for, coordinator_a, grant_monitoring_view, round_, party_b, make_submission
+def test_committee_member_cannot_open_a_draft_reply(
+    client_for, committee_member, round_, party_b, make_submission
 ):
-    reply = ReplyFactory(submission=make_submission(round_, party_b, Status.REGISTERED))
-    client = client_for(grant_monitoring_view(coordinator_a))
-    response = client.get(reverse("admin:monitoring_reply_change", args=[reply.pk]))
+    reply = ReplyFactory(submission=make_submission(round_, party_b))
+    response = client_for(committee_member).get(reverse("admin:monitoring_reply_change", args=[reply.pk]))
     assert response.status_code == 404 or response["Location"] == reverse("admin:index")
+
+
+@pytest.mark.parametrize("persona", ["coordinator_a", "stakeholder_b"])
+def test_state_users_and_stakeholders_are_sent_to_log_in_as_staff(
+    request, client_for, persona, round_, party_a, make_submission
+):
+    own = make_submission(round_, party_a)
+    client = client_for(request.getfixturevalue(persona))
+    for url in (CHANGELIST, reverse("admin:monitoring_submission_change", args=[own.pk])):
+        assert client.get(url)["Location"].startswith(reverse("admin:login"))
 
 
 def test_state_user_cannot_return_a_submission(
@@ -294,12 +298,14 @@ def test_stakeholder_comment_page_links_no_pdf_until_registered(
     assert "download the PDF" not in response.text
 
 
-def test_state_user_export_of_submissions_holds_only_their_own(
-    client_for, coordinator_a, grant_monitoring_view, round_, party_a, party_b, make_submission
+def test_committee_export_of_submissions_holds_only_what_it_may_read(
+    client_for, committee_member, round_, party_a, party_b, make_submission
 ):
-    make_submission(round_, party_a, reference="T-ES(2017)ICT-FR")
+    make_submission(
+        round_, party_a, Status.REGISTERED, consent_to_publication=True, reference="T-ES(2017)ICT-FR"
+    )
     make_submission(round_, party_b, reference="T-ES(2017)ICT-RU")
-    client = client_for(grant_monitoring_view(coordinator_a))
+    client = client_for(committee_member)
     url = reverse("admin:monitoring_submission_export")
     fields = re.findall(r'name="(submissionresource_\w+)"', client.get(url).text)
     assert "submissionresource_reference" in fields

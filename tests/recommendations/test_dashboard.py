@@ -187,16 +187,20 @@ def test_committee_member_opens_the_dashboard(client_for, committee_member, v3):
     assert client_for(committee_member).get(DASHBOARD).status_code == 200
 
 
+def _sent_to_log_in(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
 @pytest.mark.parametrize("persona", ["coordinator_a", "contributor_a", "stakeholder_b"])
-def test_state_users_and_stakeholders_get_404_on_the_dashboard(client_for, request, persona, v3):
+def test_state_users_and_stakeholders_are_sent_to_log_in_as_staff(client_for, request, persona, v3):
     user = request.getfixturevalue(persona)
-    assert client_for(user).get(DASHBOARD).status_code == 404
-    assert client_for(user).get(DASHBOARD, {"format": "csv"}).status_code == 404
+    assert _sent_to_log_in(client_for(user).get(DASHBOARD))
+    assert _sent_to_log_in(client_for(user).get(DASHBOARD, {"format": "csv"}))
 
 
-def test_user_without_role_gets_404_on_the_dashboard(client_for, v3):
+def test_staff_user_without_role_is_sent_to_log_in(client_for, v3):
     user = UserFactory(role="", is_staff=True)
-    assert client_for(user).get(DASHBOARD).status_code == 404
+    assert _sent_to_log_in(client_for(user).get(DASHBOARD))
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client, v3):
@@ -235,9 +239,9 @@ def test_compliance_report_of_a_missing_recommendation_is_404(client_for, office
 
 
 @pytest.mark.parametrize("persona", ["coordinator_a", "coordinator_b", "stakeholder_b"])
-def test_state_users_and_stakeholders_get_404_on_a_compliance_report(client_for, request, persona, v3):
+def test_state_users_and_stakeholders_get_no_compliance_report(client_for, request, persona, v3):
     user = request.getfixturevalue(persona)
-    assert client_for(user).get(_report_url(v3)).status_code == 404
+    assert _sent_to_log_in(client_for(user).get(_report_url(v3)))
 
 
 def test_committee_member_opens_a_compliance_report(client_for, committee_member, v3):

@@ -119,29 +119,25 @@ def test_committee_member_opens_any_party_profile(client_for, committee_member, 
     assert client_for(committee_member).get(_url(party_b)).status_code == 200
 
 
-def test_state_user_opens_own_party_profile(client_for, coordinator_a, follow_up_a, party_a):
-    assert client_for(coordinator_a).get(_url(party_a)).status_code == 200
-
-
-def test_state_user_cannot_open_another_party_profile(client_for, coordinator_a, party_b):
-    assert client_for(coordinator_a).get(_url(party_b)).status_code == 404
-
-
-def test_stakeholder_cannot_open_the_profile_of_the_party_it_works_on(client_for, stakeholder_b, party_b):
-    assert client_for(stakeholder_b).get(_url(party_b)).status_code == 404
+@pytest.mark.parametrize("persona", ["coordinator_a", "contributor_a", "stakeholder_b"])
+def test_state_users_and_stakeholders_are_sent_to_log_in_as_staff(
+    request, client_for, persona, party_a, party_b
+):
+    # States read their follow-up in the portal (/portal/follow-up/), not in the admin.
+    client = client_for(request.getfixturevalue(persona))
+    for party in (party_a, party_b):
+        response = client.get(_url(party))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
 
 
 def test_unknown_party_profile_is_404(client_for, officer):
     assert client_for(officer).get(reverse("recommendations_party_profile", args=["ZZZ"])).status_code == 404
 
 
-def test_state_contributor_opens_own_party_profile(client_for, contributor_a, party_a):
-    assert client_for(contributor_a).get(_url(party_a)).status_code == 200
-
-
-def test_user_without_role_cannot_open_a_party_profile(client_for, party_a):
+def test_staff_user_without_role_cannot_open_a_party_profile(client_for, party_a):
     user = UserFactory(role="", is_staff=True)
-    assert client_for(user).get(_url(party_a)).status_code == 404
+    assert client_for(user).get(_url(party_a)).status_code == 302
 
 
 @pytest.mark.parametrize("count", [1, 20])

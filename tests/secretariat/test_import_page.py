@@ -49,11 +49,18 @@ def test_anonymous_visitors_are_sent_to_log_in(client, officer):
         assert (response.status_code, response.url.split("?")[0]) == (302, reverse("admin:login")), url
 
 
-@pytest.mark.parametrize("persona", ["coordinator_a", "stakeholder_b", "committee_member"])
-def test_only_the_secretariat_imports(request, client_for, officer, persona):
-    client = client_for(request.getfixturevalue(persona))
+def test_only_the_secretariat_imports(client_for, officer, committee_member):
+    client = client_for(committee_member)
     for url in _urls(_job(officer)):
         assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("persona", ["coordinator_a", "stakeholder_b"])
+def test_state_users_and_stakeholders_are_sent_to_log_in_as_staff(request, client_for, officer, persona):
+    client = client_for(request.getfixturevalue(persona))
+    for url in _urls(_job(officer)):
+        response = client.get(url)
+        assert (response.status_code, response.url.split("?")[0]) == (302, reverse("admin:login")), url
 
 
 def test_another_users_job_is_not_found(client_for, officer, secretariat_admin):

@@ -58,10 +58,10 @@ def test_secretariat_user_with_party_is_refused_by_validation():
         user.full_clean()
 
 
-def test_role_puts_user_in_its_group_and_into_the_admin(party_a):
+def test_role_puts_user_in_its_group_and_outside_the_admin(party_a):
     user = UserFactory(role=Role.STATE_CONTRIBUTOR, party=party_a)
     assert list(user.groups.values_list("name", flat=True)) == ["State contributor"]
-    assert user.is_staff
+    assert not user.is_staff
 
 
 def test_changing_role_moves_user_to_the_new_group(party_a):
