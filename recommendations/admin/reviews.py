@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -163,10 +164,18 @@ class AssessmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     ]
     readonly_fields = fields
 
-    def get_fields(self, request, obj=None):
-        # The evidence lists records of any kind unscoped: only for those who see every record.
-        fields = super().get_fields(request, obj)
-        return fields if access.sees_everything(request.user) else [f for f in fields if f != "evidence"]
+    def get_object(self, request, object_id, from_field=None):
+        # The evidence, as far as the user may read it: a Committee member reads no draft reply.
+        assessment = super().get_object(request, object_id, from_field)
+        if assessment is not None:
+            user = request.user
+            prefetch_related_objects(
+                [assessment],
+                Prefetch("updates", queryset=access.follow_up_updates_for(user)),
+                Prefetch("replies", queryset=access.replies_for(user)),
+                Prefetch("documents", queryset=access.documents_for(user)),
+            )
+        return assessment
 
     @admin.display(description=_("reasoning"))
     def rendered_reasoning(self, obj):

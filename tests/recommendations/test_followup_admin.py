@@ -358,3 +358,19 @@ def test_overdue_filter_lists_late_non_compliant_follow_ups(client_for, officer,
     )
     response = client_for(officer).get(reverse("admin:recommendations_followup_changelist") + "?overdue=yes")
     assert list(response.context["cl"].result_list) == [late]
+
+
+def test_assessment_evidence_lists_only_what_the_reader_may_see(
+    client_for, officer, committee_member, follow_up_b, party_b
+):
+    from tests.factories import ReplyFactory, SubmissionFactory
+
+    draft_reply = ReplyFactory(
+        submission=SubmissionFactory(round=follow_up_b.recommendation.report.round, party=party_b)
+    )
+    assessment = services.follow_up_assess(
+        follow_up=follow_up_b, by=officer, status="partly", reasoning="On a draft", replies=[draft_reply]
+    )
+    url = reverse("admin:recommendations_assessment_change", args=[assessment.pk])
+    assert str(draft_reply) in client_for(officer).get(url).text
+    assert str(draft_reply) not in client_for(committee_member).get(url).text

@@ -53,6 +53,18 @@ def test_assessment_keeps_its_evidence_and_marks_the_updates_taken_into_it(
     assert update.status == FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT
 
 
+def test_an_update_taken_into_an_assessment_keeps_that_step_in_its_history(
+    follow_up_a, officer, coordinator_a
+):
+    # Its authors read this history in the portal (the update's review trail).
+    update = services.update_submit(
+        follow_up=follow_up_a, by=coordinator_a, text="A law was passed.", reported_status=ReportedStatus.DONE
+    )
+    _assess(follow_up_a, officer, updates=[update])
+    latest = update.history.latest()
+    assert (latest.status, latest.history_user) == (FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT, officer)
+
+
 @pytest.mark.parametrize("reasoning", ["", "   \n"])
 def test_assessment_without_reasoning_is_refused(follow_up_a, officer, reasoning):
     with pytest.raises(services.InvalidAssessment):
