@@ -319,3 +319,8 @@ def test_a_state_user_marked_staff_by_mistake_is_still_refused(client_for, coord
 @pytest.mark.parametrize("persona", ["officer", "committee_member"])
 def test_staff_enter_the_admin(request, client_for, persona):
     assert client_for(request.getfixturevalue(persona)).get(reverse("admin:index")).status_code == 200
+
+
+def test_a_state_user_sent_to_the_admin_login_is_shown_the_way_to_the_portal(client_for, coordinator_a):
+    response = client_for(coordinator_a).get(reverse("admin:index"), follow=True)
+    assert f'href="{reverse("portal:home")}"' in response.text
