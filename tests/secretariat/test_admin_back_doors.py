@@ -324,3 +324,17 @@ def test_staff_enter_the_admin(request, client_for, persona):
 def test_a_state_user_sent_to_the_admin_login_is_shown_the_way_to_the_portal(client_for, coordinator_a):
     response = client_for(coordinator_a).get(reverse("admin:index"), follow=True)
     assert f'href="{reverse("portal:home")}"' in response.text
+
+
+def test_a_record_without_history_offers_no_history_link(
+    client_for, officer, registered_confidential_submission
+):
+    transition = registered_confidential_submission.transitions.first()
+    response = client_for(officer).get(reverse("admin:monitoring_transition_change", args=[transition.pk]))
+    assert response.status_code == 200
+    assert reverse("admin:monitoring_transition_history", args=[transition.pk]) not in response.text
+
+
+def test_a_record_with_history_keeps_its_history_link(client_for, officer, party_a):
+    response = client_for(officer).get(reverse("admin:secretariat_party_change", args=[party_a.pk]))
+    assert reverse("admin:secretariat_party_history", args=[party_a.pk]) in response.text
