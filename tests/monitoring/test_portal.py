@@ -93,6 +93,12 @@ def test_home_sends_secretariat_to_the_admin(client_for, officer, round_ab):
     assert questionnaire_url(round_ab) not in response.text
 
 
+@pytest.mark.parametrize("persona", ["coordinator_a", "stakeholder_b"])
+def test_home_offers_no_way_into_the_admin_to_states_and_stakeholders(request, client_for, persona, round_ab):
+    response = client_for(request.getfixturevalue(persona)).get(reverse("portal:home"))
+    assert 'href="/admin/' not in response.text
+
+
 # --- questionnaire -------------------------------------------------------------------------------
 
 
