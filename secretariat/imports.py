@@ -366,7 +366,7 @@ def run_import(
             raise ImportRejected([RowError(None, reason="the file has a header but no rows")])
         if dry_run:
             transaction.set_rollback(True)
-        else:
+        elif report.new or report.changed:  # a file that changes nothing writes nothing, audit included
             _record_import(spec, source, user, report)
     return report
 

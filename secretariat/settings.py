@@ -123,7 +123,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Write-ahead logging: pages keep reading while a background import holds its transaction.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(init_command="PRAGMA journal_mode=WAL;", timeout=20)
+    # IMMEDIATE: a transaction that reads then writes (a reply saved under the submission's lock)
+    # waits for the write lock instead of failing with "database is locked" mid-transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL;", timeout=20, transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (large imports) runs in `manage.py db_worker`, which `make run` starts.

@@ -206,6 +206,13 @@ def test_a_dry_run_is_not_recorded_as_an_import(officer):
     assert not AuditEvent.objects.filter(kind=Kind.IMPORT).exists()
 
 
+def test_an_import_that_changes_nothing_writes_no_audit_event(officer):
+    source = Path("fixtures/parties.csv")
+    run_import("parties", open_source(source, "parties.csv"), user=officer)
+    run_import("parties", open_source(source, "parties.csv"), user=officer)
+    assert AuditEvent.objects.filter(kind=Kind.IMPORT).count() == 1
+
+
 # --- who reads it -------------------------------------------------------------------------------
 
 
