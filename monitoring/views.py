@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from secretariat import access
+from secretariat import access, audit
 
 from .compilation import (
     compile_replies,
@@ -42,6 +42,13 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
             include_drafts=data["include_drafts"],
             include_confidential=data["include_confidential"],
             reference=data["reference"] or None,
+        )
+        # Drafts and confidential material may leave the back office here: who took what is logged.
+        audit.record(
+            audit.Kind.EXPORT,
+            request=request,
+            target=f"compilation {result.reference}",
+            details={key: data[key] for key in ("format", "include_drafts", "include_confidential")},
         )
         return _download(RENDERERS[data["format"]](result), result.reference, data["format"])
     context = {

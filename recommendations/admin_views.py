@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from secretariat import access
+from secretariat import access, audit
 
 from . import compliance
 from .models import (
@@ -88,7 +88,8 @@ def _require_overview_reader(request: HttpRequest) -> None:
         raise Http404
 
 
-def _export(dataset, export: str, filename: str) -> HttpResponse:
+def _export(request: HttpRequest, dataset, export: str, filename: str) -> HttpResponse:
+    audit.record(audit.Kind.EXPORT, request=request, target=f"{filename}.{export}")
     response = HttpResponse(dataset.export(export), content_type=EXPORT_TYPES[export])
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.{export}"'
     return response
@@ -158,7 +159,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if export in EXPORT_TYPES:
         report = filters.get("report")
         name = f"compliance-{report.reference}" if report else "compliance"
-        return _export(compliance.matrix_dataset(matrix), export, name)
+        return _export(request, compliance.matrix_dataset(matrix), export, name)
     context = {
         **admin.site.each_context(request),
         "title": _("Compliance dashboard"),
@@ -184,7 +185,7 @@ def compliance_report(request: HttpRequest, pk: int) -> HttpResponse:
     export = request.GET.get("format")
     if export in EXPORT_TYPES:
         name = f"compliance-{recommendation.report.reference}-{recommendation.number}"
-        return _export(compliance.report_dataset(report), export, name)
+        return _export(request, compliance.report_dataset(report), export, name)
     context = {
         **admin.site.each_context(request),
         "title": _("Compliance with recommendation %(number)s") % {"number": recommendation.number},

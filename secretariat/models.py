@@ -463,6 +463,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", pgettext_lazy("audit event", "Export")
         FILE_DOWNLOAD = "file_download", pgettext_lazy("audit event", "File download")
         IMPORT = "import", pgettext_lazy("audit event", "Import")
+        API_TOKEN_ISSUED = "api_token_issued", pgettext_lazy("audit event", "API token issued")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from secretariat import access
+from secretariat import access, audit
 from secretariat.admin_base import ScopedAdmin
 
 from ..models import MonitoringRound, Question, RapporteurAssignment, Section
@@ -97,6 +97,7 @@ class MonitoringRoundAdmin(ScopedAdmin):
             dataset = as_dataset(round=round, rows=rows, questions=questions)
             response = HttpResponse(dataset.export(export), content_type=EXPORT_TYPES[export])
             filename = f"state-of-play-round-{round.number}.{export}"
+            audit.record(audit.Kind.EXPORT, request=request, target=filename)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         context = {

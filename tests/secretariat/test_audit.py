@@ -13,7 +13,7 @@ from secretariat import access, audit
 from secretariat.admin_security import AuditEventResource
 from secretariat.imports import open_source, run_import
 from secretariat.models import AuditEvent, Role
-from tests.factories import DocumentFactory, UserFactory
+from tests.factories import DocumentFactory, RoundFactory, UserFactory
 from tests.secretariat.signin_helpers import PORTAL_LOGIN, give_totp, sign_in, start_totp_setup, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,34 @@ def test_the_dataset_export_is_recorded(client_for, officer):
 def test_the_dataset_export_command_is_recorded(tmp_path, secretariat_admin):
     call_command("export_data", str(tmp_path / "out"), user=secretariat_admin.username, stdout=io.StringIO())
     assert _last(Kind.EXPORT).details["command"] == "export_data"
+
+
+def test_a_state_of_play_export_is_recorded(client_for, officer):
+    round_ = RoundFactory(number=7)
+    url = reverse("admin:monitoring_monitoringround_state_of_play", args=[round_.pk])
+    assert client_for(officer).get(url, {"format": "csv"}).status_code == 200
+    assert (_last(Kind.EXPORT).user, _last(Kind.EXPORT).target) == (officer, "state-of-play-round-7.csv")
+
+
+def test_a_compliance_dashboard_export_is_recorded(client_for, officer):
+    response = client_for(officer).get(reverse("recommendations_dashboard"), {"format": "xlsx"})
+    assert response.status_code == 200
+    assert _last(Kind.EXPORT).target == "compliance.xlsx"
+
+
+def test_a_compilation_records_whether_drafts_and_confidential_replies_were_included(client_for, officer):
+    round_ = RoundFactory(number=7)
+    url = reverse("monitoring:compilation", args=[round_.number])
+    query = {"format": "html", "question": "", "include_drafts": "on", "reference": ""}
+    assert client_for(officer).get(url, query).status_code == 200
+    details = _last(Kind.EXPORT).details
+    assert (details["include_drafts"], details["include_confidential"]) == (True, False)
+
+
+def test_issuing_an_api_token_is_recorded(coordinator_a):
+    call_command("create_api_token", coordinator_a.username, stdout=io.StringIO(), stderr=io.StringIO())
+    event = _last(Kind.API_TOKEN_ISSUED)
+    assert (event.user, event.target) == (coordinator_a, "API token of coord-a")
 
 
 def test_a_file_download_is_recorded(client_for, coordinator_b, party_b, settings, tmp_path):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats, timezone
 
+from secretariat import audit
 from secretariat.api_tokens import token_create
 from secretariat.models import User
 
@@ -35,6 +36,12 @@ class Command(BaseCommand):
             )
         except ValueError as refusal:
             raise CommandError(str(refusal)) from None
+        audit.record(
+            audit.Kind.API_TOKEN_ISSUED,
+            user=user,
+            target=f"API token of {user.username}",
+            details={"expires": token.expiry.isoformat(), "command": "create_api_token"},
+        )
         expires = formats.date_format(timezone.localtime(token.expiry), "DATETIME_FORMAT")
         # The token alone on stdout, for scripts; the rest on stderr.
         self.stdout.write(key)
