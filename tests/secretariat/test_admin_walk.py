@@ -61,14 +61,15 @@ PERSONAS = [
 ]
 WRITERS = {"officer", "secretariat_admin"}  # the Secretariat changes records through the admin
 
-# Texts of records the Committee may not read: they must appear in no page it gets.
+# Texts of records outside some personas' scope (drafts, confidential replies, unpublished
+# reasoning): no page may show them to those personas.
 DRAFT_REPLY = "SECRET-DRAFT-REPLY"
 CONFIDENTIAL_REPLY = "SECRET-CONFIDENTIAL-REPLY"
 UNPUBLISHED_REASONING = "SECRET-UNPUBLISHED-REASONING"
 
 NOT_WALKED = {"admin/login/", "admin/logout/"}  # signing in and out: every visitor's pages
 MISSING_ID = "999999"
-RECORDS_PER_MODEL = 2
+RECORDS_PER_MODEL = 2  # besides every submission and reply: the walk's time grows with it
 # Writes that reading or being refused may cause: the session, the audit log, sign-in lock-outs.
 UNWATCHED_TABLES = {"django_session", AuditEvent._meta.db_table}
 UNWATCHED_PREFIXES = ("axes_",)
@@ -159,13 +160,12 @@ def dataset(
     Factsheet.objects.create(slug="co-operation", title_en="Co-operation")
     PracticeFactory(parties=[party_a])
 
-    job = import_jobs.import_job_create(
+    import_jobs.import_job_create(
         kind=KINDS["parties"],
         upload=SimpleUploadedFile("parties.csv", PARTIES_CSV.encode()),
         options={},
         by=officer,
     )
-    assert job.pk
     AuthToken.objects.create(user=officer)
     AuthToken.objects.create(user=coordinator_a)
     AuditEvent.objects.create(kind=AuditEvent.Kind.EXPORT, user=officer, username=officer.username)
@@ -254,13 +254,13 @@ def _records(model) -> list[models.Model]:
 
 
 def _versions(record) -> list[str]:
+    """The record's first version: the one a revert would bring back (a draft, a former role...)."""
     opts = record._meta
     if not hasattr(opts, "simple_history_manager_attribute"):
         return ["1"]
     history = getattr(type(record), opts.simple_history_manager_attribute).filter(pk=record.pk)
-    ids = {history.order_by("history_id").values_list("history_id", flat=True).first()}
-    ids.add(history.order_by("-history_id").values_list("history_id", flat=True).first())
-    return [str(i) for i in ids if i is not None] or ["1"]
+    first = history.order_by("history_id").values_list("history_id", flat=True).first()
+    return [str(first or 1)]
 
 
 def _fill(template: str, **values) -> str:
