@@ -283,8 +283,9 @@ def test_dashboard_export_runs_a_fixed_number_of_queries(
 ):
     _build(parties, recommendations, officer)
     client = client_for(officer)
-    # Session and user (2); the newest report (1); the report filter (1); the matrix (3).
-    with django_assert_max_num_queries(7):
+    # Session and user (2); the newest report (1); the report filter (1); the matrix (3); the
+    # export's audit event (1).
+    with django_assert_max_num_queries(8):
         response = client.get(DASHBOARD, {"format": "xlsx"})
     assert len(_xlsx_rows(response)) == parties + 1
 
