@@ -30,24 +30,25 @@ def test_secretariat_administrator_sees_all_47_parties(log_in, live_server, refe
     assert page.locator("#result_list tbody tr").count() == 47
 
 
-def test_state_coordinator_sees_only_own_party_people_and_documents(log_in, live_server, reference_data):
+def test_state_coordinator_is_refused_by_the_admin_and_reads_own_documents_in_the_portal(
+    page, live_server, reference_data
+):
     france, russia = reference_data["FRA"], reference_data["RUS"]
     _user("camille", "state_coordinator", france)
-    _user("irina", "state_coordinator", russia)
     DocumentFactory(party=france, reference="T-ES(2017)ICT-FR")
     DocumentFactory(party=russia, reference="T-ES(2017)ICT-RU")
-    page = log_in("camille")
-
-    page.goto(f"{live_server.url}/admin/secretariat/party/")
-    assert page.locator("#result_list tbody tr").count() == 1
-    assert "France" in page.locator("#result_list").inner_text()
-
-    page.goto(f"{live_server.url}/admin/secretariat/user/")
-    people = page.locator("#result_list").inner_text()
-    assert "camille" in people and "irina" not in people
+    page.goto(f"{live_server.url}/portal/login/")
+    page.fill("#id_login", "camille")
+    page.fill("#id_password", "pw")
+    page.click("form:has(#id_password) [type=submit]")
+    page.wait_for_selector("text=Your monitoring rounds")
 
     page.goto(f"{live_server.url}/admin/secretariat/document/")
-    documents = page.locator("#result_list").inner_text()
+    assert "/admin/login/" in page.url
+    assert page.locator("#portal-hint").is_visible()
+
+    page.goto(f"{live_server.url}/portal/documents/")
+    documents = page.locator("main table").inner_text()
     assert "T-ES(2017)ICT-FR" in documents and "T-ES(2017)ICT-RU" not in documents
 
 
