@@ -68,19 +68,27 @@ def sees_everything(user) -> bool:
     """Secretariat staff, superusers and Committee members read every record."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or user.role in SECRETARIAT_ROLES or user.role == Role.COMMITTEE_MEMBER
+    return user.is_superuser or user.role in STAFF_ROLES
 
 
 def works_in_admin(user) -> bool:
-    """The admin is for staff: Secretariat users, superusers and Committee members."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.role in STAFF_ROLES
+    """The admin is for staff: Secretariat users, superusers and Committee members, who are
+    exactly those who read every record."""
+    return sees_everything(user)
 
 
 def is_secretariat(user) -> bool:
     """Secretariat staff and superusers: those who register, assess and manage."""
     return user.is_authenticated and user.is_active and (user.is_superuser or user.role in SECRETARIAT_ROLES)
+
+
+def is_secretariat_admin(user) -> bool:
+    """Secretariat administrators and superusers: those who manage accounts and read the audit log."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role == Role.SECRETARIAT_ADMIN)
+    )
 
 
 def _state_party_id(user) -> int | None:

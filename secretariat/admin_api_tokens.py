@@ -4,7 +4,6 @@ Tokens are issued by `manage.py create_api_token`, never here: a token is shown 
 """
 
 from django.contrib import admin
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
@@ -47,6 +46,3 @@ class ApiTokenAdmin(ScopedAdmin):
 
     def has_export_permission(self, request) -> bool:
         return False
-
-    def history_view(self, request, object_id, extra_context=None):
-        raise Http404  # tokens keep no history (their digests are their identity)

@@ -13,21 +13,13 @@ from import_export import fields, resources, widgets
 
 from . import access, audit, signin
 from .admin_base import ScopedAdmin
-from .models import AuditEvent, Role, User
-
-
-def is_secretariat_admin(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role == Role.SECRETARIAT_ADMIN)
-    )
+from .models import AuditEvent, User
 
 
 def _administrators_only(model):
     def selector(user, queryset: QuerySet | None = None) -> QuerySet:
         queryset = model.objects.all() if queryset is None else queryset
-        return queryset if is_secretariat_admin(user) else queryset.none()
+        return queryset if access.is_secretariat_admin(user) else queryset.none()
 
     return selector
 
@@ -44,13 +36,13 @@ class AdministratorsOnlyAdmin(ScopedAdmin):
     """Seen by Secretariat administrators only, whatever their groups' permissions; never added or edited."""
 
     def has_module_permission(self, request) -> bool:
-        return is_secretariat_admin(request.user)
+        return access.is_secretariat_admin(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return is_secretariat_admin(request.user)
+        return access.is_secretariat_admin(request.user)
 
     def has_export_permission(self, request) -> bool:
-        return is_secretariat_admin(request.user)
+        return access.is_secretariat_admin(request.user)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -91,7 +83,7 @@ class LockoutAdmin(AdministratorsOnlyAdmin, AccessAttemptAdmin):
     actions = ["lift_lockouts"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return is_secretariat_admin(request.user)
+        return access.is_secretariat_admin(request.user)
 
     @admin.action(description=_("Lift the lock-out of the selected accounts"), permissions=["delete"])
     def lift_lockouts(self, request, queryset: QuerySet) -> None:
@@ -126,7 +118,7 @@ class AuthenticatorAdmin(AdministratorsOnlyAdmin):
     actions = ["delete_selected"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return is_secretariat_admin(request.user)
+        return access.is_secretariat_admin(request.user)
 
     def delete_model(self, request, obj: Authenticator) -> None:
         self.delete_queryset(request, Authenticator.objects.filter(pk=obj.pk))

@@ -11,16 +11,16 @@ from django.db.models import QuerySet
 from knox.models import AuthToken
 
 from . import access
-from .models import Role, User
+from .models import User
 
 
 def tokens_for(user, queryset: QuerySet | None = None) -> QuerySet:
     """Secretariat administrators see every token; other users only their own."""
     queryset = AuthToken.objects.all() if queryset is None else queryset
+    if access.is_secretariat_admin(user):
+        return queryset
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
-    if user.is_superuser or user.role == Role.SECRETARIAT_ADMIN:
-        return queryset
     return queryset.filter(user=user)
 
 
