@@ -33,6 +33,22 @@ class PartyFactory(factory.django.DjangoModelFactory):
     lanzarote_status = "party"
 
 
+def party_admin_form(**changes) -> dict:
+    """What the admin's Party form posts for France (no users inline), with `changes`."""
+    form = {
+        "code": "FRA",
+        "name_en": "France",
+        "name_fr": "France",
+        "lanzarote_status": "party",
+        "budapest_status": "party",
+        "uncrc_status": "party",
+        "opsc_status": "party",
+        "users-TOTAL_FORMS": "0",
+        "users-INITIAL_FORMS": "0",
+    }
+    return {**form, **changes}
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation

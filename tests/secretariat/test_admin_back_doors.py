@@ -13,7 +13,7 @@ from monitoring import services as monitoring_services
 from monitoring.models import Submission
 from recommendations import services as recommendation_services
 from secretariat.models import Role
-from tests.factories import ReplyFactory, SubmissionFactory, UserFactory, build_round
+from tests.factories import ReplyFactory, SubmissionFactory, UserFactory, build_round, party_admin_form
 from tests.recommendations.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,21 +41,6 @@ def _user_form(user, **changes) -> dict:
         "party": user.party_id or "",
         "organisation": user.organisation_id or "",
         "is_active": "on",
-    }
-    return {**form, **changes}
-
-
-def _party_form(**changes) -> dict:
-    form = {
-        "code": "FRA",
-        "name_en": "France",
-        "name_fr": "France",
-        "lanzarote_status": "party",
-        "budapest_status": "party",
-        "uncrc_status": "party",
-        "opsc_status": "party",
-        "users-TOTAL_FORMS": "0",
-        "users-INITIAL_FORMS": "0",
     }
     return {**form, **changes}
 
@@ -115,7 +100,7 @@ def test_state_contributor_cannot_rename_its_party(client_for, contributor_a, pa
     party_a.save()
     version = party_a.history.earliest()
 
-    client_for(contributor_a).post(_history_form_url(party_a, version), _party_form(name_en="Hacked"))
+    client_for(contributor_a).post(_history_form_url(party_a, version), party_admin_form(name_en="Hacked"))
 
     party_a.refresh_from_db()
     assert party_a.name_en == "France (renamed)"
@@ -158,7 +143,7 @@ def test_even_the_secretariat_cannot_revert_through_the_history_form(client_for,
     party_a.save()
     version = party_a.history.earliest()
 
-    response = client_for(secretariat_admin).post(_history_form_url(party_a, version), _party_form())
+    response = client_for(secretariat_admin).post(_history_form_url(party_a, version), party_admin_form())
 
     assert response.status_code == 403
     party_a.refresh_from_db()

@@ -5,25 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from secretariat.models import Document, Party
-from tests.factories import PartyFactory
+from tests.factories import PartyFactory, party_admin_form
 
 pytestmark = pytest.mark.django_db
 
-PARTY_FORM = {
-    "code": "FRA",
-    "name_en": "France",
-    "name_fr": "France",
-    "lanzarote_status": "party",
-    "budapest_status": "party",
-    "uncrc_status": "party",
-    "opsc_status": "party",
-    "users-TOTAL_FORMS": "0",
-    "users-INITIAL_FORMS": "0",
-}
-
 
 def _add_party(client, **changes):
-    return client.post(reverse("admin:secretariat_party_add"), {**PARTY_FORM, **changes})
+    return client.post(reverse("admin:secretariat_party_add"), party_admin_form(**changes))
 
 
 def test_secretariat_adds_a_party(client_for, secretariat_admin):
