@@ -130,7 +130,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work (large imports) runs in `manage.py db_worker`, which `make run` starts.
+# Background work (large imports) runs in `manage.py run_worker` (db_worker), which `make run` starts.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
@@ -179,7 +179,7 @@ MFA_TOTP_ISSUER = "Lanzarote Back Office"
 MFA_TOTP_TOLERANCE = 1  # a code from the previous or next 30 seconds: phones' clocks drift
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # security keys on http://127.0.0.1 in development
 # Lock-out of an account after 5 failed sign-ins, for LOGIN_LOCKOUT_MINUTES (0: until an
-# administrator lifts it in the admin, "Sign-in lock-outs", or with `manage.py axes_reset_username`).
+# administrator lifts it in the admin, "Access attempts", or with `manage.py axes_reset_username`).
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username"]
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
@@ -264,7 +264,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lanzarote Secretariat <lanzarote@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security: strict whenever DEBUG is off, so `check --deploy` is clean.
+# Security: strict whenever DEBUG is off; `check --deploy` then warns only until HSTS subdomains
+# and preload are opted into (below).
 # X-Forwarded-Proto is trusted only behind a proxy that sets it (and strips it from clients):
 # otherwise any client could claim HTTPS.
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):

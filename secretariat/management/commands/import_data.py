@@ -45,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--background",
             action="store_true",
-            help="queue the import for the worker (manage.py db_worker) and return at once",
+            help="queue the import for the worker (manage.py run_worker) and return at once",
         )
 
     def handle(self, *args, kind, file, encoding, delimiter, dry_run, user, background, **options):
@@ -97,7 +97,7 @@ class Command(BaseCommand):
             )
         what = "check (dry run)" if dry_run else "import"
         self.stdout.write(
-            f"Import job {job.pk} queued: the worker (manage.py db_worker; make run starts one) will "
+            f"Import job {job.pk} queued: the worker (manage.py run_worker; make run starts one) will "
             f"{what} {file.name} as {spec.name}.\n"
             f"Follow it at {reverse('import_job', args=[job.pk])} signed in as {author.username}."
         )
