@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -109,3 +111,16 @@ def test_user_cannot_revoke_another_users_token(client_for, officer, tokens):
 def test_admin_issues_no_token(client_for, secretariat_admin):
     response = client_for(secretariat_admin).get(reverse("admin:knox_authtoken_add"))
     assert response.status_code == 403
+
+
+def test_the_token_list_runs_as_many_queries_for_many_tokens_as_for_few(client_for, secretariat_admin):
+    client = client_for(secretariat_admin)
+
+    def page_queries(tokens: int) -> int:
+        for user in UserFactory.create_batch(tokens):
+            token_create(user=user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:knox_authtoken_changelist")).status_code == 200
+        return len(queries)
+
+    assert page_queries(2) == page_queries(30)

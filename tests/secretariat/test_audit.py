@@ -7,6 +7,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from secretariat import access, audit
@@ -327,3 +329,16 @@ def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(cl
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client):
     sign_in(client, "nobody-here", password="wrong", url=PORTAL_LOGIN, HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert _last(Kind.SIGN_IN_FAILED).ip_address == "127.0.0.1"
+
+
+def test_the_audit_log_runs_as_many_queries_for_many_events_as_for_few(client_for, secretariat_admin):
+    client = client_for(secretariat_admin)
+
+    def page_queries(events: int) -> int:
+        for user in UserFactory.create_batch(events, role=Role.SECRETARIAT_OFFICER):
+            audit.record(Kind.EXPORT, user=user, target="Parties")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(AUDIT_LOG).status_code == 200
+        return len(queries)
+
+    assert page_queries(2) == page_queries(40)
