@@ -3,15 +3,13 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from secretariat.models import Organisation, Party, TreatyStatus, localized
-from secretariat.validators import ALLOWED_EXTENSIONS, validate_upload
+from secretariat.models import Attachment, Organisation, Party, TreatyStatus, localized
 
 
 class Language(models.TextChoices):
@@ -352,25 +350,10 @@ def format_refs(refs: list[str]) -> str:
     return ", ".join(parts)
 
 
-class ReplyAttachment(models.Model):
+class ReplyAttachment(Attachment):
     """A file sent with a reply (a booklet, a statistics table...)."""
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(
-        _("file"),
-        upload_to="attachments/%Y/",
-        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS), validate_upload],
-    )
-    title = models.CharField(_("title"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.title or self.file.name.rsplit("/", 1)[-1]
 
 
 class RapporteurAssignment(models.Model):

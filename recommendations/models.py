@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,8 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from monitoring.models import MonitoringRound, Reply
-from secretariat.models import ConventionArticle, Document, Organisation, Party, localized
-from secretariat.validators import ALLOWED_EXTENSIONS, validate_party_code, validate_upload
+from secretariat.models import (
+    Attachment,
+    ConventionArticle,
+    Document,
+    Organisation,
+    Party,
+    attachment_file_field,
+    localized,
+)
+from secretariat.validators import validate_party_code
 
 
 def validate_state_codes(value: str) -> None:
@@ -332,23 +339,11 @@ class FollowUpUpdate(models.Model):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
-class UpdateAttachment(models.Model):
+class UpdateAttachment(Attachment):
+    """A file sent with a follow-up update."""
+
     update = models.ForeignKey(FollowUpUpdate, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(
-        _("file"),
-        upload_to="follow-up/%Y/",
-        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS), validate_upload],
-    )
-    title = models.CharField(_("title"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.title or self.file.name.rsplit("/", 1)[-1]
+    file = attachment_file_field("follow-up/%Y/")
 
 
 class Assessment(models.Model):

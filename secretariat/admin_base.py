@@ -170,3 +170,11 @@ class ReadOnlyInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return access.scoped(self.model, request.user, super().get_queryset(request))
+
+
+class ReadOnlyAttachmentInline(ReadOnlyInline):
+    """The files attached to a record (subclasses of models.Attachment); a subclass names its `model`."""
+
+    fields = ["title", "file"]
+    readonly_fields = fields
+    show_change_link = False

@@ -365,6 +365,35 @@ class Document(models.Model):
         return self.file.url if self.file else self.url
 
 
+def attachment_file_field(upload_to: str) -> models.FileField:
+    """An attachment's file, stored under `upload_to` (a strftime pattern such as "attachments/%Y/"),
+    its type, content and size checked by the upload validators."""
+    return models.FileField(
+        _("file"),
+        upload_to=upload_to,
+        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS), validate_upload],
+    )
+
+
+class Attachment(models.Model):
+    """A file sent with a record (a booklet, a statistics table...): the base of each app's
+    attachments. A subclass adds the foreign key to its record and, to store its files
+    elsewhere, its own `file = attachment_file_field(...)`."""
+
+    file = attachment_file_field("attachments/%Y/")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+
 class ImportJob(models.Model):
     """A data file imported in the background: checked first (a dry run that writes nothing),
     then imported when its author confirms the preview.

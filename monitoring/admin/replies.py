@@ -5,7 +5,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
+from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin
 from secretariat.text import plain_text, render_markdown
 
 from ..models import Reply, ReplyAttachment
@@ -13,11 +13,8 @@ from ..search import search_replies
 from .common import ReadOnlyAdminMixin
 
 
-class AttachmentInline(ReadOnlyInline):
+class AttachmentInline(ReadOnlyAttachmentInline):
     model = ReplyAttachment
-    fields = ["title", "file"]
-    readonly_fields = fields
-    show_change_link = False
 
 
 @admin.register(Reply)

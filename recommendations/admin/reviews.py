@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from monitoring.admin.common import ReadOnlyAdminMixin
 from secretariat import access
-from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
+from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin
 from secretariat.text import render_markdown
 
 from .. import services
@@ -19,11 +19,8 @@ from .follow_ups import assess_link_for
 from .forms import RequestInformationForm
 
 
-class AttachmentInline(ReadOnlyInline):
+class AttachmentInline(ReadOnlyAttachmentInline):
     model = UpdateAttachment
-    fields = ["title", "file"]
-    readonly_fields = fields
-    show_change_link = False
 
 
 class UpdateStatusFilter(admin.SimpleListFilter):
