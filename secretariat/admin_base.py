@@ -12,6 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin
@@ -107,6 +108,37 @@ class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
         return done
+
+    def action_with_message(
+        self, request, queryset, *, action: str, form_class, title, intro, detail, act, refusals, done_message
+    ):
+        """An action that asks for a message before it runs (return for clarification, ask for more
+        information...): the first call shows the chosen rows (`detail(row)` next to each) and
+        `form_class`'s form; its POST (with `apply`), once the form is valid, runs
+        `act(row, **cleaned_data)` on each row through apply_each. `action` is the action's name."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self.apply_each(
+                request,
+                queryset,
+                lambda row: act(row, **form.cleaned_data),
+                refusals=refusals,
+                done_message=done_message,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "intro": intro,
+            "items": [(row, detail(row)) for row in queryset],
+            "rows": queryset,
+            "form": form,
+            "submit_label": title,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": action,
+        }
+        return TemplateResponse(request, "admin/action_with_message.html", context)
 
     # --- history: past versions are read within the user's scope, never saved back --------------
 

@@ -2,10 +2,9 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -185,36 +184,27 @@ class SubmissionAdmin(ScopedAdmin):
     @admin.action(description=_("Return the selected submissions for clarification…"), permissions=["change"])
     def return_for_clarification(self, request, queryset):
         """First call: a page asking for the message; its POST (with `apply`) returns them."""
-        form = ReturnForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            message = form.cleaned_data["message"]
-            self.apply_each(
-                request,
-                queryset,
-                lambda submission: services.submission_return(
-                    submission=submission, by=request.user, message=message
-                ),
-                refusals=(services.InvalidTransition,),
-                done_message=lambda n: (
-                    ngettext(
-                        "%(count)d submission returned for clarification.",
-                        "%(count)d submissions returned for clarification.",
-                        n,
-                    )
-                    % {"count": n}
-                ),
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Return for clarification"),
-            "opts": self.opts,
-            "submissions": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action": "return_for_clarification",
-        }
-        return TemplateResponse(request, "admin/monitoring/return_submissions.html", context)
+        return self.action_with_message(
+            request,
+            queryset,
+            action="return_for_clarification",
+            form_class=ReturnForm,
+            title=_("Return for clarification"),
+            intro=_("These submissions will go back to their authors, with your message:"),
+            detail=lambda submission: submission.get_status_display(),
+            act=lambda submission, message: services.submission_return(
+                submission=submission, by=request.user, message=message
+            ),
+            refusals=(services.InvalidTransition,),
+            done_message=lambda n: (
+                ngettext(
+                    "%(count)d submission returned for clarification.",
+                    "%(count)d submissions returned for clarification.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
 
 
 @admin.register(Transition)

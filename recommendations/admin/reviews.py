@@ -1,9 +1,8 @@
 """The States' updates (review: more information, assessment) and the Committee's assessments (read-only)."""
 
 from django.contrib import admin
-from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Prefetch, prefetch_related_objects
-from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -106,35 +105,27 @@ class FollowUpUpdateAdmin(ScopedAdmin):
     @admin.action(description=_("Ask for more information…"), permissions=["change"])
     def request_information(self, request, queryset):
         """First call: a page asking for the message; its POST (with `apply`) marks each update."""
-        form = RequestInformationForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self.apply_each(
-                request,
-                queryset,
-                lambda update: services.update_request_information(
-                    update=update, by=request.user, **form.cleaned_data
-                ),
-                refusals=(services.InvalidAssessment,),
-                done_message=lambda n: (
-                    ngettext(
-                        "%(count)d update sent back for more information.",
-                        "%(count)d updates sent back for more information.",
-                        n,
-                    )
-                    % {"count": n}
-                ),
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Ask for more information"),
-            "opts": self.opts,
-            "updates": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action": "request_information",
-        }
-        return TemplateResponse(request, "admin/recommendations/request_information.html", context)
+        return self.action_with_message(
+            request,
+            queryset,
+            action="request_information",
+            form_class=RequestInformationForm,
+            title=_("Ask for more information"),
+            intro=_("The authors of these updates will be asked for more information, with your message:"),
+            detail=lambda update: update.get_status_display(),
+            act=lambda update, message: services.update_request_information(
+                update=update, by=request.user, message=message
+            ),
+            refusals=(services.InvalidAssessment,),
+            done_message=lambda n: (
+                ngettext(
+                    "%(count)d update sent back for more information.",
+                    "%(count)d updates sent back for more information.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
 
 
 @admin.register(Assessment)

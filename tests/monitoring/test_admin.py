@@ -62,7 +62,7 @@ def test_register_action_registers_the_valid_ones_and_reports_each_refusal(
 def test_return_action_first_asks_for_the_message(client_for, officer, round_, party_a, make_submission):
     submitted = make_submission(round_, party_a, Status.SUBMITTED)
     response = _act(client_for(officer), "return_for_clarification", [submitted])
-    assert response.templates[0].name == "admin/monitoring/return_submissions.html"
+    assert response.templates[0].name == "admin/action_with_message.html"
     assert 'name="message"' in response.text
     assert _statuses(submitted) == [Status.SUBMITTED]
 

@@ -286,6 +286,22 @@ def test_submitted_updates_are_listed_for_review(client_for, officer, follow_up_
     assert list(response.context["cl"].result_list) == [waiting]
 
 
+def test_asking_for_more_information_first_shows_the_updates_and_the_message_form(
+    client_for, officer, follow_up_a, coordinator_a
+):
+    update = _submit(follow_up_a, coordinator_a)
+    data = {"action": "request_information", "_selected_action": [update.pk]}
+    response = client_for(officer).post(reverse("admin:recommendations_followupupdate_changelist"), data)
+    assert response.templates[0].name == "admin/action_with_message.html"
+    assert "will be asked for more information" in response.text
+    assert f"<li>{update} — {update.get_status_display()}</li>" in response.text
+    assert 'name="message"' in response.text
+    assert f'name="_selected_action" value="{update.pk}"' in response.text
+    assert 'name="action" value="request_information"' in response.text
+    update.refresh_from_db()
+    assert update.status == FollowUpUpdate.Status.SUBMITTED
+
+
 def test_asking_for_more_information_needs_a_message(client_for, officer, follow_up_a, coordinator_a):
     update = _submit(follow_up_a, coordinator_a)
     data = {"action": "request_information", "_selected_action": [update.pk], "apply": "1", "message": ""}
