@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -185,6 +187,26 @@ class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context = {**context, "has_history_page": self.has_history()}
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Overdue: yes or no. A subclass says which rows are late today with `overdue_rows`."""
+
+    title = gettext_lazy("overdue")
+    parameter_name = "overdue"
+
+    @staticmethod
+    def overdue_rows(queryset, *, today, late: bool):
+        """The rows overdue on `today` (`late`), or the others."""
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return self.overdue_rows(queryset, today=timezone.localdate(), late=self.value() == "yes")
+        return queryset
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -5,12 +5,12 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from secretariat import admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
 from secretariat.text import plain_text
 
@@ -22,19 +22,10 @@ from .common import ReadOnlyAdminMixin, optional_url
 Status = Submission.Status
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class OverdueFilter(admin_base.OverdueFilter):
     """Still awaited (draft or returned) after the effective deadline, as Submission.is_overdue says."""
 
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return overdue(queryset, today=timezone.localdate(), late=self.value() == "yes")
-        return queryset
+    overdue_rows = staticmethod(overdue)
 
 
 class RespondentFilter(admin.SimpleListFilter):

@@ -12,12 +12,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from secretariat import admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
 from secretariat.text import plain_text
 
@@ -34,20 +34,12 @@ def overdue_q(today) -> Q:
 FOLLOW_UP_RELATED = ("follow_up__recommendation", "follow_up__party")
 
 
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
+class OverdueFilter(admin_base.OverdueFilter):
+    """Still addressed, past its reporting deadline and not in compliance (as FollowUp.is_overdue)."""
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        late = overdue_q(timezone.localdate())
-        if self.value() == "yes":
-            return queryset.filter(late)
-        if self.value() == "no":
-            return queryset.exclude(late)
-        return queryset
+    @staticmethod
+    def overdue_rows(queryset, *, today, late):
+        return queryset.filter(overdue_q(today)) if late else queryset.exclude(overdue_q(today))
 
 
 class AssessmentInline(ReadOnlyInline):

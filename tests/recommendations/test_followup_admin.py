@@ -376,6 +376,18 @@ def test_overdue_filter_lists_late_non_compliant_follow_ups(client_for, officer,
     assert list(response.context["cl"].result_list) == [late]
 
 
+def test_overdue_filter_no_lists_the_others_undated_included(client_for, officer, chapter, party_a, party_b):
+    recommendation = RecommendationFactory(chapter=chapter, addressees=[party_a, party_b])
+    recommendation.follow_ups.update(deadline=datetime.date(2020, 1, 1))
+    compliant = recommendation.follow_ups.get(party=party_b)
+    services.follow_up_assess(follow_up=compliant, by=officer, status="implemented", reasoning="Done")
+    undated = RecommendationFactory(chapter=chapter, addressees=[party_a]).follow_ups.get()
+    undated.deadline = None
+    undated.save(update_fields=["deadline"])
+    response = client_for(officer).get(reverse("admin:recommendations_followup_changelist") + "?overdue=no")
+    assert set(response.context["cl"].result_list) == {compliant, undated}
+
+
 def test_assessment_evidence_lists_only_what_the_reader_may_see(
     client_for, officer, committee_member, follow_up_b, party_b
 ):
