@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -40,6 +41,15 @@ def v3(chapter):
 @pytest.fixture
 def v17(chapter, party_a):
     return RecommendationFactory(chapter=chapter, number="V-17", order=17, addressees=[party_a])
+
+
+def _status_totals(page: str) -> dict[str, int]:
+    """The status totals table of a page: status -> count."""
+    table = page.split('<table id="status-totals" class="compliance-matrix">', 1)[1].split("</table>", 1)[0]
+    return {
+        status: int(count)
+        for status, count in re.findall(r'<tr data-status="(\w+)">.*?<td>(\d+)</td>', table)
+    }
 
 
 def _csv_rows(response) -> list[list[str]]:
@@ -89,6 +99,17 @@ def test_dashboard_counts_statuses_per_party(client_for, officer, v3, v17, party
     statuses = list(AssessedStatus.values)
     assert rows["FRA"].counts[statuses.index("implemented")] == 1
     assert (rows["FRA"].addressed, rows["RUS"].addressed) == (2, 1)
+
+
+def test_dashboard_and_compliance_report_total_the_follow_ups_by_status(client_for, officer, v3, party_a):
+    _assess(v3.follow_ups.get(party=party_a), officer, AssessedStatus.PARTLY)
+    client = client_for(officer)
+    for url, heading in ((DASHBOARD, "Follow-ups"), (_report_url(v3), "Parties")):
+        page = client.get(url).content.decode()
+        totals = _status_totals(page)
+        assert list(totals) == list(AssessedStatus.values)
+        assert (totals["partly"], totals["not_assessed"], totals["implemented"]) == (1, 1, 0)
+        assert f'<th scope="col">{heading}</th>' in page
 
 
 def test_dashboard_shows_the_newest_report_by_default(client_for, officer, v3, party_a):

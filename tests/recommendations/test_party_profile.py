@@ -1,6 +1,7 @@
 """One Party's follow-up profile: the selector (party_rollup) and its admin page."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -109,6 +110,17 @@ def test_profile_page_lists_each_recommendation_with_its_status(
     page = client_for(officer).get(_url(party_a)).content.decode()
     assert f'data-recommendation="{follow_up_a.recommendation.number}" data-status="partly"' in page
     assert 'data-recommendation="V-17" data-status="not_assessed"' in page
+
+
+def test_profile_page_totals_the_party_s_follow_ups_by_status(client_for, officer, follow_up_a, v17, party_a):
+    _assess(follow_up_a, officer, AssessedStatus.PARTLY)
+    page = client_for(officer).get(_url(party_a)).content.decode()
+    table = page.split('<table id="status-totals" class="compliance-matrix">', 1)[1].split("</table>", 1)[0]
+    assert (
+        '<tr data-status="partly"><th scope="row"><span class="compliance-swatch s-partly"></span>' in table
+    )
+    assert re.search(r'data-status="partly">.*?<td>1</td>', table)
+    assert re.search(r'data-status="not_assessed">.*?<td>1</td>', table)
 
 
 def test_profile_code_is_case_insensitive(client_for, officer, party_a):
