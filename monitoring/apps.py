@@ -7,9 +7,21 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
-        from secretariat.imports import ImportKind, register
+        from secretariat.imports import ImportKind, ImportOption, register, register_option
+        from secretariat.roles import register_domain_app
 
-        from . import resources
+        from . import access, resources
+
+        access.register_rules()
+        register_domain_app("monitoring", api_read=("monitoringround", "question", "submission", "reply"))
+        register_option(
+            ImportOption(
+                "round",
+                resources.round_option_field,
+                type=int,
+                help="number of the monitoring round, for a file without a round column",
+            )
+        )
 
         register(
             ImportKind(

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from secretariat.demo import loader
 from secretariat.imports import open_source, run_import
 from secretariat.models import User
 from secretariat.services import FIXTURES_DIR
@@ -23,6 +24,7 @@ ROUND_2 = {
 }
 
 
+@loader(order=10)
 @transaction.atomic
 def load_round_2(*, by: User) -> list[str]:
     """Create round 2 with its questionnaire and the Russian Federation's registered replies, once."""

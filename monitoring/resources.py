@@ -9,11 +9,13 @@ fixtures/replies_round2_RUS.csv, plus the round).
 import itertools
 from collections import defaultdict
 
+from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 from simple_history.utils import bulk_update_with_history
 
@@ -32,6 +34,16 @@ from secretariat.resources import (
 )
 
 from .models import Language, MonitoringRound, Question, Reply, Section, Submission, Transition
+
+
+def round_option_field(user) -> forms.ModelChoiceField:
+    """The import form's choice of the round a file without a "round" column belongs to."""
+    return forms.ModelChoiceField(
+        access.scoped(MonitoringRound, user).order_by("-number"),
+        label=_("Monitoring round"),
+        to_field_name="number",
+    )
+
 
 RESPONDENT_KINDS = ("state", "stakeholder")
 
@@ -100,7 +112,7 @@ class ReplyResource(ProjectResource):
 
     def prepare(self) -> None:
         super().prepare()
-        rounds = access.rounds_for(self.user) if self.user else MonitoringRound.objects.all()
+        rounds = access.scoped(MonitoringRound, self.user) if self.user else MonitoringRound.objects.all()
         self._rounds = {str(round_.number): round_ for round_ in rounds}
         self._parties = {party.code: party for party in Party.objects.all()}
         self._organisations = {organisation.name: organisation for organisation in Organisation.objects.all()}
@@ -455,7 +467,9 @@ class QuestionnaireResource(ProjectResource):
             MonitoringRound,
             "number",
             label="monitoring round",
-            queryset=lambda resource: access.rounds_for(resource.user) if resource.user else None,
+            queryset=lambda resource: (
+                access.scoped(MonitoringRound, resource.user) if resource.user else None
+            ),
         ),
     )
     ref = fields.Field(attribute="ref", column_name="ref", widget=TextWidget())

@@ -69,7 +69,7 @@ def search_replies(
 
     An empty query matches every reply (the filters still apply).
     """
-    replies = access.replies_for(user)
+    replies = access.scoped(Reply, user)
     if round is not None:
         replies = replies.filter(submission__round=round)
     if party is not None:

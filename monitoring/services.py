@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from secretariat import access
 from secretariat.models import Organisation, Party, Role, User
 
+from .access import MOVERS, may_edit
 from .models import MonitoringRound, Question, Reply, ReplyAttachment, Submission, Transition
 
 Status = Submission.Status
@@ -33,31 +34,7 @@ class EditConflict(Exception):
         self.attempted_text = attempted_text
 
 
-# --- who may make which move -------------------------------------------------------------
-
-
-def _is_author(user: User, submission: Submission) -> bool:
-    """The coordinator of the submission's Party, or a contributor of its stakeholder."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if submission.organisation_id:
-        return (
-            user.role == Role.STAKEHOLDER_CONTRIBUTOR and user.organisation_id == submission.organisation_id
-        )
-    return user.role == Role.STATE_COORDINATOR and user.party_id == submission.party_id
-
-
-def may_edit(user: User, submission: Submission) -> bool:
-    """Drafting: any State user of the Party (or the stakeholder's contributors), while editable."""
-    if not submission.is_editable or not user.is_authenticated or not user.is_active:
-        return False
-    if submission.organisation_id:
-        return (
-            user.role == Role.STAKEHOLDER_CONTRIBUTOR and user.organisation_id == submission.organisation_id
-        )
-    return (
-        user.role in (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR) and user.party_id == submission.party_id
-    )
+# --- locks: who may write is decided by monitoring.access (may_edit, MOVERS) -------------------
 
 
 def _lock(submission: Submission) -> Submission:
@@ -79,24 +56,12 @@ def _lock_for_editing(submission: Submission, by: User) -> Submission:
     return submission
 
 
-_MOVERS = {
-    Status.SUBMITTED: _is_author,
-    Status.RESUBMITTED: _is_author,
-    Status.REGISTERED: lambda user, submission: access.is_secretariat(user),
-    Status.RETURNED: lambda user, submission: access.is_secretariat(user),
-}
-
-
-def allowed_moves(user: User, submission: Submission) -> list[str]:
-    return [s for s in Submission.TRANSITIONS[submission.status] if _MOVERS[s](user, submission)]
-
-
 @transaction.atomic
 def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fields) -> Submission:
-    if not access.submissions_for(by).filter(pk=submission.pk).exists():
+    if not access.scoped(Submission, by).filter(pk=submission.pk).exists():
         raise InvalidTransition(_("This submission does not exist."))
     _lock(submission)
-    if not _MOVERS[to](by, submission):
+    if not MOVERS[to](by, submission):
         raise InvalidTransition(
             _("You may not mark this submission as “%(status)s”.") % {"status": Status(to).label}
         )

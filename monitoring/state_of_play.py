@@ -64,14 +64,14 @@ def _late_to_start(round: MonitoringRound, today: datetime.date) -> bool:
 
 def numbered_questions(*, round: MonitoringRound, user) -> list[str]:
     """The refs of the round's numbered questions ('1' … '16'), in questionnaire order."""
-    questions = access.questions_for(user).filter(round=round, kind=Question.Kind.QUESTION)
+    questions = access.scoped(Question, user).filter(round=round, kind=Question.Kind.QUESTION)
     return list(questions.order_by("order").values_list("ref", flat=True))
 
 
 def _answered_top_refs(user, submission_ids: list[int]) -> dict[int, set[str]]:
     # A numbered question is answered when a reply answers it or any node below it,
     # so each answered ref is reduced to its top ref ('16.1.a' counts for '16').
-    replies = access.replies_for(user).filter(submission__in=submission_ids)
+    replies = access.scoped(Reply, user).filter(submission__in=submission_ids)
     replies = replies.filter(~Q(text="") | Q(see_reply__isnull=False))
     links = Reply.questions.through.objects.filter(reply__in=replies.values("pk"))
     answered: dict[int, set[str]] = {}
@@ -82,7 +82,7 @@ def _answered_top_refs(user, submission_ids: list[int]) -> dict[int, set[str]]:
 
 def _stakeholder_comment_counts(user, round: MonitoringRound) -> dict[int, int]:
     # "Received" means sent at least once: drafts are the stakeholder's own business.
-    comments = access.submissions_for(user).filter(round=round, organisation__isnull=False)
+    comments = access.scoped(Submission, user).filter(round=round, organisation__isnull=False)
     comments = comments.exclude(status=Submission.Status.DRAFT).order_by()
     return dict(comments.values("party").annotate(n=Count("pk")).values_list("party", "n"))
 
@@ -99,7 +99,7 @@ def state_of_play(
     questions = numbered_questions(round=round, user=user) if questions is None else questions
     parties = access.parties_for(user).filter(monitoring_rounds=round).order_by("name_en")
     state_submissions = with_due_date(
-        access.submissions_for(user).filter(round=round, organisation__isnull=True)
+        access.scoped(Submission, user).filter(round=round, organisation__isnull=True)
     ).order_by()
     by_party = {submission.party_id: submission for submission in state_submissions}
     answered = _answered_top_refs(user, [s.pk for s in by_party.values()])

@@ -20,7 +20,7 @@ from .compilation import (
     submission_document,
 )
 from .compilation.forms import FORMATS, CompilationForm
-from .models import Submission
+from .models import MonitoringRound, Question, Submission
 
 RENDERERS = {"html": lambda c: render_html(c).encode(), "docx": render_docx, "pdf": render_pdf}
 
@@ -30,8 +30,10 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
     """Choose a question (or the whole round) and a format, and download the compilation."""
     if not access.is_secretariat(request.user):
         raise Http404
-    round = get_object_or_404(access.rounds_for(request.user), number=number)
-    questions = access.questions_for(request.user).filter(round=round, parent__isnull=True).order_by("order")
+    round = get_object_or_404(access.scoped(MonitoringRound, request.user), number=number)
+    questions = (
+        access.scoped(Question, request.user).filter(round=round, parent__isnull=True).order_by("order")
+    )
     form = CompilationForm(request.GET if "format" in request.GET else None, questions=list(questions))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -64,7 +66,7 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
 @login_required(login_url="admin:login")
 def submission_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The PDF of a registered submission, for anyone whose scope holds it."""
-    submissions = access.submissions_for(request.user).filter(status=Submission.Status.REGISTERED)
+    submissions = access.scoped(Submission, request.user).filter(status=Submission.Status.REGISTERED)
     submission = get_object_or_404(submissions.select_related("round", "party", "organisation"), pk=pk)
     document = submission_document(submission=submission, user=request.user)
     name = submission.reference or f"{submission.party.code}-round-{submission.round.number}"

@@ -7,9 +7,30 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
-        from secretariat import imports
+        from secretariat import imports, roles
 
-        from . import resources
+        from . import access, resources
+
+        access.register_rules()
+        roles.register_domain_app(
+            "recommendations",
+            api_read=(
+                "implementationreport",
+                "recommendation",
+                "followup",
+                "followupupdate",
+                "assessment",
+                "practice",
+                "factsheet",
+            ),
+        )
+        imports.register_option(
+            imports.ImportOption(
+                "report",
+                resources.report_option_field,
+                help="reference of the implementation report, for a file without a report column",
+            )
+        )
 
         for kind in (
             imports.ImportKind(

@@ -21,7 +21,7 @@ from secretariat import access
 from secretariat.models import Party
 from secretariat.spreadsheets import safe_dataset, spreadsheet_safe  # noqa: F401 - spreadsheet_safe re-exported
 
-from .models import COMPLIANT, AssessedStatus, Assessment, FollowUp, Recommendation
+from .models import COMPLIANT, AssessedStatus, Assessment, FollowUp, FollowUpUpdate, Recommendation
 
 # The key of a cell whose Party the recommendation does not address (or no longer addresses).
 NOT_ADDRESSED = "not_addressed"
@@ -122,7 +122,7 @@ def compliance_matrix(*, user, report=None, chapter=None, urgency=None, theme=No
 
     Queries: the recommendations, the active follow-ups (status only), the Parties concerned — three.
     """
-    follow_ups = access.follow_ups_for(user).filter(active=True)
+    follow_ups = access.scoped(FollowUp, user).filter(active=True)
     if party is not None:
         follow_ups = follow_ups.filter(party=party)
     recommendations = list(
@@ -186,12 +186,12 @@ class ComplianceReport:
 
 
 def _latest_assessments(user) -> QuerySet:
-    return access.assessments_for(user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
+    return access.scoped(Assessment, user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
 
 
 def _update_count(user) -> Subquery:
     updates = (
-        access.follow_up_updates_for(user)
+        access.scoped(FollowUpUpdate, user)
         .filter(follow_up=OuterRef("pk"))
         .order_by()
         .values("follow_up")
@@ -212,7 +212,7 @@ def compliance_report(
     today = today or timezone.localdate()
     latest = _latest_assessments(user)
     follow_ups = (
-        access.follow_ups_for(user)
+        access.scoped(FollowUp, user)
         .filter(recommendation=recommendation, active=True, party__in=access.parties_for(user))
         .select_related("party")
         .annotate(
@@ -290,7 +290,7 @@ def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> P
     """
     today = today or timezone.localdate()
     follow_ups = (
-        access.follow_ups_for(user)
+        access.scoped(FollowUp, user)
         .filter(party=party, active=True)
         .select_related("recommendation__report", "recommendation__chapter")
         .order_by(
@@ -301,7 +301,7 @@ def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> P
         )
     )
     history = list(
-        access.assessments_for(user)
+        access.scoped(Assessment, user)
         .filter(follow_up__party=party, follow_up__active=True)
         .select_related("assessed_by", "follow_up__recommendation")
         .order_by("-assessed_at", "-pk")
@@ -314,7 +314,7 @@ def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> P
         for follow_up in follow_ups
     ]
     submissions = list(
-        access.submissions_for(user)
+        access.scoped(Submission, user)
         .filter(party=party, organisation__isnull=True)
         .select_related("round")
         .order_by("-round__number")
@@ -371,7 +371,7 @@ def non_compliant_after_deadline(
     today = today or timezone.localdate()
     recommendations = _recommendations(user, report=report, chapter=chapter, urgency=urgency, theme=theme)
     parties = access.parties_for(user)
-    follow_ups = overdue_follow_ups(access.follow_ups_for(user), today=today).filter(
+    follow_ups = overdue_follow_ups(access.scoped(FollowUp, user), today=today).filter(
         recommendation__in=recommendations.order_by().values("pk"), party__in=parties
     )
     # Tuples, not model instances: at the scale of a whole report the list holds thousands of

@@ -5,7 +5,9 @@ import datetime
 from django.db import transaction
 
 from monitoring.models import MonitoringRound
+from secretariat.demo import loader
 from secretariat.imports import open_source, run_import
+from secretariat.models import User
 from secretariat.services import FIXTURES_DIR
 
 from .models import ImplementationReport
@@ -47,3 +49,11 @@ def load_report_2() -> list[str]:
     )
     practices = run_import("practices", open_source(FIXTURES_DIR / "practices.csv"))
     return [f"Recommendations: {recommendations.summary()}", f"Promising practices: {practices.summary()}"]
+
+
+@loader(order=20)
+def load(*, by: User) -> list[str]:
+    """The report of round 2 with its recommendations and the practices, then the co-operation factsheet."""
+    from .factsheet_demo import load_cooperation_factsheet  # it reads this module's REPORT_2
+
+    return [*load_report_2(), *load_cooperation_factsheet()]

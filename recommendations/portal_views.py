@@ -23,14 +23,16 @@ from django.utils.translation import gettext as _
 from secretariat import access
 from secretariat.models import Role
 
-from . import services
+from . import access as rules
 from .models import (
     COMPLIANT,
     URGENCY_DEFINITIONS,
     AssessedStatus,
+    Assessment,
     FollowUp,
     FollowUpUpdate,
     ImplementationReport,
+    UpdateAttachment,
     Urgency,
 )
 from .portal_forms import UpdateForm
@@ -57,9 +59,9 @@ def _visible_follow_ups(user) -> QuerySet:
 
     A State reads all its own Party's assessments; a stakeholder only the published ones.
     """
-    latest = access.assessments_for(user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
+    latest = access.scoped(Assessment, user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
     return (
-        access.follow_ups_for(user)
+        access.scoped(FollowUp, user)
         .select_related("recommendation__report", "party")
         .annotate(visible_status=Subquery(latest.values("status")[:1]))
     )
@@ -90,7 +92,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     reports = access.scoped(ImplementationReport, request.user).filter(
-        recommendations__follow_ups__in=access.follow_ups_for(request.user).filter(active=True)
+        recommendations__follow_ups__in=access.scoped(FollowUp, request.user).filter(active=True)
     )
     context = {
         "page": page,
@@ -121,15 +123,15 @@ def _with_review_trails(updates: list[FollowUpUpdate]) -> list[FollowUpUpdate]:
 
 
 def _page_data(user, follow_up: FollowUp) -> dict:
-    attachments = Prefetch("attachments", queryset=access.update_attachments_for(user))
+    attachments = Prefetch("attachments", queryset=access.scoped(UpdateAttachment, user))
     updates = (
-        access.follow_up_updates_for(user)
+        access.scoped(FollowUpUpdate, user)
         .filter(follow_up=follow_up)
         .select_related("author", "organisation")
         .prefetch_related(attachments)
     )
     # The State reads the Committee's reasoning once the assessment is published.
-    assessments = access.assessments_for(user).filter(follow_up=follow_up, published=True)
+    assessments = access.scoped(Assessment, user).filter(follow_up=follow_up, published=True)
     return {
         "updates": _with_review_trails(list(updates)),
         "assessments": assessments.order_by("-assessed_at"),
@@ -143,7 +145,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         _visible_follow_ups(request.user).select_related("recommendation__chapter"), pk=pk
     )
-    may_report = services.may_report(request.user, follow_up)
+    may_report = rules.may_report(request.user, follow_up)
     form = UpdateForm(request.POST or None, request.FILES or None) if may_report else None
     if request.method == "POST":
         if form is None:

@@ -17,13 +17,16 @@ are registered in `RecommendationsConfig.ready()`, in import order:
 import re
 
 import pycountry
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 from django.db.models import Max, OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
 from monitoring.models import MonitoringRound
+from secretariat import access
 from secretariat.imports import ImportRejected, RowError
 from secretariat.models import ConventionArticle, Document, Party
 from secretariat.resources import (
@@ -51,6 +54,16 @@ from .models import (
     Theme,
     Urgency,
 )
+
+
+def report_option_field(user) -> forms.ModelChoiceField:
+    """The import form's choice of the report a file without a "report" column belongs to."""
+    return forms.ModelChoiceField(
+        access.scoped(ImplementationReport, user).order_by("-pk"),
+        label=_("Implementation report"),
+        to_field_name="reference",
+    )
+
 
 #: "ALL" in the addressees column: every Party taking part in the report's round.
 ALL = "ALL"

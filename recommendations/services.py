@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from secretariat import access
 from secretariat.models import Party, Role, User
 
+from .access import may_assess, may_report, may_review_updates
 from .models import (
     AssessedStatus,
     Assessment,
@@ -154,16 +154,12 @@ def report_refresh_deadlines(*, report, by: User | None = None) -> int:
     return updated
 
 
-def _may_assess(user: User | None) -> bool:
-    return user is not None and access.is_secretariat(user)
-
-
 def check_assessment(*, follow_up: FollowUp, by: User | None, status: str, reasoning: str) -> None:
     """The rules every assessment obeys, checked on a follow-up already read (no query).
 
     Raises InvalidAssessment; `follow_up_assess` and `follow_ups_assess_bulk` both apply them.
     """
-    if not _may_assess(by):
+    if not may_assess(by):
         raise InvalidAssessment(_("Only the Secretariat records assessments."))
     if status not in AssessedStatus.values:
         raise InvalidAssessment(
@@ -194,7 +190,7 @@ def follow_up_assess(
     published: bool = False,
 ) -> Assessment:
     """Record the Committee's assessment of a follow-up: who, when, why and on what evidence."""
-    if not _may_assess(by):
+    if not may_assess(by):
         raise InvalidAssessment(_("Only the Secretariat records assessments."))
     current = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     check_assessment(follow_up=current, by=by, status=status, reasoning=reasoning)
@@ -278,17 +274,6 @@ def follow_ups_assess_bulk(
     return created
 
 
-def may_report(user: User, follow_up: FollowUp) -> bool:
-    """State coordinators report for their Party; stakeholders may inform about the Party they work on."""
-    if not (user.is_authenticated and user.is_active and follow_up.active):
-        return False
-    if user.role == Role.STATE_COORDINATOR:
-        return user.party_id == follow_up.party_id
-    if user.role == Role.STAKEHOLDER_CONTRIBUTOR:
-        return user.organisation is not None and user.organisation.party_id == follow_up.party_id
-    return False
-
-
 @transaction.atomic
 def update_submit(
     *, follow_up: FollowUp, by: User, text: str, reported_status: str, measures_date=None, links: str = ""
@@ -318,7 +303,7 @@ def update_submit(
 
 def update_request_information(*, update: FollowUpUpdate, by: User, message: str) -> FollowUpUpdate:
     """The Secretariat asks the author of an update for more information."""
-    if not _may_assess(by):
+    if not may_review_updates(by):
         raise InvalidAssessment(_("Only the Secretariat reviews updates."))
     if not message.strip():
         raise InvalidAssessment(_("Say what information is needed: the message is required."))

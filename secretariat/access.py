@@ -1,54 +1,26 @@
-"""The one place that decides which rows a user may see.
+"""The one place that decides which rows a user may see, and the shared predicates of who may act.
 
-Every entry point (admin, portal, API, exports, file downloads) takes its querysets from
-`scoped(Model, user)` or from the named selectors below; a view that queries a model
-directly is a bug. Rows outside a user's scope behave as if they did not exist (404).
+Every entry point (admin, portal, API, exports, file downloads, generated documents) takes its
+querysets from `scoped(Model, user)`; a view that queries a model directly is a bug. Rows outside
+a user's scope behave as if they did not exist (404).
 
-Rules:
+The core holds the mechanism and the core models' rules; each feature app declares the rules of
+its own models in its `access.py` (row rules and write rules side by side) and registers them
+from its `AppConfig.ready()` with `register()`. `scoped()` refuses a model nobody registered.
+
+Core rules:
 - Secretariat staff, superusers and Committee members see everything (Committee members
   only through view permissions: they change nothing).
 - State coordinators and contributors see their own Party: its record, its people, its
   documents, the organisations working on it.
 - Stakeholder contributors see their organisation, its people and its documents, and the
   Party their organisation comments on.
-- Monitoring: State users see the rounds their Party takes part in (once out of preparation)
-  and their Party's own submissions, drafts included; stakeholders their organisation's
-  comments. Committee members see registered submissions whose authors consent to
-  publication, and, as rapporteurs, every registered reply to their questions. Drafts are
-  never shown outside the Secretariat and their authors.
 - Anyone else (no role, inactive, anonymous) sees nothing.
 """
 
 from collections.abc import Callable
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat, StrIndex
-
-from monitoring.models import (
-    MonitoringRound,
-    Question,
-    RapporteurAssignment,
-    Reminder,
-    Reply,
-    ReplyAttachment,
-    Section,
-    Submission,
-    Transition,
-)
-from recommendations.models import (
-    Assessment,
-    Chapter,
-    Citation,
-    Factsheet,
-    FactsheetSection,
-    FollowUp,
-    FollowUpUpdate,
-    ImplementationReport,
-    Practice,
-    Recommendation,
-    Theme,
-    UpdateAttachment,
-)
+from django.db.models import Model, QuerySet
 
 from .models import (
     SECRETARIAT_ROLES,
@@ -63,12 +35,19 @@ from .models import (
     User,
 )
 
+Selector = Callable[..., QuerySet]
+
+# --- who the user is: the predicates every app's rules are built from -----------------------------
+
+
+def is_signed_in(user) -> bool:
+    """An authenticated, active account: the least anyone needs to see or do anything."""
+    return bool(user and user.is_authenticated and user.is_active)
+
 
 def sees_everything(user) -> bool:
     """Secretariat staff, superusers and Committee members read every record."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.role in STAFF_ROLES
+    return is_signed_in(user) and (user.is_superuser or user.role in STAFF_ROLES)
 
 
 def works_in_admin(user) -> bool:
@@ -79,37 +58,74 @@ def works_in_admin(user) -> bool:
 
 def is_secretariat(user) -> bool:
     """Secretariat staff and superusers: those who register, assess and manage."""
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in SECRETARIAT_ROLES)
+    return is_signed_in(user) and (user.is_superuser or user.role in SECRETARIAT_ROLES)
 
 
 def is_secretariat_admin(user) -> bool:
     """Secretariat administrators and superusers: those who manage accounts and read the audit log."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role == Role.SECRETARIAT_ADMIN)
-    )
+    return is_signed_in(user) and (user.is_superuser or user.role == Role.SECRETARIAT_ADMIN)
 
 
-def _state_party_id(user) -> int | None:
-    if user.is_authenticated and user.is_active and user.role in STATE_ROLES:
+def is_committee(user) -> bool:
+    return is_signed_in(user) and user.role == Role.COMMITTEE_MEMBER
+
+
+def state_party_id(user) -> int | None:
+    """The Party of a State coordinator or contributor; None for anyone else."""
+    if is_signed_in(user) and user.role in STATE_ROLES:
         return user.party_id
     return None
 
 
-def _stakeholder_organisation_id(user) -> int | None:
-    if user.is_authenticated and user.is_active and user.role == Role.STAKEHOLDER_CONTRIBUTOR:
+def stakeholder_organisation_id(user) -> int | None:
+    """The organisation of a stakeholder contributor; None for anyone else."""
+    if is_signed_in(user) and user.role == Role.STAKEHOLDER_CONTRIBUTOR:
         return user.organisation_id
     return None
+
+
+def party_of_interest(user) -> int | None:
+    """The Party a State user belongs to, or the one a stakeholder's organisation works on."""
+    if party_id := state_party_id(user):
+        return party_id
+    if stakeholder_organisation_id(user):
+        return user.organisation.party_id
+    return None
+
+
+def is_respondent(user) -> bool:
+    """State users and stakeholder contributors: who write replies, comments and updates in the portal."""
+    return is_signed_in(user) and user.role in (*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR)
+
+
+# --- the core's write rules ----------------------------------------------------------------------
+
+
+def may_file_documents(user) -> bool:
+    """State users file documents for their Party, stakeholders for their organisation (the portal)."""
+    return is_respondent(user)
+
+
+def may_import(user, permission: str) -> bool:
+    """Imports are the Secretariat's; each kind also needs its model permission (`ImportKind.permission`)."""
+    return is_secretariat(user) and user.has_perm(permission)
+
+
+def may_export_dataset(user) -> bool:
+    """The whole dataset in one download (every kind, every Party): the Secretariat's alone."""
+    return is_secretariat(user)
+
+
+# --- the core's row rules ------------------------------------------------------------------------
 
 
 def parties_for(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Party.objects.all() if queryset is None else queryset
     if sees_everything(user):
         return queryset
-    if party_id := _state_party_id(user):
+    if party_id := state_party_id(user):
         return queryset.filter(pk=party_id)
-    if organisation_id := _stakeholder_organisation_id(user):
+    if organisation_id := stakeholder_organisation_id(user):
         return queryset.filter(organisations=organisation_id)
     return queryset.none()
 
@@ -118,9 +134,9 @@ def organisations_for(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Organisation.objects.all() if queryset is None else queryset
     if sees_everything(user):
         return queryset
-    if party_id := _state_party_id(user):
+    if party_id := state_party_id(user):
         return queryset.filter(party=party_id)
-    if organisation_id := _stakeholder_organisation_id(user):
+    if organisation_id := stakeholder_organisation_id(user):
         return queryset.filter(pk=organisation_id)
     return queryset.none()
 
@@ -129,9 +145,9 @@ def users_for(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = User.objects.all() if queryset is None else queryset
     if sees_everything(user):
         return queryset
-    if party_id := _state_party_id(user):
+    if party_id := state_party_id(user):
         return queryset.filter(party=party_id)
-    if organisation_id := _stakeholder_organisation_id(user):
+    if organisation_id := stakeholder_organisation_id(user):
         return queryset.filter(organisation=organisation_id)
     return queryset.none()
 
@@ -140,166 +156,25 @@ def documents_for(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Document.objects.all() if queryset is None else queryset
     if sees_everything(user):
         return queryset
-    if party_id := _state_party_id(user):
+    if party_id := state_party_id(user):
         return queryset.filter(party=party_id, organisation__isnull=True)
-    if organisation_id := _stakeholder_organisation_id(user):
+    if organisation_id := stakeholder_organisation_id(user):
         return queryset.filter(organisation=organisation_id)
     return queryset.none()
 
 
-def articles_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The Convention is public: every signed-in user reads its articles."""
-    queryset = ConventionArticle.objects.all() if queryset is None else queryset
-    return queryset if user.is_authenticated and user.is_active else queryset.none()
-
-
-def _is_committee(user) -> bool:
-    return user.is_authenticated and user.is_active and user.role == Role.COMMITTEE_MEMBER
-
-
-def rounds_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = MonitoringRound.objects.all() if queryset is None else queryset
-    if sees_everything(user):
-        return queryset
-    started = queryset.exclude(status=MonitoringRound.Status.PREPARATION)
-    if party_id := _state_party_id(user):
-        return started.filter(parties=party_id)
-    if organisation_id := _stakeholder_organisation_id(user):
-        return started.filter(parties__organisations=organisation_id)
-    return queryset.none()
-
-
-def sections_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Section.objects.all() if queryset is None else queryset
-    return queryset.filter(round__in=rounds_for(user))
-
-
-def questions_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Question.objects.all() if queryset is None else queryset
-    if sees_everything(user):
-        return queryset
-    return queryset.filter(round__in=rounds_for(user))
-
-
-def rapporteur_questions(user) -> QuerySet:
-    """The questions a Committee member reports on, with every node below them (a lazy subquery).
-
-    Node N lies under assigned question A when both are in the same round and N's ref is A's
-    ref or starts with A's ref followed by a dot ("16" covers "16.1" and "16.1.a").
-    """
-    covering = (
-        RapporteurAssignment.objects.filter(member=user.pk, question__round=OuterRef("round"))
-        .annotate(prefix=Concat("question__ref", Value(".")), position=StrIndex(OuterRef("ref"), "prefix"))
-        .filter(Q(question__ref=OuterRef("ref")) | Q(position=1))
-    )
-    return Question.objects.filter(Exists(covering)).values("pk")
-
-
-def _answers_any(questions: QuerySet) -> Exists:
-    return Exists(Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=questions))
-
-
-def submissions_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Submission.objects.all() if queryset is None else queryset
-    if is_secretariat(user):
-        return queryset
-    if party_id := _state_party_id(user):
-        return queryset.filter(party=party_id, organisation__isnull=True)
-    if organisation_id := _stakeholder_organisation_id(user):
-        return queryset.filter(organisation=organisation_id)
-    if _is_committee(user):
-        registered = queryset.filter(status=Submission.Status.REGISTERED)
-        answering = Reply.objects.filter(_answers_any(rapporteur_questions(user)), submission=OuterRef("pk"))
-        return registered.filter(Q(consent_to_publication=True) | Exists(answering))
-    return queryset.none()
-
-
-def replies_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Reply.objects.all() if queryset is None else queryset
-    if is_secretariat(user):
-        return queryset
-    if _is_committee(user):
-        registered = queryset.filter(submission__status=Submission.Status.REGISTERED)
-        return registered.filter(
-            Q(submission__consent_to_publication=True) | _answers_any(rapporteur_questions(user))
-        )
-    return queryset.filter(submission__in=submissions_for(user))
-
-
-def attachments_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = ReplyAttachment.objects.all() if queryset is None else queryset
-    return queryset if is_secretariat(user) else queryset.filter(reply__in=replies_for(user))
-
-
-def transitions_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Transition.objects.all() if queryset is None else queryset
-    return queryset if is_secretariat(user) else queryset.filter(submission__in=submissions_for(user))
-
-
-def rapporteurs_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = RapporteurAssignment.objects.all() if queryset is None else queryset
-    return queryset if sees_everything(user) else queryset.none()
-
-
-def reminders_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Reminder.objects.all() if queryset is None else queryset
-    return queryset if is_secretariat(user) else queryset.filter(submission__in=submissions_for(user))
-
-
-def _published_for_everyone(model):
-    """Reports, recommendations, practices and factsheets are public: every signed-in user reads them."""
+def published_for_everyone(model: type[Model]) -> Selector:
+    """The rule of a public record (the Convention, reports, practices ...): every signed-in user reads it."""
 
     def selector(user, queryset: QuerySet | None = None) -> QuerySet:
         queryset = model.objects.all() if queryset is None else queryset
-        return queryset if user.is_authenticated and user.is_active else queryset.none()
+        return queryset if is_signed_in(user) else queryset.none()
 
+    selector.__doc__ = f"{model._meta.verbose_name_plural}: every signed-in user reads them."
     return selector
 
 
-def _party_of_interest(user) -> int | None:
-    """The Party a State user belongs to, or the one a stakeholder's organisation works on."""
-    if party_id := _state_party_id(user):
-        return party_id
-    if _stakeholder_organisation_id(user):
-        return user.organisation.party_id
-    return None
-
-
-def follow_ups_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = FollowUp.objects.all() if queryset is None else queryset
-    if sees_everything(user):
-        return queryset
-    if party_id := _party_of_interest(user):
-        return queryset.filter(party=party_id)
-    return queryset.none()
-
-
-def follow_up_updates_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = FollowUpUpdate.objects.all() if queryset is None else queryset
-    if sees_everything(user):
-        return queryset
-    if party_id := _state_party_id(user):
-        return queryset.filter(follow_up__party=party_id, organisation__isnull=True)
-    if organisation_id := _stakeholder_organisation_id(user):
-        return queryset.filter(organisation=organisation_id)
-    return queryset.none()
-
-
-def update_attachments_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = UpdateAttachment.objects.all() if queryset is None else queryset
-    return queryset if sees_everything(user) else queryset.filter(update__in=follow_up_updates_for(user))
-
-
-def assessments_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    """A State reads its own Party's assessments, and other Parties' once published."""
-    queryset = Assessment.objects.all() if queryset is None else queryset
-    if sees_everything(user):
-        return queryset
-    if party_id := _state_party_id(user):
-        return queryset.filter(Q(follow_up__party=party_id) | Q(published=True))
-    if user.is_authenticated and user.is_active and user.role:
-        return queryset.filter(published=True)
-    return queryset.none()
+articles_for = published_for_everyone(ConventionArticle)
 
 
 def import_jobs_for(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -308,40 +183,38 @@ def import_jobs_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(user=user) if is_secretariat(user) else queryset.none()
 
 
-_SELECTORS: dict[type[Model], Callable[..., QuerySet]] = {
-    Party: parties_for,
-    Organisation: organisations_for,
-    User: users_for,
-    Document: documents_for,
-    ConventionArticle: articles_for,
-    MonitoringRound: rounds_for,
-    Section: sections_for,
-    Question: questions_for,
-    Submission: submissions_for,
-    Reply: replies_for,
-    ReplyAttachment: attachments_for,
-    Transition: transitions_for,
-    RapporteurAssignment: rapporteurs_for,
-    Reminder: reminders_for,
-    ImplementationReport: _published_for_everyone(ImplementationReport),
-    Chapter: _published_for_everyone(Chapter),
-    Recommendation: _published_for_everyone(Recommendation),
-    Citation: _published_for_everyone(Citation),
-    Theme: _published_for_everyone(Theme),
-    Practice: _published_for_everyone(Practice),
-    Factsheet: _published_for_everyone(Factsheet),
-    FactsheetSection: _published_for_everyone(FactsheetSection),
-    FollowUp: follow_ups_for,
-    FollowUpUpdate: follow_up_updates_for,
-    UpdateAttachment: update_attachments_for,
-    Assessment: assessments_for,
-    ImportJob: import_jobs_for,
-}
+# --- the registry and the door -------------------------------------------------------------------
+
+_SELECTORS: dict[type[Model], Selector] = {}
+
+#: Models whose `file` is served by `/files/` (secretariat.views.protected_file), to those who see the row.
+FILE_MODELS: list[type[Model]] = []
 
 
-def register(model: type[Model], selector: Callable[..., QuerySet]) -> None:
-    """Let another app declare the selector for one of its models."""
+def register(model: type[Model], selector: Selector) -> None:
+    """Declare the row rule of `model`; each app registers its models' rules from its AppConfig.ready()."""
+    if _SELECTORS.get(model, selector) is not selector:
+        raise ValueError(f"{model._meta.label} already has an access rule.")
     _SELECTORS[model] = selector
+
+
+def register_file_model(model: type[Model]) -> None:
+    """Let `/files/` serve the `file` of `model`'s rows, each to the users whose scope holds it."""
+    if model not in FILE_MODELS:
+        FILE_MODELS.append(model)
+
+
+def register_core_rules() -> None:
+    for model, selector in {
+        Party: parties_for,
+        Organisation: organisations_for,
+        User: users_for,
+        Document: documents_for,
+        ConventionArticle: articles_for,
+        ImportJob: import_jobs_for,
+    }.items():
+        register(model, selector)
+    register_file_model(Document)
 
 
 def scoped(model: type[Model], user, queryset: QuerySet | None = None) -> QuerySet:
@@ -349,7 +222,9 @@ def scoped(model: type[Model], user, queryset: QuerySet | None = None) -> QueryS
     try:
         selector = _SELECTORS[model]
     except KeyError:
-        raise LookupError(f"No access rule for {model._meta.label}; add one in access.py.") from None
+        raise LookupError(
+            f"No access rule for {model._meta.label}; register one in its app's access.py."
+        ) from None
     return selector(user, queryset)
 
 
@@ -361,6 +236,6 @@ def party_choices_for_new_records(user) -> QuerySet:
     """Parties a user may attach a new record to: all for the Secretariat, their own for a State user."""
     if is_secretariat(user):
         return Party.objects.all()
-    if party_id := _state_party_id(user):
+    if party_id := state_party_id(user):
         return Party.objects.filter(pk=party_id)
     return Party.objects.none()

@@ -19,7 +19,7 @@ def tokens_for(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = AuthToken.objects.all() if queryset is None else queryset
     if access.is_secretariat_admin(user):
         return queryset
-    if not (user.is_authenticated and user.is_active):
+    if not access.is_signed_in(user):
         return queryset.none()
     return queryset.filter(user=user)
 

@@ -8,8 +8,10 @@ class SecretariatConfig(AppConfig):
     verbose_name = _("Secretariat")
 
     def ready(self) -> None:
-        from . import imports, resources
+        from . import access, imports, resources
         from .roles import sync_role_groups
+
+        access.register_core_rules()
 
         for kind in (
             imports.ImportKind(

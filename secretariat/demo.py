@@ -1,12 +1,41 @@
-"""Demo accounts and records for a development back office (never with DEBUG off)."""
+"""Demo accounts and records for a development back office (never with DEBUG off).
+
+The core creates the demo organisations, accounts and documents; each app adds its own records
+from its `demo` module, which `load_demo` discovers (as the admin discovers `admin` modules) and
+whose functions marked `@loader(order=N)` it runs in order, as the demo administrator.
+"""
 
 import datetime
+from collections.abc import Callable, Iterator
 
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from .models import Document, Organisation, Party, Role, User
 
 DEMO_PASSWORD = "lanzarote-demo"
+DEMO_ADMIN = "secretariat-admin"
+
+DemoLoader = Callable[..., list[str]]
+_LOADERS: dict[str, tuple[int, DemoLoader]] = {}
+
+
+def loader(*, order: int) -> Callable[[DemoLoader], DemoLoader]:
+    """Mark a function `load(*, by: User) -> list[str]` as one step of the demo; lower orders run first."""
+
+    def mark(function: DemoLoader) -> DemoLoader:
+        _LOADERS[f"{function.__module__}.{function.__qualname__}"] = (order, function)
+        return function
+
+    return mark
+
+
+def load_app_demos(by: User) -> Iterator[str]:
+    """Run every app's demo loaders, in order, yielding what each reports."""
+    autodiscover_modules("demo")
+    for _, function in sorted(_LOADERS.values(), key=lambda item: item[0]):
+        yield from function(by=by)
+
 
 DEMO_ORGANISATIONS = [
     # name, French name, kind, Party code
@@ -22,7 +51,7 @@ DEMO_ORGANISATIONS = [
 
 DEMO_ACCOUNTS = [
     # username, first name, last name, role, Party code, organisation name
-    ("secretariat-admin", "Anna", "Admin", Role.SECRETARIAT_ADMIN, None, None),
+    (DEMO_ADMIN, "Anna", "Admin", Role.SECRETARIAT_ADMIN, None, None),
     ("secretariat-officer", "Oscar", "Officer", Role.SECRETARIAT_OFFICER, None, None),
     ("committee-member", "Clara", "Member", Role.COMMITTEE_MEMBER, None, None),
     ("fra-coordinator", "Camille", "Coordinatrice", Role.STATE_COORDINATOR, "FRA", None),

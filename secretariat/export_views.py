@@ -11,7 +11,7 @@ CONTENT_TYPE = "application/zip"
 
 
 def _export_dataset(request: HttpRequest, format: str) -> HttpResponse:
-    if not access.is_secretariat(request.user):
+    if not access.may_export_dataset(request.user):
         raise PermissionDenied
     if format not in exports.FORMATS:
         raise Http404

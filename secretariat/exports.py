@@ -123,7 +123,7 @@ def export_kind(kind: ImportKind, user, format: str = "csv") -> bytes:
 
 def export_dataset(user, format: str = "csv") -> dict[str, bytes]:
     """Every kind's file ({"010-parties.csv": contents, ...}, in import order); Secretariat only."""
-    if not access.is_secretariat(user):
+    if not access.may_export_dataset(user):
         raise PermissionDenied("Only the Secretariat exports the whole dataset.")
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")

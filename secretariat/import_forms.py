@@ -5,10 +5,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.models import ImplementationReport
-
-from . import access
-from .imports import ImportKind
+from .imports import OPTIONS, ImportKind
 
 ENCODINGS = [("auto", _("Detect")), ("utf-8", "UTF-8"), ("cp1252", _("Windows-1252 (French Excel)"))]
 DELIMITERS = [("auto", _("Detect")), (",", _("Comma (,)")), (";", _("Semicolon (;)"))]
@@ -29,18 +26,8 @@ class ImportForm(forms.Form):
         blank = _("— from the file's “%(column)s” column —")
         option_fields = {}
         for column in self.option_columns:
-            if column == "round":
-                field = forms.ModelChoiceField(
-                    access.rounds_for(user).order_by("-number"),
-                    label=_("Monitoring round"),
-                    to_field_name="number",
-                )
-            elif column == "report":
-                field = forms.ModelChoiceField(
-                    access.scoped(ImplementationReport, user).order_by("-pk"),
-                    label=_("Implementation report"),
-                    to_field_name="reference",
-                )
+            if option := OPTIONS.get(column):
+                field = option.field(user)
             else:
                 field = forms.CharField(label=column.replace("_", " ").capitalize(), max_length=100)
             field.required = False

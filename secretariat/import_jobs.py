@@ -34,9 +34,7 @@ ABANDONED = {
 
 def importable_kinds(user: User) -> list[ImportKind]:
     """The kinds `user` may import (Secretariat users with the kind's permission), in import order."""
-    if not access.is_secretariat(user):
-        return []
-    kinds = [kind for kind in KINDS.values() if user.has_perm(kind.permission)]
+    kinds = [kind for kind in KINDS.values() if access.may_import(user, kind.permission)]
     return sorted(kinds, key=lambda kind: (kind.order, kind.name))
 
 

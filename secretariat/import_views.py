@@ -31,7 +31,7 @@ def _kind(request: HttpRequest, name: str) -> ImportKind:
     kind = KINDS.get(name)
     if kind is None:
         raise Http404
-    if not request.user.has_perm(kind.permission):
+    if not access.may_import(request.user, kind.permission):
         raise PermissionDenied
     return kind
 

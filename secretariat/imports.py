@@ -18,6 +18,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import tablib
@@ -264,8 +265,29 @@ class ImportKind:
 KINDS: dict[str, ImportKind] = {}
 
 
+@dataclass(frozen=True)
+class ImportOption:
+    """A column an option may supply for a whole file ("round", "report" ...), declared by its app.
+
+    `field(user)` makes the admin form's field for the user who imports; `type` and `help` make the
+    `import_data` command's option. Option columns nobody declares are plain text.
+    """
+
+    column: str
+    field: Callable[[Any], Any]
+    type: Callable[[str], Any] = str
+    help: str = ""
+
+
+OPTIONS: dict[str, ImportOption] = {}
+
+
 def register(kind: ImportKind) -> None:
     KINDS[kind.name] = kind
+
+
+def register_option(option: ImportOption) -> None:
+    OPTIONS[option.column] = option
 
 
 @dataclass

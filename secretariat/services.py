@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import access
 from .imports import ImportReport, open_source, run_import
-from .models import STATE_ROLES, Document, Organisation, Role, User
+from .models import Document, Organisation, Role, User
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -42,17 +42,10 @@ def document_assign_owner(*, document: Document, by: User) -> Document:
     return document
 
 
-def may_file_documents(user: User) -> bool:
-    """State users file documents for their Party, stakeholders for their organisation (the portal)."""
-    return (
-        user.is_authenticated and user.is_active and user.role in (*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR)
-    )
-
-
 @transaction.atomic
 def document_file(*, document: Document, by: User) -> Document:
     """A State user or a stakeholder files a new document, always for their own Party or organisation."""
-    if not may_file_documents(by):
+    if not access.may_file_documents(by):
         raise PermissionDenied(_("You may not file documents."))
     document_assign_owner(document=document, by=by)
     document.full_clean()

@@ -7,8 +7,8 @@ from . import access, audit
 @login_required
 def protected_file(request: HttpRequest, name: str) -> FileResponse:
     """Serve an uploaded document or reply attachment only to users whose scope includes it."""
-    for selector in (access.documents_for, access.attachments_for, access.update_attachments_for):
-        record = selector(request.user).filter(file=name).first()
+    for model in access.FILE_MODELS:
+        record = access.scoped(model, request.user).filter(file=name).first()
         if record is not None:
             audit.record(audit.Kind.FILE_DOWNLOAD, request=request, target=name, details={"of": str(record)})
             return FileResponse(record.file.open("rb"), as_attachment=True)

@@ -34,7 +34,7 @@ class SectionInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return access.sections_for(request.user, super().get_queryset(request))
+        return access.scoped(Section, request.user, super().get_queryset(request))
 
     @admin.display(description=_("questions"))
     def questions_link(self, obj):
@@ -127,7 +127,7 @@ class RapporteurInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return access.rapporteurs_for(request.user, super().get_queryset(request))
+        return access.scoped(RapporteurAssignment, request.user, super().get_queryset(request))
 
 
 @admin.register(Question)

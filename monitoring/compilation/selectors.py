@@ -221,7 +221,7 @@ def _in_subtree(ref: str, root_ref: str) -> bool:
 
 
 def _questions(*, round: MonitoringRound, question_ref: str | None, user: User) -> QuerySet:
-    questions = access.questions_for(user).filter(round=round).select_related("section").order_by("order")
+    questions = access.scoped(Question, user).filter(round=round).select_related("section").order_by("order")
     if question_ref:
         questions = questions.filter(Q(ref=question_ref) | Q(ref__startswith=f"{question_ref}."))
     return questions
@@ -238,7 +238,7 @@ def _replies(
     question_ids = [question.pk for question in questions]
     answering = Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=question_ids)
     replies = (
-        access.replies_for(user)
+        access.scoped(Reply, user)
         .filter(Exists(answering), submission__round=round)
         .select_related("submission__party", "submission__organisation", "see_reply")
         .prefetch_related(
@@ -255,7 +255,7 @@ def _replies(
 
 
 def _ref_questions(user: User) -> QuerySet:
-    return access.questions_for(user).only("pk", "ref", "order").order_by("order")
+    return access.scoped(Question, user).only("pk", "ref", "order").order_by("order")
 
 
 def _answers_by_root(replies: Iterable[Reply], root_refs: list[str]) -> dict[str, list[tuple[Reply, str]]]:
@@ -356,7 +356,7 @@ class SubmissionDocument:
 def submission_document(*, submission: Submission, user: User) -> SubmissionDocument:
     """Every reply block of `submission` in the order sent, each headed by the refs it answers."""
     replies = (
-        access.replies_for(user)
+        access.scoped(Reply, user)
         .filter(submission=submission)
         .select_related("see_reply")
         .prefetch_related(

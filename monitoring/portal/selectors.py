@@ -11,16 +11,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from secretariat import access
-from secretariat.models import STATE_ROLES, Role
 
 from ..models import MonitoringRound, Question, Reply, Section, Submission, Transition
-
-
-def is_respondent(user) -> bool:
-    """State users and stakeholder contributors: those who write replies or comments."""
-    return (
-        user.is_authenticated and user.is_active and user.role in (*STATE_ROLES, Role.STAKEHOLDER_CONTRIBUTOR)
-    )
 
 
 def count_answered(answered_refs: set[str], numbered_refs: set[str]) -> int:
@@ -51,23 +43,23 @@ class RoundRow:
 
 def rounds_overview(user) -> list[RoundRow]:
     """The user's rounds with their own submission (if opened yet) and its progress, in four queries."""
-    if not is_respondent(user):
+    if not access.is_respondent(user):
         return []
-    rounds = list(access.rounds_for(user))
+    rounds = list(access.scoped(MonitoringRound, user))
     if not rounds:
         return []
     # A respondent's scope holds only their own submissions: their Party's, or their organisation's.
-    submissions = {s.round_id: s for s in access.submissions_for(user).filter(round__in=rounds)}
+    submissions = {s.round_id: s for s in access.scoped(Submission, user).filter(round__in=rounds)}
     numbered = defaultdict(set)
     for round_id, ref in (
-        access.questions_for(user)
+        access.scoped(Question, user)
         .filter(round__in=rounds, kind=Question.Kind.QUESTION)
         .values_list("round_id", "ref")
     ):
         numbered[round_id].add(ref)
     answered = defaultdict(set)
     for submission_id, ref in (
-        access.replies_for(user)
+        access.scoped(Reply, user)
         .filter(submission__in=list(submissions.values()), questions__isnull=False)
         .values_list("submission_id", "questions__ref")
         .distinct()
@@ -155,7 +147,7 @@ def submission_replies(user, submission: Submission) -> list[Reply]:
     rather than by one query per reply.
     """
     replies = list(
-        access.replies_for(user)
+        access.scoped(Reply, user)
         .filter(submission=submission)
         .select_related("updated_by")
         .prefetch_related("questions", "attachments")
@@ -169,9 +161,9 @@ def submission_replies(user, submission: Submission) -> list[Reply]:
 def questionnaire(user, submission: Submission) -> Questionnaire:
     """The submission's round as sections > numbered questions > nodes, with the replies (7 queries)."""
     round_id = submission.round_id
-    sections = [SectionBlock(section) for section in access.sections_for(user).filter(round=round_id)]
+    sections = [SectionBlock(section) for section in access.scoped(Section, user).filter(round=round_id)]
     by_section = {block.section.pk: block for block in sections}
-    questions = list(access.questions_for(user).filter(round=round_id).order_by("order", "pk"))
+    questions = list(access.scoped(Question, user).filter(round=round_id).order_by("order", "pk"))
     blocks: dict[str, QuestionBlock] = {}
     for question in questions:
         question.depth = question.ref.count(".")  # how far to indent: 1 > 1.1 > 1.1.a
@@ -186,5 +178,5 @@ def questionnaire(user, submission: Submission) -> Questionnaire:
         for top_ref in dict.fromkeys(question.top_ref for question in reply.questions.all()):
             if block := blocks.get(top_ref):
                 block.replies.append(reply)
-    transitions = list(access.transitions_for(user).filter(submission=submission).select_related("by"))
+    transitions = list(access.scoped(Transition, user).filter(submission=submission).select_related("by"))
     return Questionnaire(submission, sections, replies, transitions)

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from secretariat import access
-from secretariat import services as secretariat_services
 
+from .. import access as rules
 from .. import services
-from ..models import Reply, Submission
+from ..models import MonitoringRound, Reply, Submission, Transition
 from . import selectors
 from .forms import DocumentForm, ReplyEditForm, ReplyForm, SubmitForm, question_choices, reply_choices
 
@@ -29,22 +29,17 @@ DOCUMENTS_PER_PAGE = 50
 
 def _respondent_submission(user, number: int) -> Submission:
     """The user's submission for round `number`, opened on first visit; 404 if they take no part."""
-    round = get_object_or_404(access.rounds_for(user), number=number)
+    round = get_object_or_404(access.scoped(MonitoringRound, user), number=number)
     submission = services.submission_for_respondent(round=round, user=user)
     if submission is None:
         raise Http404
-    scoped = access.submissions_for(user).select_related("round", "party", "organisation")
+    scoped = access.scoped(Submission, user).select_related("round", "party", "organisation")
     return get_object_or_404(scoped, pk=submission.pk)
 
 
 def _questionnaire_url(submission: Submission, anchor: str = "") -> str:
     url = reverse("portal:questionnaire", args=[submission.round.number])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _may_submit(user, submission: Submission) -> bool:
-    moves = services.allowed_moves(user, submission)
-    return Submission.Status.SUBMITTED in moves or Submission.Status.RESUBMITTED in moves
 
 
 @login_required(login_url=LOGIN_URL)
@@ -54,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "rows": selectors.rounds_overview(request.user),
-            "is_respondent": selectors.is_respondent(request.user),
+            "is_respondent": access.is_respondent(request.user),
             "sees_admin": access.works_in_admin(request.user),
         },
     )
@@ -65,7 +60,7 @@ def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
     """The questionnaire with the submission's replies; POST adds a reply to one numbered question."""
     submission = _respondent_submission(request.user, number)
     page = selectors.questionnaire(request.user, submission)
-    editable = services.may_edit(request.user, submission)
+    editable = rules.may_edit(request.user, submission)
     if request.method == "POST":
         if not editable:
             messages.error(request, _("This submission cannot be changed now."))
@@ -86,7 +81,7 @@ def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
         "page": page,
         "submission": submission,
         "editable": editable,
-        "may_submit": _may_submit(request.user, submission),
+        "may_submit": rules.may_submit(request.user, submission),
         "submit_form": SubmitForm(),
     }
     return render(request, "portal/questionnaire.html", context)
@@ -128,7 +123,7 @@ def _save(request: HttpRequest, form: ReplyForm, submission: Submission, **kwarg
 
 
 def _own_reply(request: HttpRequest, pk: int) -> Reply:
-    return get_object_or_404(access.replies_for(request.user).select_related("submission__round"), pk=pk)
+    return get_object_or_404(access.scoped(Reply, request.user).select_related("submission__round"), pk=pk)
 
 
 @login_required(login_url=LOGIN_URL)
@@ -136,7 +131,7 @@ def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit one reply; a concurrent save is refused and both texts are shown, so nothing is lost."""
     reply = _own_reply(request, pk)
     submission = reply.submission
-    if not services.may_edit(request.user, submission):
+    if not rules.may_edit(request.user, submission):
         messages.error(request, _("This submission cannot be changed now."))
         return redirect(_questionnaire_url(submission))
     page = selectors.questionnaire(request.user, submission)
@@ -236,14 +231,16 @@ def consent(request: HttpRequest, number: int) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def submission_history(request: HttpRequest, number: int) -> HttpResponse:
     """Who moved the user's own submission of round `number`, when, from which status to which, and why."""
-    if not selectors.is_respondent(request.user):
+    if not access.is_respondent(request.user):
         raise Http404
-    submissions = access.submissions_for(request.user).filter(round__in=access.rounds_for(request.user))
+    submissions = access.scoped(Submission, request.user).filter(
+        round__in=access.scoped(MonitoringRound, request.user)
+    )
     # A respondent's scope holds one submission per round: their Party's, or their organisation's.
     submission = get_object_or_404(
         submissions.select_related("round", "party", "organisation"), round__number=number
     )
-    transitions = access.transitions_for(request.user).filter(submission=submission).select_related("by")
+    transitions = access.scoped(Transition, request.user).filter(submission=submission).select_related("by")
     return render(
         request, "portal/submission_history.html", {"submission": submission, "transitions": transitions}
     )
@@ -252,7 +249,7 @@ def submission_history(request: HttpRequest, number: int) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def documents(request: HttpRequest) -> HttpResponse:
     """The documents of the user's Party (or organisation); State users and stakeholders file new ones."""
-    may_file = secretariat_services.may_file_documents(request.user)
+    may_file = access.may_file_documents(request.user)
     form = DocumentForm(request.POST or None, request.FILES or None) if may_file else None
     if request.method == "POST":
         if form is None:

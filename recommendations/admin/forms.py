@@ -7,11 +7,11 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Submission
+from monitoring.models import Reply, Submission
 from secretariat import access
 from secretariat.text import plain_text
 
-from ..models import AssessedStatus, FollowUp
+from ..models import AssessedStatus, FollowUp, FollowUpUpdate
 
 # Going back to "not yet assessed" is refused by the service; the forms do not offer it.
 ASSESSMENT_CHOICES = [
@@ -84,12 +84,12 @@ class AssessForm(forms.Form):
         super().__init__(*args, **kwargs)
         party = follow_up.party_id
         self.fields["updates"].queryset = (
-            access.follow_up_updates_for(user)
+            access.scoped(FollowUpUpdate, user)
             .filter(follow_up=follow_up)
             .select_related("author", "organisation")
         )
         self.fields["replies"].queryset = (
-            access.replies_for(user)
+            access.scoped(Reply, user)
             .filter(submission__party=party, submission__status=Submission.Status.REGISTERED)
             .select_related("submission__round")
             .prefetch_related("questions")

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from recommendations import services
+from recommendations.access import may_report
 from recommendations.models import FollowUpUpdate, ReportedStatus
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +22,14 @@ def test_coordinator_update_sets_the_reported_status(follow_up_a, coordinator_a)
 
 
 def test_contributor_may_not_report(follow_up_a, contributor_a):
-    assert services.may_report(contributor_a, follow_up_a) is False
+    assert may_report(contributor_a, follow_up_a) is False
     with pytest.raises(PermissionDenied):
         _submit(follow_up_a, contributor_a)
     assert not FollowUpUpdate.objects.exists()
 
 
 def test_coordinator_may_not_report_for_another_party(follow_up_b, coordinator_a):
-    assert services.may_report(coordinator_a, follow_up_b) is False
+    assert may_report(coordinator_a, follow_up_b) is False
 
 
 def test_coordinator_may_not_report_on_a_retired_follow_up(follow_up_a, coordinator_a):
@@ -37,7 +38,7 @@ def test_coordinator_may_not_report_on_a_retired_follow_up(follow_up_a, coordina
     recommendation.save()
     services.recommendation_sync_follow_ups(recommendation=recommendation)
     follow_up_a.refresh_from_db()
-    assert services.may_report(coordinator_a, follow_up_a) is False
+    assert may_report(coordinator_a, follow_up_a) is False
 
 
 def test_stakeholder_update_does_not_change_the_reported_status(follow_up_b, stakeholder_b):

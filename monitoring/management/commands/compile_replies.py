@@ -7,6 +7,8 @@ from monitoring.compilation import UnknownQuestion, compile_replies, render_docx
 from secretariat import access
 from secretariat.commands import acting_user, output_path
 
+from ...models import MonitoringRound
+
 RENDERERS = {"html": lambda c: render_html(c).encode(), "docx": render_docx, "pdf": render_pdf}
 
 
@@ -31,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown format {options['format']!r}: choose html, docx or pdf.")
         output = output_path(options["output"])
         user = acting_user(options["user"])
-        round = access.rounds_for(user).filter(number=options["round"]).first()
+        round = access.scoped(MonitoringRound, user).filter(number=options["round"]).first()
         if round is None:
             raise CommandError(f"There is no monitoring round {options['round']}.")
         try:

@@ -6,21 +6,15 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from secretariat import import_jobs
+from secretariat import access, import_jobs
 from secretariat.commands import acting_user
-from secretariat.imports import KINDS, ImportKind, ImportRejected, open_source, run_import
-
-#: How options that stand for a column are typed and described; other option columns are text.
-OPTION_HELP = {
-    "round": (int, "number of the monitoring round, for a file without a round column"),
-    "report": (str, "reference of the implementation report, for a file without a report column"),
-}
+from secretariat.imports import KINDS, OPTIONS, ImportKind, ImportRejected, open_source, run_import
 
 
 def _option_columns() -> list[str]:
-    """Every column an option may supply, over the registered kinds (kinds register in ready())."""
+    """Every column an option may supply, over the registered kinds and options (registered in ready())."""
     columns = (column for kind in KINDS.values() for column in kind.resource.option_columns)
-    return list(dict.fromkeys([*OPTION_HELP, *columns]))
+    return list(dict.fromkeys([*OPTIONS, *columns]))
 
 
 class Command(BaseCommand):
@@ -34,8 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=[kind.name for kind in kinds], help="the kind of records")
         parser.add_argument("file", type=Path, help="the CSV or XLSX file")
         for column in _option_columns():
-            kind_type, text = OPTION_HELP.get(column, (str, f"value of the {column} column for every row"))
-            parser.add_argument(f"--{column}", type=kind_type, help=text)
+            option = OPTIONS.get(column)
+            parser.add_argument(
+                f"--{column}",
+                type=option.type if option else str,
+                help=option.help if option else f"value of the {column} column for every row",
+            )
         parser.add_argument("--encoding", choices=["auto", "utf-8", "cp1252"], default="auto")
         parser.add_argument("--delimiter", choices=["auto", ",", ";"], default="auto")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
@@ -51,7 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args, kind, file, encoding, delimiter, dry_run, user, background, **options):
         spec = KINDS[kind]
         author = acting_user(user)
-        if not author.has_perm(spec.permission):
+        if not access.may_import(author, spec.permission):
             raise CommandError(f"{author.username} may not import {kind} (needs {spec.permission}).")
         values = self._options(spec, options)
         if not file.is_file():

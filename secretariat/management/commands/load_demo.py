@@ -2,15 +2,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from monitoring import demo as monitoring_demo
-from recommendations import demo as recommendations_demo
-from recommendations import factsheet_demo
 from secretariat import demo
 from secretariat.models import User
 
 
 class Command(BaseCommand):
-    help = "Load the reference data and, when DEBUG is on, the demo accounts and records."
+    help = "Load the reference data and, when DEBUG is on, the demo accounts and every app's demo records."
 
     def handle(self, *args, **options) -> None:
         call_command("load_reference", stdout=self.stdout)
@@ -18,9 +15,7 @@ class Command(BaseCommand):
             self.stdout.write("DEBUG is off: no demo accounts created.")
             return
         accounts = demo.load_demo_records()
-        for line in monitoring_demo.load_round_2(by=User.objects.get(username="secretariat-admin")):
-            self.stdout.write(line)
-        for line in [*recommendations_demo.load_report_2(), *factsheet_demo.load_cooperation_factsheet()]:
+        for line in demo.load_app_demos(by=User.objects.get(username=demo.DEMO_ADMIN)):
             self.stdout.write(line)
         self.stdout.write(f"\nDemo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, affiliation in accounts:
