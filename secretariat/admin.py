@@ -23,6 +23,9 @@ class UserInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+TREATY_STATUSES = [f"{treaty}_status" for treaty in Party.TREATIES]
+
+
 @admin.register(Party)
 class PartyAdmin(ScopedAdmin):
     list_display = [
@@ -30,22 +33,12 @@ class PartyAdmin(ScopedAdmin):
         "name_en",
         "name_fr",
         "coe_member",
-        "lanzarote_status",
-        "budapest_status",
-        "uncrc_status",
-        "opsc_status",
+        *TREATY_STATUSES,
         "weprotect_member",
         "statuses_as_of",
     ]
     list_display_links = ["code", "name_en"]
-    list_filter = [
-        "coe_member",
-        "lanzarote_status",
-        "budapest_status",
-        "uncrc_status",
-        "opsc_status",
-        "weprotect_member",
-    ]
+    list_filter = ["coe_member", *TREATY_STATUSES, "weprotect_member"]
     search_fields = ["code", "name_en", "name_fr"]
     fieldsets = [
         (None, {"fields": ["code", "name_en", "name_fr", "coe_member", "weprotect_member"]}),
@@ -53,10 +46,7 @@ class PartyAdmin(ScopedAdmin):
             _("Treaty statuses"),
             {
                 "fields": [
-                    ("lanzarote_status", "lanzarote_date"),
-                    ("budapest_status", "budapest_date"),
-                    ("uncrc_status", "uncrc_date"),
-                    ("opsc_status", "opsc_date"),
+                    *((f"{treaty}_status", f"{treaty}_date") for treaty in Party.TREATIES),
                     "statuses_as_of",
                 ]
             },

@@ -492,17 +492,15 @@ class PartyResource(ProjectResource):
     name_en = fields.Field(attribute="name_en", column_name="name_en", widget=TextWidget())
     name_fr = fields.Field(attribute="name_fr", column_name="name_fr", widget=TextWidget())
     coe_member = fields.Field(attribute="coe_member", column_name="coe_member", widget=YesNoWidget())
-    lanzarote = fields.Field(
-        attribute="lanzarote_status", column_name="lanzarote", widget=ChoiceWidget(TreatyStatus.choices)
-    )
-    budapest = fields.Field(
-        attribute="budapest_status", column_name="budapest", widget=ChoiceWidget(TreatyStatus.choices)
-    )
-    uncrc = fields.Field(
-        attribute="uncrc_status", column_name="uncrc", widget=ChoiceWidget(TreatyStatus.choices)
-    )
-    opsc = fields.Field(
-        attribute="opsc_status", column_name="opsc", widget=ChoiceWidget(TreatyStatus.choices)
+    # A column per treaty of Party.TREATIES, named after it ("lanzarote"), with its status (the class
+    # body's namespace, which locals() is here, is where the resource finds its declared fields).
+    locals().update(
+        {
+            treaty: fields.Field(
+                attribute=f"{treaty}_status", column_name=treaty, widget=ChoiceWidget(TreatyStatus.choices)
+            )
+            for treaty in Party.TREATIES
+        }
     )
     weprotect = fields.Field(attribute="weprotect_member", column_name="weprotect", widget=YesNoWidget())
     as_of = fields.Field(attribute="statuses_as_of", column_name="as_of", widget=IsoDateWidget())
@@ -513,18 +511,14 @@ class PartyResource(ProjectResource):
         "name_en",
         "name_fr",
         "coe_member",
-        "lanzarote_status",
-        "budapest_status",
-        "uncrc_status",
-        "opsc_status",
+        *(f"{treaty}_status" for treaty in Party.TREATIES),
         "weprotect_member",
         "statuses_as_of",
     )
 
     class Meta:
         model = Party
-        fields = ("code", "name_en", "name_fr", "coe_member", "lanzarote", "budapest", "uncrc", "opsc")
-        fields += ("weprotect", "as_of")
+        fields = ("code", "name_en", "name_fr", "coe_member", *Party.TREATIES, "weprotect", "as_of")
         import_id_fields = ("code",)
 
 
