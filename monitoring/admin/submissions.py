@@ -14,6 +14,7 @@ from secretariat import admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
 from secretariat.text import plain_text
 
+from .. import access as rules
 from .. import services
 from ..models import Reminder, Reply, Submission, Transition
 from ..state_of_play import overdue, with_due_date
@@ -140,6 +141,13 @@ class SubmissionAdmin(ScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    # The workflow actions: the model permission to change submissions, and the app's write rule.
+    def has_register_permission(self, request) -> bool:
+        return super().has_change_permission(request) and rules.may_register(request.user)
+
+    def has_return_permission(self, request) -> bool:
+        return super().has_change_permission(request) and rules.may_return(request.user)
+
     @admin.display(description=_("deadline"), ordering="due_date")
     def effective_deadline(self, obj):
         return obj.due_date
@@ -159,7 +167,7 @@ class SubmissionAdmin(ScopedAdmin):
 
     # --- workflow actions: each submission goes through its service, never queryset.update ---
 
-    @admin.action(description=_("Register the selected submissions"), permissions=["change"])
+    @admin.action(description=_("Register the selected submissions"), permissions=["register"])
     def register(self, request, queryset):
         self.apply_each(
             request,
@@ -172,7 +180,7 @@ class SubmissionAdmin(ScopedAdmin):
             ),
         )
 
-    @admin.action(description=_("Return the selected submissions for clarification…"), permissions=["change"])
+    @admin.action(description=_("Return the selected submissions for clarification…"), permissions=["return"])
     def return_for_clarification(self, request, queryset):
         """First call: a page asking for the message; its POST (with `apply`) returns them."""
         return self.action_with_message(

@@ -21,6 +21,7 @@ from secretariat import admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
 from secretariat.text import plain_text
 
+from .. import access as rules
 from .. import services
 from ..models import COMPLIANT, Assessment, FollowUp, FollowUpUpdate
 from .forms import AssessForm, BulkAssessForm
@@ -138,6 +139,10 @@ class FollowUpAdmin(ScopedAdmin):
         # Retired, never deleted: the recorded work is kept.
         return False
 
+    def has_assess_permission(self, request, obj=None) -> bool:
+        """The model permission to change follow-ups, and the app's write rule (recommendations.access)."""
+        return self.has_change_permission(request, obj) and rules.may_assess(request.user)
+
     def get_queryset(self, request):
         # Change pages print the recommendation and the Party too, not only the changelist.
         return super().get_queryset(request).select_related("recommendation", "party")
@@ -171,7 +176,7 @@ class FollowUpAdmin(ScopedAdmin):
         """Record one assessment: status, reasoning and evidence, through services.follow_up_assess."""
         queryset = self.get_queryset(request).select_related("recommendation__report")
         follow_up = get_object_or_404(queryset, pk=object_id)
-        if not self.has_change_permission(request, follow_up):
+        if not self.has_assess_permission(request, follow_up):
             raise PermissionDenied
         initial = {"updates": [request.GET["update"]]} if request.GET.get("update", "").isdigit() else None
         form = AssessForm(request.POST or None, initial=initial, follow_up=follow_up, user=request.user)
@@ -198,7 +203,7 @@ class FollowUpAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "admin/recommendations/assess_follow_up.html", context)
 
-    @admin.action(description=_("Change the status of the selected follow-ups…"), permissions=["change"])
+    @admin.action(description=_("Change the status of the selected follow-ups…"), permissions=["assess"])
     def change_status(self, request, queryset):
         """First call: a page asking the status and the reasoning; its POST (with `apply`) assesses each."""
         form = BulkAssessForm(request.POST if "apply" in request.POST else None)

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from monitoring.admin.common import ReadOnlyAdminMixin
+from monitoring.models import Reply
 from secretariat import access
 from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin
 from secretariat.text import render_markdown
 
+from .. import access as rules
 from .. import services
 from ..models import Assessment, FollowUpUpdate, UpdateAttachment
 from .follow_ups import assess_link_for
@@ -83,6 +85,10 @@ class FollowUpUpdateAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_review_permission(self, request) -> bool:
+        """The model permission to change updates, and the app's write rule (recommendations.access)."""
+        return self.has_change_permission(request) and rules.may_review_updates(request.user)
+
     @admin.display(description=_("measures taken"))
     def rendered_text(self, obj):
         return render_markdown(obj.text)
@@ -102,7 +108,7 @@ class FollowUpUpdateAdmin(ScopedAdmin):
     def assess_link(self, obj):
         return assess_link_for(obj)
 
-    @admin.action(description=_("Ask for more information…"), permissions=["change"])
+    @admin.action(description=_("Ask for more information…"), permissions=["review"])
     def request_information(self, request, queryset):
         """First call: a page asking for the message; its POST (with `apply`) marks each update."""
         return self.action_with_message(
@@ -159,8 +165,8 @@ class AssessmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
             user = request.user
             prefetch_related_objects(
                 [assessment],
-                Prefetch("updates", queryset=access.follow_up_updates_for(user)),
-                Prefetch("replies", queryset=access.replies_for(user)),
+                Prefetch("updates", queryset=access.scoped(FollowUpUpdate, user)),
+                Prefetch("replies", queryset=access.scoped(Reply, user)),
                 Prefetch("documents", queryset=access.documents_for(user)),
             )
         return assessment
