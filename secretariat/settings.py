@@ -354,7 +354,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "monitoring.models.Submission.Status",
         "AssessedStatusEnum": "recommendations.models.AssessedStatus",
         "ReportedStatusEnum": "recommendations.models.ReportedStatus",
-        "ReportableStatusEnum": "secretariat.api.serializers.recommendations.REPORTABLE_STATUSES",
+        "ReportableStatusEnum": "recommendations.api.serializers.REPORTABLE_STATUSES",
         "UpdateReviewStatusEnum": "recommendations.models.FollowUpUpdate.Status",
     },
 }

@@ -12,12 +12,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse
 
-from .serializers import (
-    ErrorSerializer,
-    FollowUpUpdateCreateSerializer,
-    ReplyCreateSerializer,
-    ReplyUpdateSerializer,
-)
+from .serializers import ErrorSerializer
 
 _MESSAGES = {"type": "array", "items": {"type": "string"}}
 
@@ -80,39 +75,19 @@ class ApiAutoSchema(AutoSchema):
 
 # --- the rules of the write serializers that their fields do not show ---------------------------------
 
-# A text that must say something: DRF trims it, then refuses it blank.
-_NOT_BLANK = {"minLength": 1, "pattern": r"\S"}
+#: A text that must say something: DRF trims it, then refuses it blank.
+NOT_BLANK = {"minLength": 1, "pattern": r"\S"}
 
 
-class _RefinedSerializer(OpenApiSerializerExtension):
-    """drf-spectacular's own description of a serializer, with the rules its `validate()` adds."""
+class RefinedSerializer(OpenApiSerializerExtension):
+    """drf-spectacular's own description of a serializer, with the rules its `validate()` adds.
+
+    Each app refines its write serializers in its own `api/schema.py`: a subclass names the
+    serializer (`target_class`) and overrides `refine(schema)`.
+    """
 
     def map_serializer(self, auto_schema: AutoSchema, direction) -> dict:
         return self.refine(auto_schema._map_serializer(self.target, direction, bypass_extensions=True))
 
     def refine(self, schema: dict) -> dict:
-        return schema
-
-
-class ReplyCreateSchema(_RefinedSerializer):
-    target_class = ReplyCreateSerializer
-
-    def refine(self, schema: dict) -> dict:
-        # The submission's id or the round's number, never both.
-        return schema | {"oneOf": [{"required": ["submission"]}, {"required": ["round"]}]}
-
-
-class ReplyUpdateSchema(_RefinedSerializer):
-    target_class = ReplyUpdateSerializer
-
-    def refine(self, schema: dict) -> dict:
-        # A PATCH lists no required field, but a change is always based on the version read.
-        return schema | {"required": ["version"]}
-
-
-class FollowUpUpdateCreateSchema(_RefinedSerializer):
-    target_class = FollowUpUpdateCreateSerializer
-
-    def refine(self, schema: dict) -> dict:
-        schema["properties"]["text"] |= _NOT_BLANK
         return schema

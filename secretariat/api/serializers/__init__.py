@@ -1,4 +1,4 @@
-"""The API's serializers, by app; every name is importable from here."""
+"""The API's shared serializer fields and the core's serializers; each app has its own in its api package."""
 
 from .base import (
     MAX_ID,
@@ -6,58 +6,16 @@ from .base import (
     ErrorSerializer,
     MarkdownHtmlField,
     PartySerializer,
-)
-from .monitoring import (
-    EditConflictSerializer,
-    QuestionKeyField,
-    QuestionSerializer,
-    ReplyCreateSerializer,
-    ReplySerializer,
-    ReplyUpdateSerializer,
-    RoundSerializer,
-    SectionSerializer,
-    SubmissionSerializer,
-    SubmitSerializer,
-)
-from .recommendations import (
-    REPORTABLE_STATUSES,
-    AssessmentSerializer,
-    ChapterSerializer,
-    FactsheetSectionSerializer,
-    FactsheetSerializer,
-    FollowUpSerializer,
-    FollowUpUpdateCreateSerializer,
-    FollowUpUpdateSerializer,
-    PracticeSerializer,
-    RecommendationSerializer,
-    ReportSerializer,
+    party_code,
+    round_number,
 )
 
 __all__ = [
     "MAX_ID",
     "MAX_TEXT_LENGTH",
-    "REPORTABLE_STATUSES",
-    "AssessmentSerializer",
-    "ChapterSerializer",
-    "EditConflictSerializer",
     "ErrorSerializer",
-    "FactsheetSectionSerializer",
-    "FactsheetSerializer",
-    "FollowUpSerializer",
-    "FollowUpUpdateCreateSerializer",
-    "FollowUpUpdateSerializer",
     "MarkdownHtmlField",
     "PartySerializer",
-    "PracticeSerializer",
-    "QuestionKeyField",
-    "QuestionSerializer",
-    "RecommendationSerializer",
-    "ReplyCreateSerializer",
-    "ReplySerializer",
-    "ReplyUpdateSerializer",
-    "ReportSerializer",
-    "RoundSerializer",
-    "SectionSerializer",
-    "SubmissionSerializer",
-    "SubmitSerializer",
+    "party_code",
+    "round_number",
 ]

@@ -27,12 +27,12 @@ class MarkdownHtmlField(serializers.ReadOnlyField):
         return str(render_markdown(value))
 
 
-def _code(source: str | None = None) -> serializers.SlugRelatedField:
+def party_code(source: str | None = None) -> serializers.SlugRelatedField:
     """A Party shown by its code."""
     return serializers.SlugRelatedField(source=source, slug_field="code", read_only=True)
 
 
-def _number(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:
+def round_number(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:
     """A round shown by its number (null where the record may have no round)."""
     return serializers.SlugRelatedField(
         source=source, slug_field="number", read_only=True, allow_null=allow_null

@@ -93,12 +93,12 @@ def service_refusals() -> Iterator[None]:
         raise exceptions.ValidationError(_validation_detail(error)) from error
 
 
-def _parsed(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+def parsed(serializer_class: type[serializers.Serializer], request: Request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
-def _does_not_exist(field: str) -> exceptions.ValidationError:
+def does_not_exist(field: str) -> exceptions.ValidationError:
     """A reference outside the user's scope reads exactly like one that never existed."""
     return exceptions.ValidationError({field: [_("This record does not exist.")]})

@@ -1,4 +1,4 @@
-"""API endpoints for the Parties and the monitoring (rounds, questionnaires, submissions, replies)."""
+"""API endpoints of the monitoring (rounds, questionnaires, submissions, replies)."""
 
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -12,23 +12,12 @@ from rest_framework.response import Response
 from monitoring import services as monitoring_services
 from monitoring.models import MonitoringRound, Question, Reply, Submission
 from secretariat import access
-from secretariat.models import Party
+from secretariat.api.serializers import ErrorSerializer
+from secretariat.api.views.base import ReadOnlyViewSet, does_not_exist, parsed, service_refusals
 
-from .. import filters
-from .. import serializers as api
-from .base import ReadOnlyViewSet, _does_not_exist, _parsed, service_refusals
-
-# --- Parties and the monitoring ------------------------------------------------------------------
-
-
-class PartyViewSet(ReadOnlyViewSet):
-    model = Party
-    serializer_class = api.PartySerializer
-    lookup_field = "code"
-    lookup_value_regex = "[A-Z]{3}"
-    filterset_class = filters.PartyFilter
-    ordering_fields = ["code", "name_en", "name_fr"]
-    ordering = ["name_en"]
+from . import filters
+from . import schema as _schema  # noqa: F401  (drf-spectacular's extensions of the write serializers)
+from . import serializers as api
 
 
 class RoundViewSet(ReadOnlyViewSet):
@@ -54,7 +43,7 @@ class RoundViewSet(ReadOnlyViewSet):
         """The round's whole questionnaire, in order: questions, sub-questions, items and requests."""
         round = self.get_object()
         questionnaire = (
-            access.questions_for(request.user)
+            access.scoped(Question, request.user)
             .filter(round=round)
             .select_related("round", "section", "parent")
             .order_by("order", "pk")
@@ -81,14 +70,14 @@ class SubmissionViewSet(ReadOnlyViewSet):
 
     @extend_schema(
         request=api.SubmitSerializer,
-        responses={200: api.SubmissionSerializer, 409: api.ErrorSerializer},
+        responses={200: api.SubmissionSerializer, 409: ErrorSerializer},
         filters=False,
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request: Request, pk: str) -> Response:
         """Send a draft (or a returned submission) to the Secretariat: the coordinator or stakeholder only."""
         submission = self.get_object()
-        data = _parsed(api.SubmitSerializer, request)
+        data = parsed(api.SubmitSerializer, request)
         try:
             monitoring_services.submission_submit(
                 submission=submission, by=request.user, comment=data["comment"]
@@ -103,7 +92,7 @@ def _question_ids(user, round_id: int, keys: list[tuple[str, str | int]]) -> lis
     ids = {value for kind, value in keys if kind == "id"}
     refs = {value for kind, value in keys if kind == "ref"}
     found = list(
-        access.questions_for(user)
+        access.scoped(Question, user)
         .filter(Q(pk__in=ids) | Q(ref__in=refs), round=round_id)
         .values_list("pk", "ref")
     )
@@ -140,7 +129,7 @@ class ReplyViewSet(ReadOnlyViewSet):
 
     def prefetch(self, user) -> list:
         return [
-            Prefetch("questions", queryset=access.questions_for(user).only("pk", "ref", "round", "order"))
+            Prefetch("questions", queryset=access.scoped(Question, user).only("pk", "ref", "round", "order"))
         ]
 
     def _shown(self, reply: Reply) -> dict:
@@ -150,11 +139,11 @@ class ReplyViewSet(ReadOnlyViewSet):
         """The submission named, or the user's own in the round named (opened on first use)."""
         user = self.request.user
         if "submission" in data:
-            submission = access.submissions_for(user).filter(pk=data["submission"]).first()
+            submission = access.scoped(Submission, user).filter(pk=data["submission"]).first()
             if submission is None:
-                raise _does_not_exist("submission")
+                raise does_not_exist("submission")
             return submission
-        round = access.rounds_for(user).filter(number=data["round"]).first()
+        round = access.scoped(MonitoringRound, user).filter(number=data["round"]).first()
         submission = round and monitoring_services.submission_for_respondent(round=round, user=user)
         if not submission:
             raise exceptions.ValidationError({"round": [_("You have no submission to write in this round.")]})
@@ -162,7 +151,7 @@ class ReplyViewSet(ReadOnlyViewSet):
 
     def create(self, request: Request) -> Response:
         """A new reply in a draft (or returned) submission of the user's, through services.reply_save."""
-        data = _parsed(api.ReplyCreateSerializer, request)
+        data = parsed(api.ReplyCreateSerializer, request)
         with service_refusals(), transaction.atomic():
             submission = self._submission(data)
             reply_input = monitoring_services.ReplyInput(
@@ -177,7 +166,7 @@ class ReplyViewSet(ReadOnlyViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         """Change a reply, based on the `version` read: if someone saved since, 409 with both texts."""
         reply = self.get_object()
-        data = _parsed(api.ReplyUpdateSerializer, request)
+        data = parsed(api.ReplyUpdateSerializer, request)
         if "questions" in data:
             question_ids = _question_ids(request.user, reply.submission.round_id, data["questions"])
         else:

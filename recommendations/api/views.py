@@ -1,4 +1,4 @@
-"""API endpoints for the recommendations and their follow-up, practices and factsheets."""
+"""API endpoints of the recommendations and their follow-up, practices and factsheets."""
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Value
@@ -8,6 +8,7 @@ from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from monitoring.models import Reply
 from recommendations import services as recommendation_services
 from recommendations.models import (
     AssessedStatus,
@@ -24,11 +25,12 @@ from recommendations.models import (
     Theme,
 )
 from secretariat import access
-from secretariat.models import Party
+from secretariat.api.views.base import ReadOnlyViewSet, does_not_exist, parsed, service_refusals
+from secretariat.models import ConventionArticle, Document, Party
 
-from .. import filters
-from .. import serializers as api
-from .base import ReadOnlyViewSet, _does_not_exist, _parsed, service_refusals
+from . import filters
+from . import schema as _schema  # noqa: F401  (drf-spectacular's extension of the write serializer)
+from . import serializers as api
 
 # --- recommendations and their follow-up -------------------------------------------------------------
 
@@ -51,7 +53,7 @@ class ReportViewSet(ReadOnlyViewSet):
     def prefetch(self, user) -> list:
         return [
             Prefetch("chapters", queryset=access.scoped(Chapter, user)),
-            Prefetch("chapters__articles", queryset=access.articles_for(user).only("number")),
+            Prefetch("chapters__articles", queryset=access.scoped(ConventionArticle, user).only("number")),
         ]
 
 
@@ -82,7 +84,9 @@ class FollowUpViewSet(ReadOnlyViewSet):
 
     def annotate(self, queryset: QuerySet, user) -> QuerySet:
         """The status of the latest assessment the user may read (a stakeholder reads published ones)."""
-        latest = access.assessments_for(user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
+        latest = (
+            access.scoped(Assessment, user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
+        )
         return queryset.annotate(
             visible_status=Coalesce(
                 Subquery(latest.values("status")[:1]), Value(AssessedStatus.NOT_ASSESSED)
@@ -108,10 +112,10 @@ class FollowUpUpdateViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
 
     def create(self, request: Request) -> Response:
         """Report measures taken on a recommendation, through recommendations.services.update_submit."""
-        data = _parsed(api.FollowUpUpdateCreateSerializer, request)
-        follow_up = access.follow_ups_for(request.user).filter(pk=data["follow_up"]).first()
+        data = parsed(api.FollowUpUpdateCreateSerializer, request)
+        follow_up = access.scoped(FollowUp, request.user).filter(pk=data["follow_up"]).first()
         if follow_up is None:
-            raise _does_not_exist("follow_up")
+            raise does_not_exist("follow_up")
         with service_refusals(), transaction.atomic():
             update = recommendation_services.update_submit(
                 follow_up=follow_up,
@@ -136,9 +140,9 @@ class AssessmentViewSet(ReadOnlyViewSet):
     def prefetch(self, user) -> list:
         # The evidence is listed only as far as the user may read it.
         return [
-            Prefetch("updates", queryset=access.follow_up_updates_for(user).only("pk")),
-            Prefetch("replies", queryset=access.replies_for(user).only("pk")),
-            Prefetch("documents", queryset=access.documents_for(user).only("pk")),
+            Prefetch("updates", queryset=access.scoped(FollowUpUpdate, user).only("pk")),
+            Prefetch("replies", queryset=access.scoped(Reply, user).only("pk")),
+            Prefetch("documents", queryset=access.scoped(Document, user).only("pk")),
         ]
 
 

@@ -5,8 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from monitoring.models import Language, MonitoringRound, Question, Reply, Section, Submission
-
-from .base import MAX_ID, MAX_TEXT_LENGTH, MarkdownHtmlField, _code, _number
+from secretariat.api.serializers import MAX_ID, MAX_TEXT_LENGTH, MarkdownHtmlField, party_code, round_number
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -36,7 +35,7 @@ class SectionSerializer(serializers.ModelSerializer):
 
 
 class QuestionSerializer(serializers.ModelSerializer):
-    round = _number()
+    round = round_number()
     section = SectionSerializer(read_only=True)
     parent = serializers.SlugRelatedField(slug_field="ref", read_only=True, allow_null=True)
 
@@ -47,8 +46,8 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    round = _number()
-    party = _code()
+    round = round_number()
+    party = party_code()
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, allow_null=True)
 
     class Meta:
@@ -72,8 +71,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class ReplySerializer(serializers.ModelSerializer):
-    round = _number("submission.round")
-    party = _code("submission.party")
+    round = round_number("submission.round")
+    party = party_code("submission.party")
     submission_status = serializers.CharField(source="submission.status", read_only=True)
     questions = serializers.SlugRelatedField(many=True, slug_field="ref", read_only=True)
     text_html = MarkdownHtmlField(source="text")

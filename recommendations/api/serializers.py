@@ -15,8 +15,7 @@ from recommendations.models import (
     Recommendation,
     ReportedStatus,
 )
-
-from .base import MAX_ID, MAX_TEXT_LENGTH, MarkdownHtmlField, _code, _number
+from secretariat.api.serializers import MAX_ID, MAX_TEXT_LENGTH, MarkdownHtmlField, party_code, round_number
 
 # What a State may report ("nothing reported" is only the follow-up's starting point).
 REPORTABLE_STATUSES = [
@@ -34,7 +33,7 @@ class ChapterSerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    round = _number()
+    round = round_number()
     chapters = ChapterSerializer(many=True, read_only=True)
 
     class Meta:
@@ -89,7 +88,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 class FollowUpSerializer(serializers.ModelSerializer):
     report = serializers.IntegerField(source="recommendation.report_id", read_only=True)
     recommendation_number = serializers.CharField(source="recommendation.number", read_only=True)
-    party = _code()
+    party = party_code()
     # The status of the latest assessment the user may read (a stakeholder reads only published ones).
     assessed_status = serializers.CharField(source="visible_status", read_only=True)
     assessed_at = serializers.DateTimeField(source="visible_assessed_at", read_only=True, allow_null=True)
@@ -113,7 +112,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class FollowUpUpdateSerializer(serializers.ModelSerializer):
     recommendation_number = serializers.CharField(source="follow_up.recommendation.number", read_only=True)
-    party = _code("follow_up.party")
+    party = party_code("follow_up.party")
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
     text_html = MarkdownHtmlField(source="text")
     links = serializers.ListField(source="link_list", child=serializers.CharField(), read_only=True)
@@ -151,7 +150,7 @@ class FollowUpUpdateCreateSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     recommendation_number = serializers.CharField(source="follow_up.recommendation.number", read_only=True)
-    party = _code("follow_up.party")
+    party = party_code("follow_up.party")
     reasoning_html = MarkdownHtmlField(source="reasoning")
 
     class Meta:
@@ -179,7 +178,7 @@ class PracticeSerializer(serializers.ModelSerializer):
     other_states = serializers.SerializerMethodField(help_text=_("Codes of States that are not Parties."))
     themes = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     citations = serializers.SerializerMethodField(help_text=_("Articles cited, e.g. “38(1)(a)”."))
-    round = _number(allow_null=True)
+    round = round_number(allow_null=True)
     text_html = MarkdownHtmlField(source="text")
 
     class Meta:

@@ -1,0 +1,13 @@
+"""The follow-up's endpoints under `/api/v1/` (found by secretariat.api.router.discover())."""
+
+from secretariat.api.router import register
+
+from . import views
+
+register("reports", views.ReportViewSet, basename="report")
+register("recommendations", views.RecommendationViewSet, basename="recommendation")
+register("follow-ups", views.FollowUpViewSet, basename="follow-up")
+register("follow-up-updates", views.FollowUpUpdateViewSet, basename="follow-up-update")
+register("assessments", views.AssessmentViewSet, basename="assessment")
+register("practices", views.PracticeViewSet, basename="practice")
+register("factsheets", views.FactsheetViewSet, basename="factsheet")

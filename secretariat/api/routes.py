@@ -1,0 +1,6 @@
+"""The core's endpoints under `/api/v1/` (found by secretariat.api.router.discover())."""
+
+from . import views
+from .router import register
+
+register("parties", views.PartyViewSet, basename="party")
