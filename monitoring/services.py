@@ -7,7 +7,7 @@ writes Submission.status.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,6 +123,16 @@ def submission_return(*, submission: Submission, by: User, message: str) -> Subm
 # --- creating and editing ----------------------------------------------------------------
 
 
+def _new_submission(
+    *, round: MonitoringRound, organisation: Organisation | None = None, **fields
+) -> Submission:
+    """A draft not saved yet, with the round's deadline; stakeholder comments are confidential
+    unless their author consents."""
+    fields.setdefault("consent_to_publication", organisation is None)
+    fields.setdefault("deadline", round.reply_deadline)
+    return Submission(round=round, organisation=organisation, **fields)
+
+
 def submission_create(
     *,
     round: MonitoringRound,
@@ -132,29 +142,62 @@ def submission_create(
     **fields,
 ) -> Submission:
     """Open a submission; stakeholder comments are confidential unless their author consents."""
-    fields.setdefault("consent_to_publication", organisation is None)
-    submission = Submission(round=round, party=party, organisation=organisation, **fields)
+    submission = _new_submission(round=round, party=party, organisation=organisation, **fields)
     submission.full_clean()
     submission.save()
     return submission
 
 
-def submission_for_respondent(*, round: MonitoringRound, user: User) -> Submission | None:
-    """The submission a State or stakeholder user works on in a round, opened on first use."""
+def _respondent(round: MonitoringRound, user: User) -> dict | None:
+    """Whom `user` replies for in `round`, as the fields of their submission: their Party's own
+    replies, or their organisation's comments on the Party it works on. None if they take no part."""
     if user.role in (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR):
         if not round.parties.filter(pk=user.party_id).exists():
             return None
-        existing = Submission.objects.filter(round=round, party=user.party_id, organisation=None).first()
-        return existing or submission_create(round=round, party=user.party, by=user)
+        return {"party_id": user.party_id, "organisation": None}
     if user.role == Role.STAKEHOLDER_CONTRIBUTOR and user.organisation.party_id:
-        organisation = user.organisation
-        existing = Submission.objects.filter(
-            round=round, organisation=organisation, party=organisation.party_id
-        ).first()
-        return existing or submission_create(
-            round=round, party=organisation.party, organisation=organisation, by=user
-        )
+        return {"party_id": user.organisation.party_id, "organisation": user.organisation}
     return None
+
+
+def _saved_submission(round: MonitoringRound, respondent: dict) -> Submission | None:
+    return Submission.objects.filter(round=round, **respondent).first()
+
+
+def submission_to_show(*, round: MonitoringRound, user: User) -> Submission | None:
+    """The submission of a State or stakeholder user in a round as their pages show it, writing
+    nothing: the saved one, or before their first write a draft that is not saved (no replies, no
+    history). None if they take no part in the round."""
+    respondent = _respondent(round, user)
+    if respondent is None:
+        return None
+    return _saved_submission(round, respondent) or _new_submission(round=round, **respondent)
+
+
+def submission_for_respondent(*, round: MonitoringRound, user: User) -> Submission | None:
+    """The submission a State or stakeholder user writes in, opened (saved as a draft) by their
+    first write. None if they take no part in the round.
+
+    Two first writes at once (two tabs, two colleagues) open one submission: the one that loses the
+    race on the unique constraint (`one_state_submission_per_round`,
+    `one_stakeholder_submission_per_round_and_party`) uses the one the other opened.
+    """
+    respondent = _respondent(round, user)
+    if respondent is None:
+        return None
+    if existing := _saved_submission(round, respondent):
+        return existing
+    party = respondent["organisation"].party if respondent["organisation"] else user.party
+    try:
+        with transaction.atomic():
+            return submission_create(
+                round=round, party=party, organisation=respondent["organisation"], by=user
+            )
+    except (IntegrityError, ValidationError):
+        # Opened meanwhile: found by full_clean's check of the constraint, or by the database's.
+        if existing := _saved_submission(round, respondent):
+            return existing
+        raise
 
 
 @dataclass

@@ -159,7 +159,8 @@ def submission_replies(user, submission: Submission) -> list[Reply]:
 
 
 def questionnaire(user, submission: Submission) -> Questionnaire:
-    """The submission's round as sections > numbered questions > nodes, with the replies (7 queries)."""
+    """The submission's round as sections > numbered questions > nodes, with the replies (7 queries;
+    2 for a submission not saved yet, which has no replies and no history)."""
     round_id = submission.round_id
     sections = [SectionBlock(section) for section in access.scoped(Section, user).filter(round=round_id)]
     by_section = {block.section.pk: block for block in sections}
@@ -173,10 +174,12 @@ def questionnaire(user, submission: Submission) -> Questionnaire:
     for question in questions:
         if question.kind != Question.Kind.QUESTION and (block := blocks.get(question.top_ref)):
             block.nodes.append(question)
-    replies = submission_replies(user, submission)
+    replies = submission_replies(user, submission) if submission.pk else []
     for reply in replies:
         for top_ref in dict.fromkeys(question.top_ref for question in reply.questions.all()):
             if block := blocks.get(top_ref):
                 block.replies.append(reply)
-    transitions = list(access.scoped(Transition, user).filter(submission=submission).select_related("by"))
+    transitions = []
+    if submission.pk:
+        transitions = list(access.scoped(Transition, user).filter(submission=submission).select_related("by"))
     return Questionnaire(submission, sections, replies, transitions)

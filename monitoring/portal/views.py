@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,12 +28,20 @@ LOGIN_URL = "portal:login"
 DOCUMENTS_PER_PAGE = 50
 
 
-def _respondent_submission(user, number: int) -> Submission:
-    """The user's submission for round `number`, opened on first visit; 404 if they take no part."""
+def _respondent_submission(user, number: int, *, write: bool = False) -> Submission:
+    """The user's submission for round `number`; 404 if they take no part.
+
+    Reading writes nothing: until the user's first write, it is a draft not saved yet
+    (services.submission_to_show). For a write (`write`), the first one opens it
+    (services.submission_for_respondent).
+    """
     round = get_object_or_404(access.scoped(MonitoringRound, user), number=number)
-    submission = services.submission_for_respondent(round=round, user=user)
+    find = services.submission_for_respondent if write else services.submission_to_show
+    submission = find(round=round, user=user)
     if submission is None:
         raise Http404
+    if submission.pk is None:
+        return submission
     scoped = access.scoped(Submission, user).select_related("round", "party", "organisation")
     return get_object_or_404(scoped, pk=submission.pk)
 
@@ -108,11 +117,17 @@ def _int(value) -> int | None:
 
 
 def _save(request: HttpRequest, form: ReplyForm, submission: Submission, **kwargs) -> bool:
-    """Validate and save; errors (validation, permission) end up on the form. True when saved."""
+    """Validate and save; errors (validation, permission) end up on the form. True when saved.
+
+    The first reply opens a submission not saved yet, with the reply (nothing stays if it fails).
+    """
     if not form.is_valid():
         return False
     try:
-        form.save(submission=submission, by=request.user, **kwargs)
+        with transaction.atomic():
+            if submission.pk is None:
+                submission = _respondent_submission(request.user, submission.round.number, write=True)
+            form.save(submission=submission, by=request.user, **kwargs)
     except ValidationError as error:
         form.add_model_errors(error)
         return False
@@ -200,32 +215,34 @@ def reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def submit(request: HttpRequest, number: int) -> HttpResponse:
     """Send the submission to the Secretariat; only its author may, and only from draft or returned."""
-    submission = _respondent_submission(request.user, number)
     form = SubmitForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        services.submission_submit(submission=submission, by=request.user, comment=comment)
+        with transaction.atomic():  # a refused first write opens nothing
+            submission = _respondent_submission(request.user, number, write=True)
+            services.submission_submit(submission=submission, by=request.user, comment=comment)
     except (services.InvalidTransition, PermissionDenied) as error:
         messages.error(request, str(error) or _("You may not send this submission."))
     else:
         messages.success(request, _("Your submission has been sent to the Secretariat. Thank you."))
-    return redirect(_questionnaire_url(submission))
+    return redirect("portal:questionnaire", number)
 
 
 @require_POST
 @login_required(login_url=LOGIN_URL)
 def consent(request: HttpRequest, number: int) -> HttpResponse:
     """A stakeholder says whether its comments may be published (confidential by default)."""
-    submission = _respondent_submission(request.user, number)
     try:
-        services.submission_set_consent(
-            submission=submission, by=request.user, consent=request.POST.get("consent") == "yes"
-        )
+        with transaction.atomic():  # a refused first write opens nothing
+            submission = _respondent_submission(request.user, number, write=True)
+            services.submission_set_consent(
+                submission=submission, by=request.user, consent=request.POST.get("consent") == "yes"
+            )
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your choice about publication has been saved."))
-    return redirect(_questionnaire_url(submission))
+    return redirect("portal:questionnaire", number)
 
 
 @login_required(login_url=LOGIN_URL)

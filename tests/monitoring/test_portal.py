@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from monitoring import services
 from monitoring.models import MonitoringRound, Question, Submission, Transition
 from secretariat.models import Role
 from tests.factories import PartyFactory, ReplyFactory, SubmissionFactory, UserFactory, build_round
@@ -110,10 +111,32 @@ def test_questionnaire_shows_sections_questions_and_items(client_for, coordinato
         assert question(round_ab, ref).text_en in response.text
 
 
-def test_first_visit_opens_the_partys_draft(client_for, contributor_a, round_ab, party_a):
-    client_for(contributor_a).get(questionnaire_url(round_ab))
+@pytest.mark.parametrize("persona", ["coordinator_a", "contributor_a", "stakeholder_b"])
+def test_reading_the_questionnaire_opens_no_submission(client_for, request, persona, round_ab):
+    response = client_for(request.getfixturevalue(persona)).get(questionnaire_url(round_ab))
+    assert response.status_code == 200
+    shown = response.context["submission"]
+    assert (shown.pk, shown.status, shown.effective_deadline) == (None, "draft", round_ab.reply_deadline)
+    assert response.context["editable"]
+    assert "Draft" in response.text and "Not sent yet." in response.text
+    assert not Submission.objects.exists()
+
+
+def test_first_write_opens_the_partys_draft(client_for, contributor_a, round_ab, party_a):
+    client = client_for(contributor_a)
+    client.get(questionnaire_url(round_ab))
+    top = question(round_ab, "1")
+    prefix = f"q{top.pk}"
+    data = {
+        "question": top.pk,
+        f"{prefix}-text": "Ours",
+        f"{prefix}-language": "en",
+        f"{prefix}-questions": top.pk,
+    }
+    assert client.post(questionnaire_url(round_ab), data).status_code == 302
     submission = Submission.objects.get(round=round_ab)
     assert (submission.party, submission.organisation, submission.status) == (party_a, None, "draft")
+    assert [reply.text for reply in submission.replies.all()] == ["Ours"]
 
 
 def test_questionnaire_shows_replies_under_their_numbered_question(
@@ -205,6 +228,7 @@ def test_language_switcher_posts_to_set_language(client_for, coordinator_a):
 
 
 def test_stakeholder_comments_on_its_organisations_party(client_for, stakeholder_b, organisation_b, round_ab):
+    services.submission_for_respondent(round=round_ab, user=stakeholder_b)
     response = client_for(stakeholder_b).get(questionnaire_url(round_ab))
     assert response.status_code == 200
     submission = Submission.objects.get(round=round_ab)

@@ -33,12 +33,26 @@ def test_questionnaire_query_budget(
     round = build_round(parties=[party_a], **size)
     filled_submission(round, party_a, by=officer)
     client = client_for(coordinator_a)
-    # session, user; the round; submission_for_respondent: the Party takes part, its submission;
+    # session, user; the round; submission_to_show: the Party takes part, its submission;
     # the submission again through access (with round, Party, organisation); sections; questions;
     # replies (with updated_by), their questions, their attachments; transitions (with by).
     with django_assert_max_num_queries(12):
         response = client.get(reverse("portal:questionnaire", args=[round.number]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])
+def test_questionnaire_before_the_first_write_query_budget(
+    client_for, coordinator_a, party_a, size, django_assert_max_num_queries
+):
+    round = build_round(parties=[party_a], **size)
+    client = client_for(coordinator_a)
+    # session, user; the round; submission_to_show: the Party takes part, no submission yet; the
+    # Party (printed); sections; questions. Nothing is written.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("portal:questionnaire", args=[round.number]))
+    assert response.status_code == 200
+    assert response.context["submission"].pk is None
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])

@@ -294,6 +294,48 @@ def test_submit_of_a_round_the_party_is_not_in_answers_404(client_for, party_a, 
     assert client_for(coordinator_b).post(submit_url(only_a)).status_code == 404
 
 
+# --- the first write opens the submission; reading, or a refused write, opens nothing -----------
+
+
+def test_first_upload_opens_the_submission_with_its_reply(client_for, contributor_a, round_ab, party_a):
+    top = question(round_ab, "1")
+    upload = SimpleUploadedFile("figures.csv", b"year,cases\n2016,12\n", content_type="text/csv")
+    response = client_for(contributor_a).post(
+        questionnaire_url(round_ab), new_reply(top, text="", attachment=upload)
+    )
+    assert response.status_code == 302
+    attachment = ReplyAttachment.objects.get()
+    submission = Submission.objects.get()
+    assert attachment.reply.submission == submission
+    assert (submission.round, submission.party, submission.status) == (round_ab, party_a, "draft")
+
+
+def test_refused_first_reply_opens_nothing(client_for, contributor_a, round_ab):
+    top = question(round_ab, "1")
+    upload = SimpleUploadedFile("virus.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    client = client_for(contributor_a)
+    assert client.post(questionnaire_url(round_ab), new_reply(top, text="  ")).status_code == 200
+    assert client.post(questionnaire_url(round_ab), new_reply(top, attachment=upload)).status_code == 200
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["coordinator_a", "contributor_a"])
+def test_refused_first_submit_opens_nothing(client_for, request, persona, round_ab):
+    response = client_for(request.getfixturevalue(persona)).post(submit_url(round_ab))
+    assert response["Location"] == questionnaire_url(round_ab)
+    assert messages_of(response) == ["There is no reply to submit yet."]
+    assert not Submission.objects.exists()
+
+
+def test_first_consent_opens_the_stakeholders_comments(client_for, stakeholder_b, organisation_b, round_ab):
+    response = client_for(stakeholder_b).post(
+        reverse("portal:consent", args=[round_ab.number]), {"consent": "yes"}
+    )
+    assert response["Location"] == questionnaire_url(round_ab)
+    submission = Submission.objects.get()
+    assert (submission.organisation, submission.consent_to_publication) == (organisation_b, True)
+
+
 # --- read-only once sent -----------------------------------------------------------------------
 
 
@@ -359,6 +401,7 @@ def test_stakeholder_consents_to_publication_in_the_portal(client_for, stakehold
     from tests.factories import build_round
 
     round_ = build_round(parties=[organisation_b.party], number=77)
+    services.submission_for_respondent(round=round_, user=stakeholder_b)
     client = client_for(stakeholder_b)
     client.get(reverse("portal:questionnaire", args=[77]))
     assert Submission.objects.get(round=round_).consent_to_publication is False

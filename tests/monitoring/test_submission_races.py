@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
@@ -73,6 +73,60 @@ def test_a_write_read_before_the_submission_was_sent_is_refused(
     reply.refresh_from_db()
     assert (reply.text, reply.version, reply.attachments.count()) == ("First text.", 1, 0)
     assert Submission.objects.get(pk=draft.pk).consent_to_publication
+
+
+# --- two first writes at once open one submission ------------------------------------------------
+
+
+def _opened_meanwhile(monkeypatch, *, found_by: str) -> list[Submission]:
+    """Another first write opens the submission just after this one looked for it, committed before
+    this one's check (`found_by` "check": full_clean finds it) or after it ("database": the unique
+    constraint refuses the insert)."""
+    saved_submission, opened = services._saved_submission, []
+
+    def open_meanwhile(round, respondent):
+        found = saved_submission(round, respondent)
+        if not opened:
+            assert found is None
+            opened.append(Submission.objects.create(round=round, **respondent))
+        return found
+
+    monkeypatch.setattr(services, "_saved_submission", open_meanwhile)
+    if found_by == "database":
+        full_clean = Submission.full_clean
+        monkeypatch.setattr(
+            Submission,
+            "full_clean",
+            lambda self, *args, **kwargs: full_clean(
+                self, *args, **{**kwargs, "validate_constraints": False}
+            ),
+        )
+    return opened
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("found_by", ["check", "database"])
+@pytest.mark.parametrize("persona", ["contributor_a", "stakeholder_b"])
+def test_a_first_write_that_loses_the_race_uses_the_submission_the_other_opened(
+    request, persona, found_by, party_a, party_b, monkeypatch
+):
+    round_ = build_round(parties=[party_a, party_b])
+    user = request.getfixturevalue(persona)
+    opened = _opened_meanwhile(monkeypatch, found_by=found_by)
+    submission = services.submission_for_respondent(round=round_, user=user)
+    assert submission == opened[0]
+    assert Submission.objects.get() == submission
+
+
+@pytest.mark.django_db
+def test_a_first_write_refused_for_another_reason_still_fails(contributor_a, party_a, monkeypatch):
+    round_ = build_round(parties=[party_a])
+    monkeypatch.setattr(
+        Submission, "full_clean", lambda self, *a, **k: (_ for _ in ()).throw(ValidationError("no"))
+    )
+    with pytest.raises(ValidationError):
+        services.submission_for_respondent(round=round_, user=contributor_a)
+    assert not Submission.objects.exists()
 
 
 # --- the race, on PostgreSQL ----------------------------------------------------------------------
@@ -181,3 +235,23 @@ def test_a_save_racing_the_submit_lands_before_it_or_not_at_all(
     submitter.done.wait()
     assert submitter.error is None
     _assert_saved_before_sent_or_refused(saver, draft, reply)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(5))
+def test_two_first_writes_at_once_open_one_submission(attempt, party_a, contributor_a, coordinator_a):
+    round_ = build_round(parties=[party_a])
+    barrier = threading.Barrier(2)
+
+    def open_as(user):
+        barrier.wait()
+        return services.submission_for_respondent(round=round_, user=user)
+
+    racers = [Racer(lambda user=user: open_as(user)) for user in (contributor_a, coordinator_a)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.done.wait()
+    assert [racer.error for racer in racers] == [None, None]
+    assert racers[0].result.pk == racers[1].result.pk == Submission.objects.get().pk
