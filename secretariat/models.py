@@ -149,6 +149,9 @@ STATE_ROLES = (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR)
 STAFF_ROLES = (*SECRETARIAT_ROLES, Role.COMMITTEE_MEMBER)
 
 
+_ROLE_UNKNOWN = object()
+
+
 class User(AbstractUser):
     """A person using the back office: Secretariat staff, a State representative or a stakeholder."""
 
@@ -222,8 +225,24 @@ class User(AbstractUser):
                 _("Secretariat and Committee users belong to neither a Party nor an organisation.")
             )
 
+    # The role as the database has it, and so the role whose group the user is in (saving another
+    # role moves them): a save that keeps the role, a sign-in's last_login, runs no group query.
+    _role_in_db = _ROLE_UNKNOWN
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        user = super().from_db(db, field_names, values, **kwargs)
+        user._role_in_db = user.__dict__.get("role", _ROLE_UNKNOWN)  # unknown when deferred
+        return user
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "role" in fields:
+            self._role_in_db = self.__dict__.get("role", _ROLE_UNKNOWN)
+
     def save(self, *args, **kwargs) -> None:
-        if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
+        update_fields = kwargs.get("update_fields")
+        if update_fields and set(update_fields) <= {"last_login"}:
             self.skip_history_when_saving = True
         if self.role:
             # The admin is for the Secretariat and the Committee; everyone else works in the portal.
@@ -232,9 +251,13 @@ class User(AbstractUser):
             super().save(*args, **kwargs)
         finally:
             self.__dict__.pop("skip_history_when_saving", None)
-        from .roles import sync_user_groups
+        if update_fields is not None and "role" not in update_fields:
+            return
+        if self.role != self._role_in_db:
+            from .roles import sync_user_groups
 
-        sync_user_groups(self)
+            sync_user_groups(self)
+        self._role_in_db = self.role
 
     @property
     def is_secretariat(self) -> bool:

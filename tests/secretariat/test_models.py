@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import translation
@@ -66,6 +67,56 @@ def test_role_puts_user_in_its_group_and_outside_the_admin(party_a):
 
 def test_changing_role_moves_user_to_the_new_group(party_a):
     user = UserFactory(role=Role.STATE_CONTRIBUTOR, party=party_a)
+    user.role = Role.STATE_COORDINATOR
+    user.save()
+    assert list(user.groups.values_list("name", flat=True)) == ["State coordinator"]
+
+
+def _group_queries(captured) -> list[str]:
+    return [query["sql"] for query in captured.captured_queries if "group" in query["sql"].lower()]
+
+
+def test_signing_in_saves_last_login_without_a_group_query(client, party_a, django_assert_num_queries):
+    UserFactory(username="signer", role=Role.STATE_CONTRIBUTOR, party=party_a)
+    user = User.objects.get(username="signer")  # as the sign-in loads it
+    with django_assert_num_queries(1) as captured:
+        update_last_login(None, user=user)  # what a sign-in saves (user_logged_in)
+    assert not _group_queries(captured)
+    assert User.objects.get(pk=user.pk).last_login is not None
+
+
+def test_saving_a_user_whose_role_is_unchanged_runs_no_group_query(party_a, django_assert_max_num_queries):
+    user = User.objects.get(pk=UserFactory(role=Role.STATE_CONTRIBUTOR, party=party_a).pk)
+    user.first_name = "Renamed"
+    with django_assert_max_num_queries(3) as captured:
+        user.save()
+    assert not _group_queries(captured)
+
+
+@pytest.mark.parametrize("update_fields", [None, ["role"]])
+def test_a_role_changed_on_a_user_read_from_the_database_moves_them_to_its_group(party_a, update_fields):
+    user = User.objects.get(pk=UserFactory(role=Role.STATE_CONTRIBUTOR, party=party_a).pk)
+    user.role = Role.STATE_COORDINATOR
+    user.save(update_fields=update_fields)
+    assert list(user.groups.values_list("name", flat=True)) == ["State coordinator"]
+    user.role = Role.STATE_CONTRIBUTOR  # and back, on the same instance
+    user.save()
+    assert list(user.groups.values_list("name", flat=True)) == ["State contributor"]
+
+
+def test_a_role_read_again_from_the_database_is_the_one_compared(party_a):
+    user = User.objects.get(pk=UserFactory(role=Role.STATE_CONTRIBUTOR, party=party_a).pk)
+    elsewhere = User.objects.get(pk=user.pk)
+    elsewhere.role = Role.STATE_COORDINATOR
+    elsewhere.save()
+    user.refresh_from_db()
+    user.role = Role.STATE_CONTRIBUTOR  # the role it was loaded with, no longer the database's
+    user.save()
+    assert list(user.groups.values_list("name", flat=True)) == ["State contributor"]
+
+
+def test_a_role_set_on_a_user_read_without_it_is_synced(party_a):
+    user = User.objects.only("username").get(pk=UserFactory(role=Role.STATE_CONTRIBUTOR, party=party_a).pk)
     user.role = Role.STATE_COORDINATOR
     user.save()
     assert list(user.groups.values_list("name", flat=True)) == ["State coordinator"]
