@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
-from . import api_tokens  # noqa: F401 - declares who sees which token
+from . import access, api_tokens  # noqa: F401 - api_tokens declares who sees which token
 from .admin_base import ScopedAdmin
 
 admin.site.unregister(AuthToken)  # knox's own admin shows every token to anyone with its permission
@@ -30,7 +30,7 @@ class ApiTokenAdmin(ScopedAdmin):
 
     # Any user of the admin sees (their own) tokens and revokes them; nobody adds or edits one here.
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
+        return access.works_in_admin(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
