@@ -116,13 +116,21 @@ class DashboardFilters(forms.Form):
     """The dashboard's filters, read from the query string; the newest report by default."""
 
     report = forms.ModelChoiceField(
-        queryset=ImplementationReport.objects.none(), required=False, empty_label=None, widget=_OptionalSelect
+        queryset=ImplementationReport.objects.none(),
+        label=_("Report"),
+        required=False,
+        empty_label=None,
+        widget=_OptionalSelect,
     )
     chapter = forms.ModelChoiceField(
-        queryset=Chapter.objects.none(), required=False, empty_label=_("All chapters")
+        queryset=Chapter.objects.none(), label=_("Chapter"), required=False, empty_label=_("All chapters")
     )
-    urgency = forms.ChoiceField(choices=[("", _("All urgencies")), *Urgency.choices], required=False)
-    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False, empty_label=_("All themes"))
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=[("", _("All urgencies")), *Urgency.choices], required=False
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(), label=_("Theme"), required=False, empty_label=_("All themes")
+    )
 
     def __init__(self, data, *, user):
         super().__init__(data)
