@@ -13,11 +13,19 @@ Write rules (used by monitoring.services, the admin, the portal and the API alik
 checked by the services) says when.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from collections.abc import Callable
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, StrIndex
 
 from secretariat import access
-from secretariat.access import is_secretariat, sees_everything, stakeholder_organisation_id, state_party_id
+from secretariat.access import (
+    Selector,
+    is_secretariat,
+    sees_everything,
+    stakeholder_organisation_id,
+    state_party_id,
+)
 from secretariat.models import Role, User
 
 from .models import (
@@ -78,7 +86,7 @@ def may_return(user: User, submission: Submission | None = None) -> bool:
 
 
 # The rule of each move of the workflow, by the status it leads to.
-MOVERS = {
+MOVERS: dict[str, Callable[[User, Submission], bool]] = {
     Submission.Status.SUBMITTED: is_author,
     Submission.Status.RESUBMITTED: is_author,
     Submission.Status.REGISTERED: may_register,
@@ -178,7 +186,7 @@ def reminders_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset if is_secretariat(user) else queryset.filter(submission__in=submissions_for(user))
 
 
-ROW_RULES = {
+ROW_RULES: dict[type[Model], Selector] = {
     MonitoringRound: rounds_for,
     Section: sections_for,
     Question: questions_for,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secretariat import access
+from secretariat.history import set_author
 from secretariat.models import Organisation, Party, Role, User
 
 from .access import MOVERS, may_edit
@@ -77,8 +78,7 @@ def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fie
         raise InvalidTransition(_("This submission was changed by someone else; reload it and try again."))
     submission.refresh_from_db()
     # Record the move in the submission's history too (the update above bypasses save()).
-    submission._history_user = by
-    submission._change_reason = f"{old} → {to}"
+    set_author(submission, by, f"{old} → {to}")
     submission.save(update_fields=["status"])
     Transition.objects.create(submission=submission, from_status=old, to_status=to, by=by, comment=comment)
     return submission
@@ -152,11 +152,12 @@ def _respondent(round: MonitoringRound, user: User) -> dict | None:
     """Whom `user` replies for in `round`, as the fields of their submission: their Party's own
     replies, or their organisation's comments on the Party it works on. None if they take no part."""
     if user.role in (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR):
-        if not round.parties.filter(pk=user.party_id).exists():
+        if user.party_id is None or not round.parties.filter(pk=user.party_id).exists():
             return None
         return {"party_id": user.party_id, "organisation": None}
-    if user.role == Role.STAKEHOLDER_CONTRIBUTOR and user.organisation.party_id:
-        return {"party_id": user.organisation.party_id, "organisation": user.organisation}
+    organisation = user.organisation
+    if user.role == Role.STAKEHOLDER_CONTRIBUTOR and organisation is not None and organisation.party_id:
+        return {"party_id": organisation.party_id, "organisation": organisation}
     return None
 
 
@@ -188,6 +189,8 @@ def submission_for_respondent(*, round: MonitoringRound, user: User) -> Submissi
     if existing := _saved_submission(round, respondent):
         return existing
     party = respondent["organisation"].party if respondent["organisation"] else user.party
+    if party is None:
+        return None
     try:
         with transaction.atomic():
             return submission_create(
@@ -248,7 +251,7 @@ def reply_save(
         by,
     )
     reply.full_clean(exclude=["questions"])
-    reply._history_user = by
+    set_author(reply, by)
     reply.save()
     reply.questions.set(questions)
     return reply
@@ -257,7 +260,7 @@ def reply_save(
 @transaction.atomic
 def reply_delete(*, reply: Reply, by: User) -> None:
     _lock_for_editing(reply.submission, by)
-    reply._history_user = by
+    set_author(reply, by)
     reply.delete()
 
 
@@ -267,7 +270,7 @@ def attachment_add(*, reply: Reply, attachment: ReplyAttachment, by: User) -> Re
     _lock_for_editing(reply.submission, by)
     attachment.reply = reply
     attachment.full_clean()
-    attachment._history_user = by
+    set_author(attachment, by)
     attachment.save()
     return attachment
 
@@ -277,7 +280,6 @@ def submission_set_consent(*, submission: Submission, by: User, consent: bool) -
     """The author of an editable submission says whether it may be published."""
     _lock_for_editing(submission, by)
     submission.consent_to_publication = consent
-    submission._history_user = by
-    submission._change_reason = "consent given" if consent else "consent withdrawn"
+    set_author(submission, by, "consent given" if consent else "consent withdrawn")
     submission.save(update_fields=["consent_to_publication"])
     return submission

@@ -12,10 +12,11 @@ Write rules (used by recommendations.services, the admin, the portal and the API
 `may_report`, `may_assess`, `may_review_updates`.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from secretariat import access
 from secretariat.access import (
+    Selector,
     is_secretariat,
     party_of_interest,
     published_for_everyone,
@@ -104,7 +105,7 @@ def assessments_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.none()
 
 
-ROW_RULES = {
+ROW_RULES: dict[type[Model], Selector] = {
     **{
         model: published_for_everyone(model)
         for model in (

@@ -14,6 +14,7 @@ import tablib
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Submission
@@ -101,11 +102,11 @@ class Matrix:
             for party in self.parties
         ]
 
-    def status_totals(self) -> list[tuple[str, str, int]]:
+    def status_totals(self) -> list[tuple[str, str | Promise, int]]:
         """(status, label, count) for each status, in the order of AssessedStatus."""
         return [(s, AssessedStatus(s).label, self.counts.get(s, 0)) for s in STATUSES]
 
-    def recommendation_totals(self) -> list[tuple[str, str, list[int]]]:
+    def recommendation_totals(self) -> list[tuple[str, str | Promise, list[int]]]:
         """(status, label, counts per recommendation in column order) for each status."""
         return [
             (
@@ -146,7 +147,8 @@ def compliance_matrix(*, user, report=None, chapter=None, urgency=None, theme=No
     parties = list(access.parties_for(user).filter(pk__in=party_ids).order_by("name_en")) if party_ids else []
     # Follow-ups of Parties the user may not see (none today) stay out of the counts too.
     visible = {p.pk for p in parties}
-    cells, counts = {}, Counter()
+    cells: dict = {}
+    counts: Counter = Counter()
     by_party: dict[int, Counter] = {pk: Counter() for pk in visible}
     by_recommendation: dict[int, Counter] = {pk: Counter() for pk in ids}
     for rec_id in ids:
@@ -181,7 +183,7 @@ class ComplianceReport:
     lines: list[ReportLine]
     counts: Counter
 
-    def status_totals(self) -> list[tuple[str, str, int]]:
+    def status_totals(self) -> list[tuple[str, str | Promise, int]]:
         return [(s, AssessedStatus(s).label, self.counts.get(s, 0)) for s in STATUSES]
 
 
@@ -189,7 +191,7 @@ def _latest_assessments(user) -> QuerySet:
     return access.scoped(Assessment, user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
 
 
-def _update_count(user) -> Subquery:
+def _update_count(user) -> Coalesce:
     updates = (
         access.scoped(FollowUpUpdate, user)
         .filter(follow_up=OuterRef("pk"))
@@ -265,7 +267,7 @@ class PartyRollup:
     submissions: list[Submission]
     counts: Counter
 
-    def status_totals(self) -> list[tuple[str, str, int]]:
+    def status_totals(self) -> list[tuple[str, str | Promise, int]]:
         return [(s, AssessedStatus(s).label, self.counts.get(s, 0)) for s in STATUSES]
 
 
@@ -273,7 +275,7 @@ def treaty_statuses(party: Party) -> list[Treaty]:
     """The Party's status towards each treaty, as recorded on the Party (no query)."""
     return [
         Treaty(
-            name=str(Party._meta.get_field(f"{treaty}_status").verbose_name),
+            name=str(Party._meta.get_field(f"{treaty}_status").verbose_name),  # type: ignore[union-attr]
             status=getattr(party, f"get_{treaty}_status_display")(),
             date=getattr(party, f"{treaty}_date"),
         )
@@ -334,7 +336,7 @@ class LateFollowUp(NamedTuple):
 
     @property
     def status_label(self) -> str:
-        return AssessedStatus(self.status).label
+        return str(AssessedStatus(self.status).label)
 
 
 @dataclass(frozen=True)
@@ -399,7 +401,7 @@ def _dataset(headers: list, rows: list[list], title: str) -> tablib.Dataset:
 
 def matrix_dataset(matrix: Matrix) -> tablib.Dataset:
     """The matrix for CSV or XLSX: one line per Party, one column per recommendation, then counts."""
-    labels = {status: str(label) for status, label in AssessedStatus.choices}
+    labels: dict[str | None, str] = {status: str(label) for status, label in AssessedStatus.choices}
     headers = [_("Party"), _("Code"), *(rec.number for rec in matrix.recommendations)]
     headers += [*labels.values(), _("Addressed")]
     labels[None] = ""  # not addressed

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from secretariat.history import set_author
 from secretariat.models import Party, Role, User
 
 from .access import may_assess, may_report, may_review_updates
@@ -214,8 +215,7 @@ def follow_up_assess(
         update.status = FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT
     bulk_update_with_history(taken, FollowUpUpdate, ["status"], default_user=by)
     current.assessed_status, current.assessed_at = status, assessment.assessed_at
-    current._history_user = by
-    current._change_reason = reasoning[:100]
+    set_author(current, by, reasoning[:100])
     current.save(update_fields=["assessed_status", "assessed_at"])
     follow_up.refresh_from_db()
     return assessment
@@ -261,8 +261,7 @@ def follow_ups_assess_bulk(
     )
     for item in pending:
         item.follow_up.assessed_status, item.follow_up.assessed_at = item.status, now
-        item.follow_up._history_user = by
-        item.follow_up._change_reason = item.reasoning[:100]
+        set_author(item.follow_up, by, item.reasoning[:100])
     if save and pending:
         bulk_update_with_history(
             [item.follow_up for item in pending],
@@ -291,12 +290,12 @@ def update_submit(
         links=links,
     )
     update.full_clean()
-    update._history_user = by
+    set_author(update, by)
     update.save()
     if update.organisation_id is None:
         # Only the State's own word sets the reported status; stakeholders inform, they do not report for it.
         follow_up.reported_status = reported_status
-        follow_up._history_user = by
+        set_author(follow_up, by)
         follow_up.save(update_fields=["reported_status"])
     return update
 
@@ -310,7 +309,7 @@ def update_request_information(*, update: FollowUpUpdate, by: User, message: str
     if update.status == FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT:
         raise InvalidAssessment(_("This update was already taken into an assessment."))
     update.status, update.review_comment = FollowUpUpdate.Status.MORE_INFORMATION, message
-    update._history_user = by
+    set_author(update, by)
     update.save(update_fields=["status", "review_comment"])
     return update
 

@@ -167,7 +167,7 @@ def published_for_everyone(model: type[Model]) -> Selector:
     """The rule of a public record (the Convention, reports, practices ...): every signed-in user reads it."""
 
     def selector(user, queryset: QuerySet | None = None) -> QuerySet:
-        queryset = model.objects.all() if queryset is None else queryset
+        queryset = model._default_manager.all() if queryset is None else queryset
         return queryset if is_signed_in(user) else queryset.none()
 
     selector.__doc__ = f"{model._meta.verbose_name_plural}: every signed-in user reads them."

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import access
+from .history import set_author
 from .imports import ImportReport, open_source, run_import
 from .models import Document, Organisation, Role, User
 
@@ -33,7 +34,7 @@ def document_assign_owner(*, document: Document, by: User) -> Document:
     if by.role in (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR):
         document.party_id = by.party_id
         document.organisation = None
-    elif by.role == Role.STAKEHOLDER_CONTRIBUTOR:
+    elif by.role == Role.STAKEHOLDER_CONTRIBUTOR and by.organisation_id is not None:
         organisation = Organisation.objects.get(pk=by.organisation_id)
         document.organisation = organisation
         document.party_id = organisation.party_id
@@ -49,6 +50,6 @@ def document_file(*, document: Document, by: User) -> Document:
         raise PermissionDenied(_("You may not file documents."))
     document_assign_owner(document=document, by=by)
     document.full_clean()
-    document._history_user = by
+    set_author(document, by)
     document.save()
     return document

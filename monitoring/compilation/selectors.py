@@ -279,7 +279,7 @@ def _states(answers: list[tuple[Reply, str]]) -> list[StateEntry]:
         submission = reply.submission
         parties[submission.party_id] = submission.party
         block = reply_block(reply, heading)
-        if submission.organisation_id:
+        if submission.organisation is not None:
             comments[submission.party_id][submission.organisation.name].append(block)
         else:
             own[submission.party_id].append(block)

@@ -38,7 +38,7 @@ class RoundRow:
     def is_overdue(self) -> bool:
         if self.submission:
             return self.submission.is_overdue()
-        return bool(self.deadline) and timezone.localdate() > self.deadline
+        return self.deadline is not None and timezone.localdate() > self.deadline
 
 
 def rounds_overview(user) -> list[RoundRow]:
