@@ -1,5 +1,5 @@
 # Lanzarote Back Office: `make run` serves the back office and its background worker,
-# `make test` runs the suite.
+# `make test` runs the suite, `make test-fast` its quick part (no browser, no fuzzing, no coverage).
 # Both set everything up first (virtual environment, requirements, database) and are idempotent.
 
 SHELL := /bin/bash
@@ -16,7 +16,7 @@ PYTHON := $(shell for p in python3 python3.14 python3.13 python3.12 \
 	done)
 endif
 
-.PHONY: run test setup lint format messages clean bench
+.PHONY: run test test-fast setup lint format messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -43,11 +43,25 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The tests run in parallel, one pytest-xdist worker per core (PYTEST_WORKERS=1: one process; each
+# worker has its own test database, files and caches, see tests/conftest.py). The browser tests stay
+# together on one worker (one Chromium), started first. Compiled modules go to var/pycache even where
+# PYTHONDONTWRITEBYTECODE is set: each worker would otherwise compile the whole suite again.
+PYTEST_WORKERS ?= auto
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/var/pycache \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# Everything: lint, migrations, types, every test (browser and fuzz included) with the coverage
+# floor of pyproject.toml ([tool.coverage.report] fail_under).
 test: $(VENV)/.installed .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(PYTEST) --cov --cov-report=term-missing:skip-covered
+
+# The quick part, while developing: no browser, no fuzzing (its module is not even collected), no coverage.
+test-fast: $(VENV)/.installed .env
+	$(PYTEST) -m "not browser and not fuzz" --ignore=tests/api/test_schemathesis.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
@@ -61,4 +75,4 @@ bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .coverage

@@ -1,20 +1,116 @@
-"""Personas used across the suite: who is looking decides what they see."""
+"""Personas used across the suite (who is looking decides what they see), and how tests share data."""
+
+import functools
+import io
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Model
+from django.test import override_settings
+from simple_history.manager import HistoryDescriptor
 
-from secretariat.models import Role
+from secretariat.models import Party, Role, User
 from tests.factories import OrganisationFactory, PartyFactory, UserFactory
+
+
+def _history_managers_built_once() -> None:
+    """django-simple-history builds a new manager class (0.15 ms) at every read of `record.history`,
+    which it does at every save of a record with history: tens of thousands of times in a run of the
+    suite. The class depends only on the descriptor's manager and queryset classes: the tests build
+    each one once, and behave as before."""
+    manager_class = functools.cache(lambda manager, queryset: manager.from_queryset(queryset))
+
+    def __get__(self, instance, owner):
+        return manager_class(self.manager_class, self.queryset_class)(self.model, instance)
+
+    HistoryDescriptor.__get__ = __get__
+
+
+_history_managers_built_once()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_files_and_caches(tmp_path_factory):
+    """Each test process (pytest-xdist worker) keeps its files and caches to itself, out of var/.
+
+    Uploads (MEDIA_ROOT) and the progress of imports (keyed by job ids, which every worker's
+    database hands out from 1) go to the process's own temporary folder; the default cache is this
+    process's memory, whatever CACHE_URL says, so clearing it never touches a shared server.
+    """
+    folder = tmp_path_factory.mktemp("files")
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(folder / "progress"),
+        },
+    }
+    with override_settings(MEDIA_ROOT=folder / "media", CACHES=caches):
+        yield folder
+
+
+# --- parallel runs --------------------------------------------------------------------------------
+
+# `make test` runs the suite on pytest-xdist workers with `--dist loadgroup`: the tests of a group run
+# one after the other on one worker, the largest groups first, the other tests wherever a worker is
+# free. The browser tests share one Chromium and one live server; the admin walk is the longest
+# module. Started first, on different workers, they leave no long test for the end.
+XDIST_GROUPS = {"browser/": "browser", "secretariat/test_admin_walk.py": "admin-walk"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        path = item.path.relative_to(here).as_posix() if here in item.path.parents else ""
+        for prefix, group in XDIST_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
+# --- the personas ---------------------------------------------------------------------------------
+# One function each, and a fixture calling it. Each function takes the record already in the
+# database if there is one: data shared by several tests (the API's world) holds some of them.
+
+
+def make_user(username: str, **fields) -> User:
+    return User.objects.filter(username=username).first() or UserFactory(username=username, **fields)
+
+
+def make_party_a() -> Party:
+    return PartyFactory(code="FRA", name_en="France", name_fr="France")  # got or created by its code
+
+
+def make_party_b() -> Party:
+    return PartyFactory(code="RUS", name_en="Russian Federation", name_fr="Fédération de Russie")
+
+
+def make_officer() -> User:
+    return make_user("officer", role=Role.SECRETARIAT_OFFICER)
+
+
+def make_coordinator_a(party_a: Party) -> User:
+    return make_user("coord-a", role=Role.STATE_COORDINATOR, party=party_a)
+
+
+def make_coordinator_b(party_b: Party) -> User:
+    return make_user("coord-b", role=Role.STATE_COORDINATOR, party=party_b)
 
 
 @pytest.fixture
 def party_a():
-    return PartyFactory(code="FRA", name_en="France", name_fr="France")
+    return make_party_a()
 
 
 @pytest.fixture
 def party_b():
-    return PartyFactory(code="RUS", name_en="Russian Federation", name_fr="Fédération de Russie")
+    return make_party_b()
 
 
 @pytest.fixture
@@ -24,39 +120,37 @@ def organisation_b(party_b):
 
 @pytest.fixture
 def secretariat_admin():
-    return UserFactory(username="admin", role=Role.SECRETARIAT_ADMIN)
+    return make_user("admin", role=Role.SECRETARIAT_ADMIN)
 
 
 @pytest.fixture
 def officer():
-    return UserFactory(username="officer", role=Role.SECRETARIAT_OFFICER)
+    return make_officer()
 
 
 @pytest.fixture
 def committee_member():
-    return UserFactory(username="committee", role=Role.COMMITTEE_MEMBER)
+    return make_user("committee", role=Role.COMMITTEE_MEMBER)
 
 
 @pytest.fixture
 def coordinator_a(party_a):
-    return UserFactory(username="coord-a", role=Role.STATE_COORDINATOR, party=party_a)
+    return make_coordinator_a(party_a)
 
 
 @pytest.fixture
 def contributor_a(party_a):
-    return UserFactory(username="contrib-a", role=Role.STATE_CONTRIBUTOR, party=party_a)
+    return make_user("contrib-a", role=Role.STATE_CONTRIBUTOR, party=party_a)
 
 
 @pytest.fixture
 def coordinator_b(party_b):
-    return UserFactory(username="coord-b", role=Role.STATE_COORDINATOR, party=party_b)
+    return make_coordinator_b(party_b)
 
 
 @pytest.fixture
 def stakeholder_b(organisation_b):
-    return UserFactory(
-        username="ngo-b", role=Role.STAKEHOLDER_CONTRIBUTOR, organisation=organisation_b, party=None
-    )
+    return make_user("ngo-b", role=Role.STAKEHOLDER_CONTRIBUTOR, organisation=organisation_b, party=None)
 
 
 @pytest.fixture
@@ -87,3 +181,129 @@ def second_factor_not_required(settings):
 def fresh_rate_limits():
     # allauth counts sign-in attempts per IP address in the cache: every test starts afresh.
     cache.clear()
+
+
+# --- records shared by the tests that follow each other -------------------------------------------
+
+
+class SharedRecords:
+    """Records built once for a run of consecutive tests taking them, instead of once per test.
+
+    The first test of such a run builds them in a transaction left open while the run lasts: each
+    test runs in its own savepoint inside it, rolled back after it as always, and the transaction is
+    rolled back before any test that does not take them. Each test gets fresh copies of the
+    records: what one test changes, in them or in the database, the next never sees. A
+    transactional test (and the very first test of a process, before the test database exists)
+    builds its own, as with a plain fixture.
+    """
+
+    registry: ClassVar[dict[str, "SharedRecords"]] = {}
+    opened: ClassVar[list["SharedRecords"]] = []
+    blocker = None  # pytest-django's database blocker, once the test database is set up
+
+    def __init__(self, build):
+        self.name, self.build = build.__name__, build
+        self.atomic = None
+        self.records: dict | None = None
+
+    def shared_by(self, item) -> bool:
+        if item is None or self.name not in item.fixturenames:
+            return False
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and bool(
+            marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+        )
+        return not transactional and not {"transactional_db", "live_server"} & set(item.fixturenames)
+
+    def open(self) -> None:
+        with self.blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                self.records = self.build() or {}
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+        self.atomic = atomic
+        self.opened.append(self)
+
+    @classmethod
+    def close_all(cls) -> None:
+        with cls.blocker.unblock():
+            while cls.opened:  # the last opened first: each one's transaction is inside the previous one's
+                shared = cls.opened.pop()
+                transaction.set_rollback(True)
+                shared.atomic.__exit__(None, None, None)
+                shared.atomic = shared.records = None
+
+    def value(self) -> SimpleNamespace:
+        if self.atomic is None:
+            return SimpleNamespace(**(self.build() or {}))
+        return SimpleNamespace(**_fresh(self.records))
+
+
+def _fresh(records: dict) -> dict:
+    """The same records (values, or dicts of values) read again from the database, a query per model."""
+    wanted: dict[type[Model], set] = {}
+    for value in records.values():
+        for record in value.values() if isinstance(value, dict) else [value]:
+            if isinstance(record, Model):
+                wanted.setdefault(type(record), set()).add(record.pk)
+    read = {model: model._base_manager.in_bulk(pks) for model, pks in wanted.items()}
+
+    def again(value):
+        if isinstance(value, dict):
+            return {key: again(item) for key, item in value.items()}
+        return read[type(value)][value.pk] if isinstance(value, Model) else value
+
+    return {name: again(value) for name, value in records.items()}
+
+
+def shared_records(build):
+    """Turn `build` into a fixture of its name, shared by consecutive tests (`SharedRecords`).
+
+    `build` takes no argument and returns its records by name (or nothing); the fixture gives them
+    as attributes. Its name must be unique in the suite.
+    """
+    if build.__name__ in SharedRecords.registry:
+        raise ValueError(f"Two shared fixtures are named {build.__name__}")
+    shared = SharedRecords.registry[build.__name__] = SharedRecords(build)
+
+    def fixture(_shared_records_ready):
+        return shared.value()
+
+    fixture.__doc__ = build.__doc__
+    return pytest.fixture(name=build.__name__)(fixture)
+
+
+@pytest.fixture(scope="session")
+def _shared_records_ready(django_db_setup, django_db_blocker):
+    SharedRecords.blocker = django_db_blocker
+    yield
+    SharedRecords.close_all()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before the test's fixtures, and so outside its own transaction.
+    if SharedRecords.blocker is not None:
+        for shared in SharedRecords.registry.values():
+            if shared.atomic is None and shared.shared_by(item):
+                shared.open()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # After the test's fixtures, and so after its own transaction is rolled back.
+        if any(not shared.shared_by(nextitem) for shared in SharedRecords.opened):
+            SharedRecords.close_all()
+
+
+@shared_records
+def demo_loaded():
+    """What `manage.py load_demo` loads in development (the demo accounts too)."""
+    with override_settings(DEBUG=True):  # load_demo creates the demo accounts only in development
+        call_command("load_demo", stdout=io.StringIO())

@@ -1,7 +1,5 @@
 """Arrangements for the API tests: a JSON client per persona, and one small world of both Parties."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -9,6 +7,14 @@ from rest_framework.test import APIClient
 from monitoring.models import MonitoringRound, Submission
 from recommendations import services as recommendation_services
 from recommendations.models import AssessedStatus, Factsheet, ReportedStatus
+from tests.conftest import (
+    make_coordinator_a,
+    make_coordinator_b,
+    make_officer,
+    make_party_a,
+    make_party_b,
+    shared_records,
+)
 from tests.factories import (
     PartyFactory,
     QuestionFactory,
@@ -54,11 +60,15 @@ def api_for():
 
 @pytest.fixture
 def party_c():
-    return PartyFactory(code="ITA", name_en="Italy", name_fr="Italie")
+    return make_party_c()
 
 
-@pytest.fixture
-def world(party_a, party_b, party_c, officer, coordinator_a, coordinator_b):
+def make_party_c():
+    return PartyFactory(code="ITA", name_en="Italy", name_fr="Italie")  # got or created by its code
+
+
+@shared_records
+def world():
     """Round 2 of France, Russia and Italy, with each one's submission, replies and follow-up.
 
     - France (A): a draft with one reply to 1.a.
@@ -68,7 +78,14 @@ def world(party_a, party_b, party_c, officer, coordinator_a, coordinator_b):
     - A report on round 2 with one recommendation to all three: their follow-ups, an update
       from France and one from Russia, an unpublished assessment of each of those two.
     - A practice by France on a theme, and a factsheet on that theme.
+
+    Built once for the tests that follow each other taking it (tests/conftest.py, SharedRecords).
+    Its personas (party_a, party_b, party_c, officer, coordinator_a, coordinator_b) are those of
+    the fixtures: a test taking both gets the same records.
     """
+    party_a, party_b, party_c = make_party_a(), make_party_b(), make_party_c()
+    officer = make_officer()
+    coordinator_a, coordinator_b = make_coordinator_a(party_a), make_coordinator_b(party_b)
     round = build_round(parties=[party_a, party_b, party_c], number=2)
     questions = {question.ref: question for question in round.questions.all()}
     submission_a = SubmissionFactory(round=round, party=party_a, status=Status.DRAFT)
@@ -113,4 +130,4 @@ def world(party_a, party_b, party_c, officer, coordinator_a, coordinator_b):
     factsheet = Factsheet.objects.create(
         slug="co-operation", title_en="Co-operation", theme=theme, report=report
     )
-    return SimpleNamespace(**locals())  # every record above, by its name
+    return locals()  # every record above, by its name

@@ -4,6 +4,7 @@ The test client re-raises any exception a view lets through, so a 500 would fail
 with its traceback.
 """
 
+import copy
 from unittest.mock import ANY
 
 import jsonschema
@@ -199,9 +200,15 @@ def test_submitting_with_a_malformed_body_is_refused(contributor, world):
 # --- what schemathesis found (tests/api/test_schemathesis.py): answers the schema did not describe ---
 
 
+SERVED_SCHEMA: dict = {}
+
+
 @pytest.fixture
 def schema(api_for, officer) -> dict:
-    return api_for(officer).get("/api/schema/?format=json").json()
+    """The schema /api/schema/ serves: read once per test process (it comes from the code alone)."""
+    if not SERVED_SCHEMA:
+        SERVED_SCHEMA.update(api_for(officer).get("/api/schema/?format=json").json())
+    return copy.deepcopy(SERVED_SCHEMA)
 
 
 def _documented(schema: dict, path: str, method: str, code: int) -> dict:

@@ -1,9 +1,6 @@
 """The API on real data: round 2's questionnaire, Russia's 37 registered replies, the follow-up of V-17."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from secretariat.models import User
@@ -12,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # load_demo creates the demo accounts only in development
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_loaded, settings):
+    """The demo, loaded once for the tests in a row (tests/conftest.py); DEBUG on, as it was loaded."""
+    settings.DEBUG = True
 
 
 def _client(username: str) -> APIClient:

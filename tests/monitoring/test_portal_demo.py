@@ -1,9 +1,6 @@
 """The portal on real data: round 2's 118-node questionnaire and the Russian Federation's replies."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from secretariat.models import User
@@ -12,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # load_demo creates the demo accounts only in development
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_loaded, settings):
+    """The demo, loaded once for the tests in a row (tests/conftest.py); DEBUG on, as it was loaded."""
+    settings.DEBUG = True
 
 
 def test_registered_demo_replies_are_shown_read_only_within_the_query_budget(

@@ -12,6 +12,7 @@ from recommendations.factsheet_render import render_docx, render_html, render_pd
 from recommendations.factsheets import build_factsheet
 from recommendations.models import Factsheet
 from secretariat.services import load_reference_data
+from tests.conftest import shared_records
 from tests.factories import RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,10 @@ pytestmark = pytest.mark.django_db
 PRACTICE = "Federal Criminal Police (BKA) liaison with foreign liaison officers (Germany)"
 
 
-@pytest.fixture
+@shared_records
 def demo_data():
-    """Round 2's report with its 19 recommendations, the practices, and the factsheet."""
+    """Round 2's report with its 19 recommendations, the practices, and the factsheet (built once
+    for the tests in a row: tests/conftest.py)."""
     load_reference_data()
     round = RoundFactory(number=2, status=MonitoringRound.Status.FOLLOW_UP)
     round.parties.set(MonitoringRound.default_parties())

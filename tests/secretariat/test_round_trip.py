@@ -13,6 +13,7 @@ from django.db.models import CharField, TextField
 from secretariat.exports import export_dataset, file_name, kinds_in_order
 from secretariat.imports import open_source, run_import
 from secretariat.models import Organisation, Party
+from tests.conftest import shared_records
 from tests.secretariat.dataset import BUILDERS, TRICKY_TEXTS, build_dataset, empty_database
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,14 @@ pytestmark = pytest.mark.django_db
 FORMATS = ["csv", "xlsx"]
 
 
+@shared_records
+def dataset_of_size_4():
+    """Every tricky text at least once; built once for the tests in a row (tests/conftest.py)."""
+    build_dataset(size=4)
+
+
 @pytest.fixture
-def admin_with_dataset(secretariat_admin):
-    build_dataset(size=4)  # every tricky text at least once
+def admin_with_dataset(dataset_of_size_4, secretariat_admin):
     return secretariat_admin
 
 
