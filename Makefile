@@ -51,12 +51,13 @@ PYTEST_WORKERS ?= auto
 PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/var/pycache \
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-# Everything: lint, migrations, types, every test (browser and fuzz included) with the coverage
-# floor of pyproject.toml ([tool.coverage.report] fail_under).
+# Everything: lint, migrations, types (mypy, on the files [tool.mypy] lists), every test (browser and
+# fuzz included) with the coverage floor of pyproject.toml ([tool.coverage.report] fail_under).
 test: $(VENV)/.installed .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
 	$(PYTEST) --cov --cov-report=term-missing:skip-covered
 
 # The quick part, while developing: no browser, no fuzzing (its module is not even collected), no coverage.
