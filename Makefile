@@ -43,7 +43,7 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The tests run in parallel, one pytest-xdist worker per core (PYTEST_WORKERS=1: one process; each
+# The tests run in parallel, one pytest-xdist worker per core (PYTEST_WORKERS=0: no workers; each
 # worker has its own test database, files and caches, see tests/conftest.py). The browser tests stay
 # together on one worker (one Chromium), started first. Compiled modules go to var/pycache even where
 # PYTHONDONTWRITEBYTECODE is set: each worker would otherwise compile the whole suite again.
