@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secretariat import access
+from secretariat import access, events
 from secretariat.history import set_author
 from secretariat.models import Organisation, Party, Role, User
 
@@ -80,7 +80,18 @@ def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fie
     # Record the move in the submission's history too (the update above bypasses save()).
     set_author(submission, by, f"{old} → {to}")
     submission.save(update_fields=["status"])
-    Transition.objects.create(submission=submission, from_status=old, to_status=to, by=by, comment=comment)
+    transition = Transition.objects.create(
+        submission=submission, from_status=old, to_status=to, by=by, comment=comment
+    )
+    # "submission.submitted", ".resubmitted", ".registered", ".returned": cases and notifications follow.
+    events.emit(
+        f"submission.{to}",
+        subject=submission,
+        party=submission.party,
+        by=by,
+        occurrence=str(transition.pk),
+        message=comment,
+    )
     return submission
 
 
@@ -145,6 +156,7 @@ def submission_create(
     submission = _new_submission(round=round, party=party, organisation=organisation, **fields)
     submission.full_clean()
     submission.save()
+    events.emit("submission.opened", subject=submission, party=party, by=by)
     return submission
 
 

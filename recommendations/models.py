@@ -319,6 +319,10 @@ class FollowUpUpdate(models.Model):
         _("review"), max_length=16, choices=Status, default=Status.SUBMITTED, editable=False
     )
     review_comment = models.TextField(_("Secretariat's comment"), blank=True, editable=False)
+    information_requested_at = models.DateTimeField(
+        _("information requested on"), null=True, blank=True, editable=False
+    )
+    information_due = models.DateField(_("information due by"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
 
     history = HistoricalRecords()

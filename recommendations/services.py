@@ -4,6 +4,7 @@ The admin, the portal, the imports and the API call these; nothing else writes a
 assessed or reported status.
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from secretariat import events
 from secretariat.history import set_author
 from secretariat.models import Party, Role, User
 
@@ -218,6 +220,7 @@ def follow_up_assess(
     set_author(current, by, reasoning[:100])
     current.save(update_fields=["assessed_status", "assessed_at"])
     follow_up.refresh_from_db()
+    events.emit("follow_up.assessed", subject=assessment, party=current.party, by=by, published=published)
     return assessment
 
 
@@ -297,20 +300,40 @@ def update_submit(
         follow_up.reported_status = reported_status
         set_author(follow_up, by)
         follow_up.save(update_fields=["reported_status"])
+    events.emit("follow_up.update_sent", subject=update, party=follow_up.party, by=by)
     return update
 
 
-def update_request_information(*, update: FollowUpUpdate, by: User, message: str) -> FollowUpUpdate:
-    """The Secretariat asks the author of an update for more information."""
+#: How long a Party has to answer a request for information, unless the Secretariat says otherwise.
+INFORMATION_DAYS = 30
+
+
+@transaction.atomic
+def update_request_information(
+    *, update: FollowUpUpdate, by: User, message: str, due: datetime.date | None = None
+) -> FollowUpUpdate:
+    """The Secretariat asks the author of an update for more information, by a date."""
     if not may_review_updates(by):
         raise InvalidAssessment(_("Only the Secretariat reviews updates."))
     if not message.strip():
         raise InvalidAssessment(_("Say what information is needed: the message is required."))
     if update.status == FollowUpUpdate.Status.TAKEN_INTO_ASSESSMENT:
         raise InvalidAssessment(_("This update was already taken into an assessment."))
+    now = timezone.now()
     update.status, update.review_comment = FollowUpUpdate.Status.MORE_INFORMATION, message
+    update.information_requested_at = now
+    update.information_due = due or timezone.localdate(now) + datetime.timedelta(days=INFORMATION_DAYS)
     set_author(update, by)
-    update.save(update_fields=["status", "review_comment"])
+    update.save(update_fields=["status", "review_comment", "information_requested_at", "information_due"])
+    events.emit(
+        "follow_up.information_requested",
+        subject=update,
+        party=update.follow_up.party,
+        by=by,
+        occurrence=now.isoformat(),
+        message=message,
+        due=update.information_due,
+    )
     return update
 
 

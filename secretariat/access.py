@@ -20,18 +20,24 @@ Core rules:
 
 from collections.abc import Callable
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import (
     SECRETARIAT_ROLES,
     STAFF_ROLES,
     STATE_ROLES,
+    Case,
     ConventionArticle,
+    Correspondence,
     Document,
     ImportJob,
+    LetterTemplate,
+    Note,
+    Notification,
     Organisation,
     Party,
     Role,
+    ScheduledRun,
     User,
 )
 
@@ -183,6 +189,74 @@ def import_jobs_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(user=user) if is_secretariat(user) else queryset.none()
 
 
+def cases_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Staff read every case; a State user its Party's own (not the stakeholders'), a stakeholder its own."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if party_id := state_party_id(user):
+        return queryset.filter(party=party_id, organisation__isnull=True)
+    if organisation_id := stakeholder_organisation_id(user):
+        return queryset.filter(organisation=organisation_id)
+    return queryset.none()
+
+
+def committee_cases(user) -> Q:
+    """The cases a Committee member works on: those each kind of case gives its rapporteurs."""
+    from .cases import kinds
+
+    condition = Q(pk__in=[])
+    for kind in kinds():
+        if kind.for_committee_member is not None:
+            condition |= Q(kind=kind.key) & kind.for_committee_member(user)
+    return condition
+
+
+def notes_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Internal notes: the Secretariat's, and Committee members' on the cases of their questions.
+    Never a State's or a stakeholder's, whatever the case."""
+    queryset = Note.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    if is_committee(user):
+        return queryset.filter(case__in=Case.objects.filter(committee_cases(user)).values("pk"))
+    return queryset.none()
+
+
+def may_write_note(user, case: Case) -> bool:
+    """The Secretariat on any case; a Committee member on the cases of their questions."""
+    if is_secretariat(user):
+        return True
+    return is_committee(user) and Case.objects.filter(committee_cases(user), pk=case.pk).exists()
+
+
+def notifications_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Everyone reads their own notifications, and nobody anyone else's."""
+    queryset = Notification.objects.all() if queryset is None else queryset
+    return queryset.filter(recipient=user) if is_signed_in(user) else queryset.none()
+
+
+def correspondence_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Staff read every Party's correspondence; a State user its own Party's; nobody else any."""
+    queryset = Correspondence.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if party_id := state_party_id(user):
+        return queryset.filter(party=party_id)
+    return queryset.none()
+
+
+def secretariat_only(model: type[Model]) -> Selector:
+    """The rule of the Secretariat's own tools (letter templates, the scheduler's runs)."""
+
+    def selector(user, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = model._default_manager.all() if queryset is None else queryset
+        return queryset if is_secretariat(user) else queryset.none()
+
+    selector.__doc__ = f"{model._meta.verbose_name_plural}: the Secretariat's alone."
+    return selector
+
+
 # --- the registry and the door -------------------------------------------------------------------
 
 _SELECTORS: dict[type[Model], Selector] = {}
@@ -212,6 +286,12 @@ def register_core_rules() -> None:
         Document: documents_for,
         ConventionArticle: articles_for,
         ImportJob: import_jobs_for,
+        Case: cases_for,
+        Note: notes_for,
+        Notification: notifications_for,
+        Correspondence: correspondence_for,
+        LetterTemplate: secretariat_only(LetterTemplate),
+        ScheduledRun: secretariat_only(ScheduledRun),
     }.items():
         register(model, selector)
     register_file_model(Document)

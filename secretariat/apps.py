@@ -42,7 +42,12 @@ class SecretariatConfig(AppConfig):
             imports.register(kind)
 
         # Signal receivers: the audit log, and what a session remembers of its sign-in.
-        from . import audit, signin  # noqa: F401
+        # The listeners of the cycle's events: cases first (a notification names its case).
+        from . import (  # noqa: F401
+            audit,
+            cases,
+            signin,
+        )
 
         # Role groups follow the permissions of every installed model after each migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="secretariat.sync_role_groups")

@@ -5,6 +5,7 @@ import re
 import time
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -149,6 +150,17 @@ STATE_ROLES = (Role.STATE_COORDINATOR, Role.STATE_CONTRIBUTOR)
 STAFF_ROLES = (*SECRETARIAT_ROLES, Role.COMMITTEE_MEMBER)
 
 
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+class EmailFrequency(models.TextChoices):
+    EACH = "each", _("One e-mail per notification")
+    DAILY = "daily", _("A daily digest")
+    NEVER = "never", _("No e-mail (in the application only)")
+
+
 _ROLE_UNKNOWN = object()
 
 
@@ -173,6 +185,19 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         help_text=_("Required for stakeholder contributors."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language,
+        default=Language.ENGLISH,
+        help_text=_("The language of the notifications and e-mails this person receives."),
+    )
+    email_frequency = models.CharField(
+        _("notification e-mails"),
+        max_length=6,
+        choices=EmailFrequency,
+        default=EmailFrequency.EACH,
     )
 
     # The password hash is never copied into history; a login is not a change.
@@ -543,3 +568,291 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.username or _('anonymous')} – {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Running the cycle: cases and their handlers, notes, notifications, correspondence -----------
+# The mechanisms live here and in cases.py, events.py, notifications.py and correspondence.py; the
+# feature apps register their kinds of case and their events (see docs/architecture.md).
+
+
+class Case(models.Model):
+    """A piece of work the Secretariat runs with a Party: its submission in a round, its follow-up
+    of an implementation report. One row per case, kept in step with its subject by the app that
+    owns the subject (`cases.refresh`), so that "what waits on whom" is one indexed query."""
+
+    class WaitingOn(models.TextChoices):
+        SECRETARIAT = "secretariat", _("the Secretariat")
+        PARTY = "party", _("the Party")
+        COMMITTEE = "committee", _("the Committee")
+        NOBODY = "nobody", _("nobody (closed)")
+
+    kind = models.CharField(_("kind"), max_length=30)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    subject_id = models.PositiveBigIntegerField(editable=False)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    party = models.ForeignKey(Party, verbose_name=_("Party"), on_delete=models.PROTECT, related_name="cases")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("stakeholder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    title_en = models.CharField(_("title (English)"), max_length=300, editable=False)
+    title_fr = models.CharField(_("title (French)"), max_length=300, editable=False)
+    state = models.CharField(_("state"), max_length=40, editable=False)
+    waiting_on = models.CharField(
+        _("waiting on"), max_length=12, choices=WaitingOn, default=WaitingOn.SECRETARIAT, editable=False
+    )
+    waiting_since = models.DateTimeField(_("waiting since"), default=timezone.now, editable=False)
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
+    handler = models.ForeignKey(
+        "User",
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_cases",
+        limit_choices_to={"role__in": SECRETARIAT_ROLES, "is_active": True},
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["due_date", "waiting_since"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "party"], name="one_case_per_subject_and_party"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["waiting_on", "handler"], name="case_waiting_handler"),
+            models.Index(fields=["party", "waiting_on"], name="case_party_waiting"),
+        ]
+
+    def __str__(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return bool(self.is_open and self.due_date and self.due_date < today)
+
+
+class Note(models.Model):
+    """An internal note on a case: a thread of the Secretariat (and of the Committee members on
+    the cases of their questions). Never shown to States or stakeholders, by any entry point."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        "User", verbose_name=_("author"), on_delete=models.PROTECT, related_name="notes", editable=False
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    text = models.TextField(
+        _("note"), help_text=_("Markdown. Internal: never shown to States or stakeholders.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return _("Note by %(author)s, %(date)s") % {
+            "author": self.author,
+            "date": timezone.localdate(self.created_at),
+        }
+
+
+class Notification(models.Model):
+    """One event of the cycle told to one person: in the application (the bell) and by e-mail.
+
+    Written in the recipient's language when the event happens; `key` names the event, so the same
+    event never makes two notifications for one person. The e-mail is sent by the background worker.
+    """
+
+    class Email(models.TextChoices):
+        PENDING = "pending", _("To send")
+        DIGEST = "digest", _("In the next daily digest")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Failed, will be tried again")
+        NOT_SENT = "not_sent", _("Not sent by e-mail")
+
+    recipient = models.ForeignKey(
+        "User", verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(_("event"), max_length=50)
+    key = models.CharField(_("event key"), max_length=200)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("Party"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email = models.CharField(_("e-mail"), max_length=10, choices=Email, default=Email.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_event_and_person")
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["email"], name="notification_email_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Correspondence(models.Model):
+    """An item of a Party's correspondence log: what the system e-mailed, a letter sent, or an
+    incoming letter or e-mail recorded by the Secretariat, linked to the case it concerns."""
+
+    class Kind(models.TextChoices):
+        EMAIL_SENT = "email_sent", _("E-mail sent by the system")
+        LETTER_SENT = "letter_sent", _("Letter sent")
+        LETTER_RECEIVED = "letter_received", _("Letter received")
+        EMAIL_RECEIVED = "email_received", _("E-mail received")
+
+    INCOMING = (Kind.LETTER_RECEIVED, Kind.EMAIL_RECEIVED)
+
+    party = models.ForeignKey(
+        Party, verbose_name=_("Party"), on_delete=models.PROTECT, related_name="correspondence"
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="correspondence",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    sender = models.CharField(_("from"), max_length=300, blank=True)
+    recipients = models.TextField(_("to"), blank=True, help_text=_("One address or name per line."))
+    language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.ENGLISH)
+    letter = models.CharField(_("letter"), max_length=30, blank=True, editable=False)
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The letter or e-mail received, or the letter sent, filed as a document."),
+    )
+    notification = models.OneToOneField(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    recorded_by = models.ForeignKey(
+        "User",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correspondence")
+        verbose_name_plural = _("correspondence")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["party", "-date"], name="correspondence_party_date")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_incoming(self) -> bool:
+        return self.kind in self.INCOMING
+
+
+class LetterTemplate(models.Model):
+    """The editable text of a standard letter to a Party, in one language (Django template syntax)."""
+
+    class Letter(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before a deadline")
+        INFORMATION_REQUEST = "information_request", _("Request for information on a follow-up")
+        RETURN = "return", _("Return for clarification")
+        REGISTRATION = "registration", _("Acknowledgement of registration")
+
+    letter = models.CharField(_("letter"), max_length=30, choices=Letter)
+    language = models.CharField(_("language"), max_length=2, choices=Language)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Plain text with placeholders in double braces, for example {{ party }}, {{ deadline }}; "
+            "the letter's page lists them."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["letter", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "language"], name="one_template_per_letter_and_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_letter_display()} ({self.language.upper()})"
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job (reminders, digests) run for a day: whoever records it first runs it, so the
+    worker's schedule and a cron job never both run it."""
+
+    job = models.CharField(_("job"), max_length=50)
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="one_run_per_job_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"
