@@ -10,9 +10,17 @@ class MonitoringConfig(AppConfig):
         from secretariat.imports import ImportKind, ImportOption, register, register_option
         from secretariat.roles import register_domain_app
 
-        from . import access, resources
+        from . import access, cases, resources
 
         access.register_rules()
+        # Who is told of each event (notifications), and the daily reminders (the schedule).
+        from secretariat.schedule import register_job
+
+        from . import events, reminders
+
+        events.register_events()
+        register_job("reminders", reminders.scheduled_job)
+        cases.register()
         register_domain_app("monitoring", api_read=("monitoringround", "question", "submission", "reply"))
         register_option(
             ImportOption(
@@ -55,3 +63,9 @@ class MonitoringConfig(AppConfig):
                 order=50,
             )
         )
+
+        # The app's sections of a Party's case file, and their placeholders in letters.
+        from . import case_file, letters
+
+        case_file.register()
+        letters.register()

@@ -9,9 +9,10 @@ class RecommendationsConfig(AppConfig):
     def ready(self) -> None:
         from secretariat import imports, roles
 
-        from . import access, resources
+        from . import access, cases, resources
 
         access.register_rules()
+        cases.register()
         roles.register_domain_app(
             "recommendations",
             api_read=(
@@ -77,3 +78,9 @@ class RecommendationsConfig(AppConfig):
             ),
         ):
             imports.register(kind)
+
+        # The app's sections of a Party's case file, and their placeholders in letters.
+        from . import case_file, letters
+
+        case_file.register()
+        letters.register()

@@ -41,7 +41,7 @@ from secretariat.resources import (
     split_list,
 )
 
-from . import services
+from . import cases, services
 from .models import (
     AssessedStatus,
     Assessment,
@@ -459,6 +459,12 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
         self._orders: dict[int, int] = {}
         self._chapter_fr: dict[tuple[str, str], tuple[str, int]] = {}
         self._line = 0
+        self._reports_synced: set[int] = set()
+
+    def finish(self) -> list[str]:
+        # The cases of each (report, Party) once for the whole file, not once per recommendation.
+        cases.refresh_reports(self._reports_synced, by=self.user)
+        return super().finish()
 
     def before_import_row(self, row, row_number=None, **kwargs):
         self._line = self.lines[row_number - 1] if row_number else 0
@@ -525,7 +531,8 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
         articles = self.write_citations(instance)
         if articles:
             instance.chapter.articles.add(*articles)
-        services.recommendation_sync_follow_ups(recommendation=instance, by=self.user)
+        services.recommendation_sync_follow_ups(recommendation=instance, by=self.user, refresh_cases=False)
+        self._reports_synced.add(instance.report_id)
 
 
 # --- follow-up statuses ----------------------------------------------------------------------
@@ -617,6 +624,7 @@ class FollowUpResource(ReportOptionMixin, LoadingMixin, ProjectResource):
 
     def prepare(self) -> None:
         self._by_key, self._seen = {}, {}
+        self._case_pairs: set[tuple[int, int]] = set()
         self._reports = {
             report.reference: report for report in ImplementationReport.objects.select_related("round")
         }
@@ -728,7 +736,15 @@ class FollowUpResource(ReportOptionMixin, LoadingMixin, ProjectResource):
                 self.update_instances = []
                 self.handle_import_error(result, error, raise_errors)
                 return
+        self._case_pairs.update(
+            (instance.recommendation.report_id, instance.party_id) for instance in self.update_instances
+        )
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
+    def finish(self) -> list[str]:
+        # Statuses and deadlines change the cases: each (report, Party) once for the whole file.
+        cases.refresh_pairs(self._case_pairs, by=self.user)
+        return super().finish()
 
 
 # --- practices -------------------------------------------------------------------------------

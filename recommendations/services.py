@@ -18,6 +18,7 @@ from secretariat import events
 from secretariat.history import set_author
 from secretariat.models import Party, Role, User
 
+from . import cases
 from .access import may_assess, may_report, may_review_updates
 from .models import (
     AssessedStatus,
@@ -92,12 +93,13 @@ def addressed_parties(recommendation: Recommendation) -> list[Party]:
 
 @transaction.atomic
 def recommendation_sync_follow_ups(
-    *, recommendation: Recommendation, by: User | None = None
+    *, recommendation: Recommendation, by: User | None = None, refresh_cases: bool = True
 ) -> dict[str, int]:
     """Open a follow-up for every addressed Party; retire (never delete) the others.
 
     A Party addressed again gets its old follow-up back, with everything recorded on it. Every
-    follow-up opened or changed gets a historical record naming `by`.
+    follow-up opened or changed gets a historical record naming `by`. The cases of the Parties
+    concerned are refreshed, unless the caller (an import) refreshes them once at its end.
     """
     wanted = {party.pk for party in addressed_parties(recommendation)}
     existing = {follow_up.party_id: follow_up for follow_up in recommendation.follow_ups.all()}
@@ -123,6 +125,9 @@ def recommendation_sync_follow_ups(
             follow_up.deadline = deadline
     if changed:
         bulk_update_with_history(changed, FollowUp, ["active", "deadline"], batch_size=500, **history)
+    if refresh_cases:
+        touched = [follow_up.party_id for follow_up in [*added, *changed]]
+        cases.refresh_pairs(((recommendation.report_id, party_id) for party_id in touched), by=by)
     return counts
 
 
@@ -133,7 +138,7 @@ def report_refresh_deadlines(*, report, by: User | None = None) -> int:
     One UPDATE per urgency and one insert of historical records: a report has tens of thousands
     of follow-ups, too many for a per-row CASE (bulk_update).
     """
-    updated = 0
+    updated, parties = 0, set()
     for urgency in Urgency.values:
         deadline = report.deadline_for(urgency)
         stale = list(
@@ -154,6 +159,8 @@ def report_refresh_deadlines(*, report, by: User | None = None) -> int:
             default_change_reason="the report's deadlines changed",
         )
         updated += len(stale)
+        parties.update(follow_up.party_id for follow_up in stale)
+    cases.refresh_pairs(((report.pk, party_id) for party_id in parties), by=by)
     return updated
 
 
@@ -238,7 +245,8 @@ def follow_ups_assess_bulk(
     The follow-ups must have been read in the current transaction (locked with select_for_update
     where the database allows it). Each gets its new assessed status and time; they are written
     here unless `save` is False, when the caller writes them with its own bulk update (fields
-    assessed_status and assessed_at), as the follow-up import does together with the deadlines.
+    assessed_status and assessed_at), as the follow-up import does together with the deadlines;
+    the caller then refreshes the cases (`cases.refresh_pairs`) once it has written them.
     """
     pending = list(assessments)
     for item in pending:
@@ -273,6 +281,7 @@ def follow_ups_assess_bulk(
             batch_size=batch_size,
             default_user=by,
         )
+        cases.refresh_pairs(cases.pairs_of(item.follow_up for item in pending), by=by)
     return created
 
 
