@@ -117,6 +117,11 @@ def may_import(user, permission: str) -> bool:
     return is_secretariat(user) and user.has_perm(permission)
 
 
+def may_assign_cases(user) -> bool:
+    """Who hands cases to officers (and takes them back): the Secretariat."""
+    return is_secretariat(user)
+
+
 def may_export_dataset(user) -> bool:
     """The whole dataset in one download (every kind, every Party): the Secretariat's alone."""
     return is_secretariat(user)

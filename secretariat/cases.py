@@ -77,6 +77,17 @@ def kind_of(case: Case) -> CaseKind:
     return _KINDS[case.kind]
 
 
+def kind_label(case: Case) -> str:
+    """The kind's name, or its key for a kind no app registers (any more)."""
+    kind = _KINDS.get(case.kind)
+    return str(kind.label) if kind else case.kind
+
+
+def state_label(case: Case) -> str:
+    kind = _KINDS.get(case.kind)
+    return kind.state_label(case.state) if kind else case.state
+
+
 def case_of(kind: str, subject: Model, party: Party) -> Case | None:
     return Case.objects.filter(
         kind=kind, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, party=party
@@ -150,9 +161,9 @@ def assign(cases: Iterable[Case], *, handler: User | None, by: User) -> int:
     """Give `cases` to `handler` (None: unassigned), each change in its case's history.
 
     Returns how many cases changed hands."""
-    from .access import is_secretariat
+    from .access import may_assign_cases
 
-    if not is_secretariat(by):
+    if not may_assign_cases(by):
         raise PermissionDenied(_("Only the Secretariat assigns cases."))
     if handler is not None and not may_handle(handler):
         raise ValidationError(_("Cases are handled by active Secretariat users."))

@@ -20,7 +20,12 @@ DOMAIN_APPS: list[str] = ["secretariat"]
 # view permission (secretariat.api.permissions). They never enter the admin (secretariat.admin_site)
 # and write through the portal's and the API's services, whose write rules (each app's access.py)
 # check the role themselves.
-API_READ: list[str] = ["secretariat.view_party"]
+API_READ: list[str] = [
+    "secretariat.view_party",
+    "secretariat.view_case",
+    "secretariat.view_notification",
+    "secretariat.view_correspondence",
+]
 
 
 def register_domain_app(app_label: str, *, api_read: Iterable[str] = ()) -> None:

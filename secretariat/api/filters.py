@@ -6,11 +6,13 @@ Parties and rounds by their natural keys) and the Parties' own; each app's are i
 """
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
 
-from secretariat.models import Party, TreatyStatus
+from secretariat.models import Case, Correspondence, Notification, Party, TreatyStatus
 
 _ROUND_HELP = _("The round's number.")
 PARTY_HELP = _("The Party's code, e.g. FRA.")
@@ -54,3 +56,42 @@ class PartyFilter(filters.FilterSet):
     class Meta:
         model = Party
         fields = ["lanzarote_status", "coe_member"]
+
+
+class CaseFilter(filters.FilterSet):
+    party = party_filter("party__code")
+    kind = filters.CharFilter(help_text=_("The kind of case: submission, follow_up."))
+    waiting_on = filters.ChoiceFilter(choices=Case.WaitingOn.choices)
+    handler = IdFilter(help_text=_("The id of the Secretariat user handling the case."))
+    unassigned = filters.BooleanFilter(field_name="handler", lookup_expr="isnull", help_text=_("No handler."))
+    open = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", help_text=_("Not closed."))
+    overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Open and past its due date."))
+
+    class Meta:
+        model = Case
+        fields = ["party", "kind", "waiting_on", "handler", "unassigned", "open", "overdue"]
+
+    def filter_overdue(self, queryset, name: str, value: bool):
+        late = Q(closed_at__isnull=True, due_date__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", help_text=_("Not read yet."))
+    event = filters.CharFilter(help_text=_("The event, e.g. submission.submitted."))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "event"]
+
+
+class CorrespondenceFilter(filters.FilterSet):
+    party = party_filter("party__code")
+    case = IdFilter(help_text=_("The case's id."))
+    kind = filters.ChoiceFilter(choices=Correspondence.Kind.choices)
+    date_after = filters.DateFilter(field_name="date", lookup_expr="gte", help_text=_("On or after."))
+    date_before = filters.DateFilter(field_name="date", lookup_expr="lte", help_text=_("On or before."))
+
+    class Meta:
+        model = Correspondence
+        fields = ["party", "case", "kind", "date_after", "date_before"]

@@ -4,3 +4,6 @@ from . import views
 from .router import register
 
 register("parties", views.PartyViewSet, basename="party")
+register("cases", views.CaseViewSet, basename="case")
+register("notifications", views.NotificationViewSet, basename="notification")
+register("correspondence", views.CorrespondenceViewSet, basename="correspondence")

@@ -33,6 +33,15 @@ PATHS = {
     "/api/v1/practices/{id}/",
     "/api/v1/factsheets/",
     "/api/v1/factsheets/{slug}/",
+    "/api/v1/cases/",
+    "/api/v1/cases/{id}/",
+    "/api/v1/cases/{id}/assign/",
+    "/api/v1/notifications/",
+    "/api/v1/notifications/{id}/",
+    "/api/v1/notifications/{id}/read/",
+    "/api/v1/notifications/read-all/",
+    "/api/v1/correspondence/",
+    "/api/v1/correspondence/{id}/",
 }
 
 

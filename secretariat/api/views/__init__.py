@@ -8,4 +8,5 @@ portal; their refusals become 403 (not allowed), 400 (invalid input, with the fi
 or 409 (out of order); bad input never makes a 500.
 """
 
+from .casework import CaseViewSet, CorrespondenceViewSet, NotificationViewSet  # noqa: F401
 from .parties import PartyViewSet  # noqa: F401

@@ -1,0 +1,88 @@
+"""API endpoints of the cycle's running: cases and their handlers, notifications, correspondence."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from secretariat import access, cases
+from secretariat.models import Case, Correspondence, Notification, User
+
+from .. import filters
+from ..serializers import casework as api
+from .base import ReadOnlyViewSet, does_not_exist, parsed, service_refusals
+
+
+class CaseViewSet(ReadOnlyViewSet):
+    """Each Party's submissions and follow-ups as cases: who handles them, what they wait on, by when."""
+
+    model = Case
+    related = ("party", "handler")
+    serializer_class = api.CaseSerializer
+    filterset_class = filters.CaseFilter
+    ordering_fields = ["id", "due_date", "waiting_since", "opened_at"]
+    ordering = ["due_date", "waiting_since", "pk"]
+
+    @extend_schema(request=api.AssignSerializer, responses={200: api.CaseSerializer}, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def assign(self, request: Request, pk: str) -> Response:
+        """Give the case to a Secretariat user, or leave it unassigned (null): the Secretariat only."""
+        case = self.get_object()
+        if not access.may_assign_cases(request.user):
+            raise exceptions.PermissionDenied(_("Only the Secretariat assigns cases."))
+        data = parsed(api.AssignSerializer, request)
+        handler = None
+        if data["handler"] is not None:
+            handler = access.scoped(User, request.user).filter(pk=data["handler"]).first()
+            if handler is None:
+                raise does_not_exist("handler")
+        with service_refusals(), transaction.atomic():
+            cases.assign([case], handler=handler, by=request.user)
+        return Response(api.CaseSerializer(self.get_object()).data)
+
+
+def mark_read(user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications (those of `ids`, or all) read; returns how many."""
+    unread = access.scoped(Notification, user).filter(read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+class NotificationViewSet(ReadOnlyViewSet):
+    """The signed-in user's own notifications, newest first; mark them read one by one or all at once."""
+
+    model = Notification
+    related = ("party",)
+    serializer_class = api.NotificationSerializer
+    filterset_class = filters.NotificationFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    @extend_schema(request=None, responses={200: api.NotificationSerializer}, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def read(self, request: Request, pk: str) -> Response:
+        """Mark this notification read."""
+        mark_read(request.user, [self.get_object().pk])
+        return Response(api.NotificationSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses={200: api.MarkedSerializer}, filters=False)
+    @action(detail=False, methods=["post"], url_path="read-all", filter_backends=[])
+    def read_all(self, request: Request) -> Response:
+        """Mark every unread notification read."""
+        return Response({"marked": mark_read(request.user)})
+
+
+class CorrespondenceViewSet(ReadOnlyViewSet):
+    """A Party's correspondence log: e-mails the system sent, letters sent, letters and e-mails received."""
+
+    model = Correspondence
+    related = ("party",)
+    serializer_class = api.CorrespondenceSerializer
+    filterset_class = filters.CorrespondenceFilter
+    ordering_fields = ["id", "date", "recorded_at"]
+    ordering = ["-date", "-pk"]
