@@ -57,3 +57,11 @@ def load(*, by: User) -> list[str]:
     from .factsheet_demo import load_cooperation_factsheet  # it reads this module's REPORT_2
 
     return [*load_report_2(), *load_cooperation_factsheet()]
+
+
+@loader(order=90)
+def load_queue(*, by: User) -> list[str]:
+    """The demo officers' queue of cases (after every record the cases are made of)."""
+    from .demo_queue import load_work_queue  # it reads this module's REPORT_2
+
+    return load_work_queue(by=by)

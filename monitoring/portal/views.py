@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from secretariat import access
+from secretariat import access, work
 
 from .. import access as rules
 from .. import services
@@ -58,6 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "rows": selectors.rounds_overview(request.user),
+            # What the Secretariat waits for from the user's Party (or organisation), with deadlines.
+            "waiting": work.items_for(request.user) if access.is_respondent(request.user) else [],
             "is_respondent": access.is_respondent(request.user),
             "sees_admin": access.works_in_admin(request.user),
         },

@@ -17,6 +17,8 @@ class Command(BaseCommand):
         accounts = demo.load_demo_records()
         for line in demo.load_app_demos(by=User.objects.get(username=demo.DEMO_ADMIN)):
             self.stdout.write(line)
+        # Every demo record that is a case has its case (what waits on whom: My work).
+        call_command("sync_cases", stdout=self.stdout)
         self.stdout.write(f"\nDemo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, affiliation in accounts:
             self.stdout.write(f"  {username:<22} {role:<28} {affiliation}")
