@@ -56,3 +56,9 @@ class MonitoringConfig(AppConfig):
                 order=50,
             )
         )
+
+        # The app's sections of a Party's case file, and their placeholders in letters.
+        from . import case_file, letters
+
+        case_file.register()
+        letters.register()

@@ -78,3 +78,9 @@ class RecommendationsConfig(AppConfig):
             ),
         ):
             imports.register(kind)
+
+        # The app's sections of a Party's case file, and their placeholders in letters.
+        from . import case_file, letters
+
+        case_file.register()
+        letters.register()

@@ -129,3 +129,6 @@ class DocumentAdmin(ScopedAdmin):
 
 # Sign-in security (audit log, lock-outs, second factors): Secretariat administrators only.
 from . import admin_security  # noqa: E402, F401
+
+# The correspondence log, letter templates and letters, internal notes and a Party's case file.
+from . import admin_correspondence  # noqa: E402, F401
