@@ -1,0 +1,101 @@
+"""A submission as a case: its workflow says what it waits on, and by when."""
+
+import datetime
+
+import pytest
+
+from monitoring import services
+from monitoring.models import MonitoringRound, Submission
+from secretariat import cases
+from secretariat.models import Case
+from tests.factories import ReplyFactory, SubmissionFactory, build_round
+
+pytestmark = pytest.mark.django_db
+Status = Submission.Status
+WaitingOn = Case.WaitingOn
+
+
+@pytest.fixture
+def round_(party_a, party_b):
+    return build_round(parties=[party_a, party_b])
+
+
+@pytest.fixture
+def draft(round_, party_a, officer):
+    submission = services.submission_create(round=round_, party=party_a, by=officer)
+    ReplyFactory(submission=submission, questions=[round_.questions.get(ref="1")])
+    return submission
+
+
+def case_of(submission) -> Case:
+    return cases.case_of("submission", submission, submission.party)
+
+
+def test_an_opened_submission_waits_on_the_party_until_the_round_deadline(draft, round_):
+    case = case_of(draft)
+    assert (case.state, case.waiting_on, case.due_date) == (
+        Status.DRAFT,
+        WaitingOn.PARTY,
+        round_.reply_deadline,
+    )
+    assert case.title_en == f"Replies of France, round {round_.number}"
+
+
+def test_an_extended_deadline_is_the_due_date(draft, officer):
+    draft.extended_deadline = datetime.date(2030, 1, 31)
+    draft.save()
+    case = cases.refresh(cases.kind_of(case_of(draft)), draft, draft.party)
+    assert case.due_date == datetime.date(2030, 1, 31)
+
+
+def test_a_sent_submission_waits_on_the_secretariat_to_register_it(draft, coordinator_a):
+    services.submission_submit(submission=draft, by=coordinator_a)
+    case = case_of(draft)
+    assert (case.state, case.waiting_on, case.due_date) == (Status.SUBMITTED, WaitingOn.SECRETARIAT, None)
+    assert cases.kind_of(case).state_label(case.state) == "to register"
+
+
+def test_a_returned_submission_waits_on_the_party_then_on_the_secretariat_again(
+    draft, coordinator_a, officer
+):
+    services.submission_submit(submission=draft, by=coordinator_a)
+    services.submission_return(submission=draft, by=officer, message="Question 1 is unclear.")
+    case = case_of(draft)
+    assert (case.waiting_on, case.due_date) == (WaitingOn.PARTY, draft.effective_deadline)
+    services.submission_submit(submission=draft, by=coordinator_a)
+    case = case_of(draft)
+    assert (case.state, case.waiting_on) == (Status.RESUBMITTED, WaitingOn.SECRETARIAT)
+    assert cases.kind_of(case).state_label(case.state) == "to look at again"
+
+
+def test_a_registered_submission_is_closed_while_the_round_collects(draft, coordinator_a, officer):
+    services.submission_submit(submission=draft, by=coordinator_a)
+    services.submission_register(submission=draft, by=officer)
+    case = case_of(draft)
+    assert (case.waiting_on, case.is_open) == (WaitingOn.NOBODY, False)
+
+
+def test_a_registered_submission_waits_on_the_committee_while_the_round_is_in_analysis(
+    draft, round_, coordinator_a, officer
+):
+    round_.status = MonitoringRound.Status.ANALYSIS
+    round_.save()
+    services.submission_submit(submission=draft, by=coordinator_a)
+    services.submission_register(submission=draft, by=officer)
+    assert case_of(draft).waiting_on == WaitingOn.COMMITTEE
+
+
+def test_stakeholder_comments_are_a_case_of_the_stakeholder(round_, party_b, organisation_b, officer):
+    submission = services.submission_create(
+        round=round_, party=party_b, organisation=organisation_b, by=officer
+    )
+    case = case_of(submission)
+    assert case.organisation == organisation_b
+    assert case.title_en.startswith("Comments of Stakeholder of B on Russian Federation")
+
+
+def test_sync_all_makes_the_case_of_existing_submissions(round_, party_a):
+    submission = SubmissionFactory(round=round_, party=party_a, status=Status.SUBMITTED)
+    assert case_of(submission) is None
+    cases.sync_all()
+    assert case_of(submission).waiting_on == WaitingOn.SECRETARIAT
