@@ -4,8 +4,10 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import environ
+from django.conf import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -16,14 +18,19 @@ PRODUCTION = {
 }
 
 
-def _run(args, env):
-    # A fresh process, as in production: only what the test gives, never the developer's .env
-    # (nor what the suite's own settings read from it into os.environ).
+def _environment(env):
+    # Only what the test gives, as in production, never the developer's .env (nor what the suite's
+    # own settings read from it into os.environ).
     inherited = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    return {**inherited, "ENV_FILE": str(ROOT / "var" / "no-such-env-file"), **env}
+
+
+def _run(args, env):
+    # A fresh process, as in production.
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env={**inherited, "ENV_FILE": str(ROOT / "var" / "no-such-env-file"), **env},
+        env=_environment(env),
         capture_output=True,
         text=True,
         check=False,
@@ -35,14 +42,26 @@ def _manage(*args, **env):
 
 
 def _setting(expression, **env):
-    """A setting (or an expression on `settings`) in a fresh process, or the error that stopped it."""
+    """A setting (or an expression on `settings`) as the settings module gives it with only the given
+    environment, or the error that stopped it.
+
+    The module is read afresh, as a new process would read it (Django's own `Settings` of the
+    module, as at start-up), in this process: a process per setting would cost a second each. The
+    `manage.py check --deploy` tests above start real processes.
+    """
     if expression.isidentifier():
         expression = f"settings.{expression}"
-    result = _run(
-        ["-c", f"import django; django.setup(); from django.conf import settings; print({expression})"],
-        {"DJANGO_SETTINGS_MODULE": "secretariat.settings", **env},
-    )
-    return result.stdout.strip() if result.returncode == 0 else result.stderr
+    name = "secretariat.settings"
+    package, module = sys.modules["secretariat"], sys.modules.pop(name)
+    try:
+        with mock.patch.dict(os.environ, _environment(env), clear=True):
+            try:
+                settings = Settings(name)
+            except Exception as error:  # what a process would print last before stopping
+                return f"{type(error).__module__}.{type(error).__qualname__}: {error}"
+            return str(eval(expression, {"settings": settings}))
+    finally:  # the suite's own settings module, as before
+        sys.modules[name] = package.settings = module
 
 
 def test_deploy_check_is_clean_with_production_settings():
