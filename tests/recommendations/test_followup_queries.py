@@ -22,7 +22,7 @@ from .factories import ChapterFactory, RecommendationFactory, ReportFactory, The
 pytestmark = pytest.mark.django_db
 
 FEW = {"parties": 1, "recommendations": 1, "updates": 1}
-MANY = {"parties": 12, "recommendations": 8, "updates": 6}
+MANY = {"parties": 4, "recommendations": 4, "updates": 6}
 
 
 def _count(client, url) -> int:
