@@ -1,5 +1,5 @@
-"""Cases built directly (the kinds' own code refreshes them in the application), for the tests of
-letters, correspondence, notes and the case file."""
+"""Cases built directly (or taken as the kinds opened them), for the tests of letters, correspondence,
+notes and the case file."""
 
 import datetime
 
@@ -11,9 +11,18 @@ from secretariat.models import Case
 def case_for(
     subject, party, *, kind: str, handler=None, state: str = "submitted", due=None, **fields
 ) -> Case:
+    subject_type = ContentType.objects.get_for_model(subject)
+    # The app's kind may already have opened the case (its events refresh cases): take that one.
+    existing = Case.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=subject.pk, party=party
+    ).first()
+    if existing is not None:
+        existing.handler = handler
+        existing.save(update_fields=["handler"])
+        return existing
     return Case.objects.create(
         kind=kind,
-        subject_type=ContentType.objects.get_for_model(subject),
+        subject_type=subject_type,
         subject_id=subject.pk,
         party=party,
         title_en=fields.pop("title_en", f"Replies of {party.name_en}"),
