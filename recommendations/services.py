@@ -138,7 +138,8 @@ def report_refresh_deadlines(*, report, by: User | None = None) -> int:
     One UPDATE per urgency and one insert of historical records: a report has tens of thousands
     of follow-ups, too many for a per-row CASE (bulk_update).
     """
-    updated, parties = 0, set()
+    updated = 0
+    parties: set[int] = set()
     for urgency in Urgency.values:
         deadline = report.deadline_for(urgency)
         stale = list(
