@@ -16,9 +16,17 @@ BASE = 4  # session, user, user permissions, group permissions
 TODAY = timezone.localdate()
 
 
-def make_case(party, *, organisation=None, handler=None, due=None, waiting_on=Case.WaitingOn.SECRETARIAT):
+def make_case(
+    party,
+    *,
+    kind="submission",
+    organisation=None,
+    handler=None,
+    due=None,
+    waiting_on=Case.WaitingOn.SECRETARIAT,
+):
     return Case.objects.create(
-        kind="submission",
+        kind=kind,
         subject_type=ContentType.objects.get_for_model(party),
         subject_id=party.pk,
         party=party,
@@ -214,3 +222,47 @@ def test_a_user_without_a_role_reads_nothing(api_for, party_a):
     make_case(party_a)
     nobody = make_user("nobody", role="")
     assert api_for(nobody).get("/api/v1/cases/").status_code == 403
+
+
+# --- my work ---------------------------------------------------------------------------------------
+
+
+def test_my_work_lists_the_officer_s_own_cases_by_default(api_for, officer, party_a, party_b):
+    mine = make_case(party_a, handler=officer)
+    make_case(party_b)
+    answer = api_for(officer).get("/api/v1/my-work/")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["scope"] == "mine"
+    assert [item["case"] for item in body["items"]] == [mine.pk]
+    assert sum(body["counts"].values()) == 1
+
+
+def test_my_work_shows_the_unassigned_cases_on_request(api_for, officer, party_a, party_b):
+    make_case(party_a, handler=officer)
+    free = make_case(party_b)
+    body = api_for(officer).get("/api/v1/my-work/?scope=unassigned").json()
+    assert [item["case"] for item in body["items"]] == [free.pk]
+
+
+def test_an_unknown_scope_reads_as_mine(api_for, officer):
+    assert api_for(officer).get("/api/v1/my-work/?scope=<script>").json()["scope"] == "mine"
+
+
+def test_a_state_user_s_work_is_what_the_secretariat_awaits_from_its_party(
+    api_for, coordinator_a, party_a, party_b
+):
+    awaited = make_case(party_a, waiting_on=Case.WaitingOn.PARTY, due=TODAY)
+    make_case(party_a, kind="follow_up")  # waiting on the Secretariat: not the Party's work
+    make_case(party_b, waiting_on=Case.WaitingOn.PARTY)
+    body = api_for(coordinator_a).get("/api/v1/my-work/").json()
+    assert [item["case"] for item in body["items"]] == [awaited.pk]
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_my_work_runs_a_fixed_number_of_queries(api_for, officer, rows, django_assert_max_num_queries):
+    for party in PartyFactory.create_batch(rows):
+        make_case(party, handler=officer)
+    client = api_for(officer)
+    with django_assert_max_num_queries(BASE + 4):
+        assert len(client.get("/api/v1/my-work/").json()["items"]) == rows

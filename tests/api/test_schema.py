@@ -42,6 +42,7 @@ PATHS = {
     "/api/v1/notifications/read-all/",
     "/api/v1/correspondence/",
     "/api/v1/correspondence/{id}/",
+    "/api/v1/my-work/",
 }
 
 

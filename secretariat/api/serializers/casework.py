@@ -108,3 +108,24 @@ class CorrespondenceSerializer(serializers.ModelSerializer):
 
     def get_recipients(self, item: Correspondence) -> list[str]:
         return [line.strip() for line in item.recipients.replace(",", "\n").splitlines() if line.strip()]
+
+
+class WorkItemSerializer(serializers.Serializer):
+    category = serializers.CharField(
+        help_text="What kind of work, in the user's language, e.g. “Submission: to register”."
+    )
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The page where it is handled.")
+    since = serializers.DateTimeField(help_text="Waiting since.")
+    due_date = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    case = serializers.IntegerField(source="case.pk", allow_null=True, default=None)
+    import_job = serializers.IntegerField(source="import_job.pk", allow_null=True, default=None)
+
+
+class MyWorkSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=["mine", "unassigned", "everyone"])
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="How many items of each category."
+    )
+    items = WorkItemSerializer(many=True)

@@ -8,5 +8,10 @@ portal; their refusals become 403 (not allowed), 400 (invalid input, with the fi
 or 409 (out of order); bad input never makes a 500.
 """
 
-from .casework import CaseViewSet, CorrespondenceViewSet, NotificationViewSet  # noqa: F401
+from .casework import (  # noqa: F401
+    CaseViewSet,
+    CorrespondenceViewSet,
+    MyWorkViewSet,
+    NotificationViewSet,
+)
 from .parties import PartyViewSet  # noqa: F401

@@ -3,18 +3,20 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from secretariat import access, cases
+from secretariat import access, cases, work
 from secretariat.models import Case, Correspondence, Notification, User
 
 from .. import filters
+from ..schema import ApiAutoSchema
 from ..serializers import casework as api
-from .base import ReadOnlyViewSet, does_not_exist, parsed, service_refusals
+from .base import ApiViewSet, ReadOnlyViewSet, does_not_exist, parsed, service_refusals
 
 
 class CaseViewSet(ReadOnlyViewSet):
@@ -86,3 +88,39 @@ class CorrespondenceViewSet(ReadOnlyViewSet):
     filterset_class = filters.CorrespondenceFilter
     ordering_fields = ["id", "date", "recorded_at"]
     ordering = ["-date", "-pk"]
+
+
+class OneAnswerSchema(ApiAutoSchema):
+    """A `list` that answers one object (My work: counts and items), not a page of rows."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+class MyWorkViewSet(ApiViewSet):
+    """What waits on the signed-in user now, most overdue and oldest first (as on their home page)."""
+
+    model = Case
+    schema = OneAnswerSchema()
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "scope",
+                OpenApiTypes.STR,
+                enum=list(work.SCOPES),
+                description="For the Secretariat: my cases (default), the unassigned ones, or everyone's.",
+            )
+        ],
+        responses={200: api.MyWorkSerializer},
+    )
+    def list(self, request: Request) -> Response:
+        scope = work.normalise_scope(request.query_params.get("scope"))
+        answer = {
+            "scope": scope,
+            "counts": work.counts(request.user, scope),
+            "items": work.items_for(request.user, scope),
+        }
+        return Response(api.MyWorkSerializer(answer).data)
