@@ -1,16 +1,24 @@
 """Personas used across the suite (who is looking decides what they see), and how tests share data."""
 
 import functools
+import hashlib
 import io
+import os
+import sqlite3
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import ClassVar
 
+import django
 import pytest
+from django.apps import apps
+from django.core import management
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import transaction
+from django.db.backends.base.creation import BaseDatabaseCreation
 from django.db.models import Model
 from django.test import override_settings
 from simple_history.manager import HistoryDescriptor
@@ -53,6 +61,78 @@ def isolated_files_and_caches(tmp_path_factory):
     }
     with override_settings(MEDIA_ROOT=folder / "media", CACHES=caches):
         yield folder
+
+
+# --- the test database --------------------------------------------------------------------------
+
+# Each process (each pytest-xdist worker) creates its SQLite test database by applying every
+# migration: 80 of them, some 6 seconds. The migrated database is kept in var/test-databases/ under
+# a hash of what `migrate` builds it from (Django's and SQLite's versions, every migration file of
+# every installed app), and later processes copy it instead. Then the post_migrate signal is sent as
+# `migrate` sends it: content types, permissions and role groups (secretariat/roles.py, code that
+# no migration holds) follow the code of this run. PostgreSQL migrates as before.
+MIGRATED_DATABASES = Path(__file__).resolve().parents[1] / "var" / "test-databases"
+
+
+def _migrations_key() -> str:
+    digest = hashlib.sha256(f"{django.get_version()} {sqlite3.sqlite_version}".encode())
+    for app in apps.get_app_configs():
+        folder = Path(app.path) / "migrations"
+        for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+            digest.update(f"{app.label}/{path.name}".encode() + path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _migrate_or_copy(creation: BaseDatabaseCreation, real_call_command):
+    """`call_command` for create_test_db: `migrate` copies the kept database when there is one."""
+    connection = creation.connection
+    kept = MIGRATED_DATABASES / f"{_migrations_key()}.sqlite3"
+
+    def call(name, *args, **options):
+        if name != "migrate":
+            return real_call_command(name, *args, **options)
+        connection.ensure_connection()
+        if kept.exists():
+            source = sqlite3.connect(f"file:{kept}?mode=ro", uri=True)
+            try:
+                source.backup(connection.connection)
+            finally:
+                source.close()
+            emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+            return None
+        result = real_call_command(name, *args, **options)
+        MIGRATED_DATABASES.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.partial")
+        target = sqlite3.connect(partial)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        partial.replace(kept)  # whole, or not at all: other workers may be reading or writing it
+        return result
+
+    return call
+
+
+def _test_database_from_kept_migrations() -> None:
+    create_test_db = BaseDatabaseCreation.create_test_db
+
+    @functools.wraps(create_test_db)
+    def create(self, *args, **kwargs):
+        settings_dict = self.connection.settings_dict
+        if self.connection.vendor != "sqlite" or settings_dict["TEST"].get("MIGRATE") is False:
+            return create_test_db(self, *args, **kwargs)
+        real_call_command = management.call_command
+        management.call_command = _migrate_or_copy(self, real_call_command)
+        try:
+            return create_test_db(self, *args, **kwargs)
+        finally:
+            management.call_command = real_call_command
+
+    BaseDatabaseCreation.create_test_db = create
+
+
+_test_database_from_kept_migrations()
 
 
 # --- parallel runs --------------------------------------------------------------------------------
