@@ -13,6 +13,13 @@ class MonitoringConfig(AppConfig):
         from . import access, cases, resources
 
         access.register_rules()
+        # Who is told of each event (notifications), and the daily reminders (the schedule).
+        from secretariat.schedule import register_job
+
+        from . import events, reminders
+
+        events.register_events()
+        register_job("reminders", reminders.scheduled_job)
         cases.register()
         register_domain_app("monitoring", api_read=("monitoringround", "question", "submission", "reply"))
         register_option(

@@ -1,21 +1,21 @@
-"""Deadline reminders for awaited submissions, sent once each (run daily by `send_reminders`).
+"""Deadline reminders for awaited submissions, each once (run daily: `send_reminders`, the schedule).
 
 For every submission still awaited (draft, or returned for clarification) of a round that is
-collecting replies: a "before the deadline" e-mail when the effective deadline is near, an
-"overdue" e-mail once it has passed. Each reminder is recorded (Reminder), and the unique
-constraint (submission, kind, deadline) makes sure it is never sent twice; an extended
-deadline is a new deadline, so it re-arms both reminders.
+collecting replies: a "before the deadline" reminder when the effective deadline is near, an
+"overdue" one once it has passed. Each is an event ("submission.deadline_approaching",
+"submission.overdue", see `events`): its coordinators (or the stakeholder's contributors) are
+notified like of any other event, in their language, in the application and by e-mail. Each
+reminder is recorded (Reminder), and the unique constraint (submission, kind, deadline) makes sure
+it is never sent twice; an extended deadline is a new deadline, so it re-arms both reminders.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
+from secretariat import events, notifications
 from secretariat.models import Role, User
 
 from .models import MonitoringRound, Reminder, Submission
@@ -60,8 +60,10 @@ def _awaited_submissions():
 
 
 def _recipients(submissions: list[Submission]) -> dict[tuple[str, int], list[str]]:
-    """E-mail addresses of the active State coordinators by Party, and of stakeholders by organisation."""
-    people = User.objects.filter(is_active=True).exclude(email="").order_by("email")
+    """Who is reminded, by Party (its active State coordinators) and by organisation (its stakeholder
+    contributors), as their e-mail addresses (their user names if they have none: told in the
+    application only). The same people as the event types' (`events.coordinators`)."""
+    people = User.objects.filter(is_active=True).order_by("email", "username")
     coordinators = people.filter(
         role=Role.STATE_COORDINATOR, party__in={s.party_id for s in submissions if not s.organisation_id}
     )
@@ -70,9 +72,9 @@ def _recipients(submissions: list[Submission]) -> dict[tuple[str, int], list[str
     )
     found: dict[tuple[str, int], list[str]] = {}
     for user in coordinators:
-        found.setdefault(("party", user.party_id), []).append(user.email)
+        found.setdefault(("party", user.party_id), []).append(user.email or user.username)
     for user in contributors:
-        found.setdefault(("organisation", user.organisation_id), []).append(user.email)
+        found.setdefault(("organisation", user.organisation_id), []).append(user.email or user.username)
     return found
 
 
@@ -97,72 +99,55 @@ def due_reminders(*, today: datetime.date, days_before: int = DEFAULT_DAYS_BEFOR
     return due
 
 
-def _text(outcome: Outcome, language: str) -> tuple[str, str]:
-    """Subject and body of the reminder in one language."""
-    submission = outcome.submission
-    with translation.override(language):
-        values = {
-            "submission": str(submission),
-            "round": submission.round.title,
-            "deadline": date_format(outcome.deadline, "DATE_FORMAT"),
-        }
-        if outcome.kind == Kind.OVERDUE:
-            subject = _("Overdue: %(submission)s") % values
-            body = _(
-                "The deadline for %(submission)s (%(round)s) was %(deadline)s, and it has not been "
-                "sent yet. Please send it as soon as possible, or ask the Secretariat for an extension."
-            )
-        else:
-            subject = _("Reminder: %(submission)s is due on %(deadline)s") % values
-            body = _(
-                "This is a reminder that %(submission)s (%(round)s) is due on %(deadline)s. "
-                "Please send it before the deadline, or ask the Secretariat for an extension."
-            )
-        greeting, signature = _("Dear colleague,"), _("The Secretariat of the Lanzarote Committee")
-        return subject, f"{greeting}\n\n{body % values}\n\n{signature}"
-
-
-def message(outcome: Outcome) -> EmailMessage:
-    """The reminder e-mail, in English then French in one body."""
-    subject_en, body_en = _text(outcome, "en")
-    subject_fr, body_fr = _text(outcome, "fr")
-    return EmailMessage(
-        subject=f"{subject_en} / {subject_fr}",
-        body=f"{body_en}\n\n— — —\n\n{body_fr}\n",
-        to=outcome.recipients,
-    )
+EVENTS = {Kind.BEFORE_DEADLINE: "submission.deadline_approaching", Kind.OVERDUE: "submission.overdue"}
 
 
 def _send(outcome: Outcome) -> None:
-    # The record and the e-mail succeed or fail together; a concurrent run that recorded the
+    # The record and the notifications are written together; a concurrent run that recorded the
     # same reminder first makes this one give up (the unique constraint), so none goes twice.
+    submission = outcome.submission
     try:
         with transaction.atomic():
             Reminder.objects.create(
-                submission=outcome.submission,
+                submission=submission,
                 kind=outcome.kind,
                 deadline=outcome.deadline,
                 recipients=", ".join(outcome.recipients),
             )
-            message(outcome).send()
+            events.emit(
+                EVENTS[outcome.kind],
+                subject=submission,
+                party=submission.party,
+                occurrence=outcome.deadline.isoformat(),
+                deadline=outcome.deadline,
+            )
     except IntegrityError:
         outcome.error = "already sent"
-    except OSError as error:  # SMTP and connection errors: not recorded, so retried tomorrow
-        outcome.error = str(error) or type(error).__name__
     else:
         outcome.sent = True
 
 
 def send_reminders(
     *, today: datetime.date | None = None, days_before: int = DEFAULT_DAYS_BEFORE, dry_run: bool = False
-) -> list[Outcome]:
-    """Send every reminder due today; a submission without recipients is reported, not recorded.
-
-    Unrecorded, it is tried again on the next run (someone may have added a coordinator).
+) -> tuple[list[Outcome], notifications.Sending]:
+    """Notify every reminder due today, then e-mail what is waiting (this runs in the worker or
+    from cron, never in a request). A submission without recipients is reported, not recorded:
+    it is tried again on the next run (someone may have added a coordinator). An e-mail that
+    fails stays queued and is retried (`notifications.retry_failed_emails`); the reminder is done.
     """
     today = today or timezone.localdate()
     outcomes = due_reminders(today=today, days_before=days_before)
     for outcome in outcomes:
         if outcome.has_recipients and not dry_run:
             _send(outcome)
-    return outcomes
+    sending = notifications.Sending()
+    if any(outcome.sent for outcome in outcomes):
+        sending = notifications.send_pending_emails()
+    return outcomes, sending
+
+
+def scheduled_job(day: datetime.date) -> str:
+    """The daily job (secretariat.schedule): the reminders due on `day`."""
+    outcomes, sending = send_reminders(today=day)
+    sent = sum(outcome.sent for outcome in outcomes)
+    return f"reminders: {sent} sent, {len(outcomes) - sent} not sent; {sending}"

@@ -12,6 +12,10 @@ class RecommendationsConfig(AppConfig):
         from . import access, cases, resources
 
         access.register_rules()
+        # Who is told of each event (notifications).
+        from . import events
+
+        events.register_events()
         cases.register()
         roles.register_domain_app(
             "recommendations",

@@ -87,6 +87,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
         (_("Role"), {"fields": ["role", "party", "organisation", "is_active", "groups"]}),
+        (_("Notifications"), {"fields": ["language", "email_frequency"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

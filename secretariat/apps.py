@@ -46,8 +46,12 @@ class SecretariatConfig(AppConfig):
         from . import (  # noqa: F401
             audit,
             cases,
+            import_notifications,
+            notifications,
             signin,
         )
+
+        notifications.register_event(import_notifications.IMPORT_FINISHED)
 
         # Role groups follow the permissions of every installed model after each migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="secretariat.sync_role_groups")

@@ -132,6 +132,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (large imports) runs in `manage.py run_worker` (db_worker), which `make run` starts.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Daily jobs the worker runs at these local times (and `manage.py run_scheduled` from cron), each
+# once a day whoever starts it first (secretariat/schedule.py).
+SCHEDULE = {"reminders": "07:00", "digests": "08:00"}
+# Notification e-mails that failed are tried again this often by the worker (and by `run_scheduled`).
+NOTIFICATION_EMAIL_RETRY_MINUTES = env.int("NOTIFICATION_EMAIL_RETRY_MINUTES", default=15)
+# The address of the site, for the links in e-mails (sent by the worker, outside any request).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     # The progress of background imports, written by the worker and read by the web pages:
@@ -159,7 +166,8 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading the user's unread notifications with the user (the bell costs no query).
+    "secretariat.auth_backends.BackOfficeBackend",
 ]
 # Every sign-in page (admin, portal, /accounts/login/) runs allauth's flow: password, then the
 # second factor of a user who has one. Staff must have one (secretariat.signin); tests turn that off.

@@ -1,5 +1,6 @@
 """Background work, run by `manage.py db_worker` (Django's tasks framework, django-tasks-db)."""
 
+import datetime
 import logging
 import threading
 import time
@@ -8,9 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.cache import caches
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from . import events, notifications, schedule
 from .imports import ImportRejected, Source, open_source, run_import
 from .models import ImportJob
 
@@ -134,4 +137,26 @@ def _end(job: ImportJob, status: str, *, report: dict | None = None, errors: lis
     else:
         job.finished_at = now
         fields.append("finished_at")
-    job.save(update_fields=fields)
+    with transaction.atomic():
+        job.save(update_fields=fields)
+        # Its author is told (the bell, an e-mail): a check or an import may take minutes.
+        events.emit("import.finished", subject=job, occurrence=status, status=status)
+
+
+@task()
+def send_notification_emails() -> str:
+    """E-mail the notifications waiting to be sent (enqueued when they are made)."""
+    return str(notifications.send_pending_emails())
+
+
+@task()
+def retry_notification_emails() -> str:
+    """E-mail what failed before (the worker's schedule enqueues it every few minutes)."""
+    return str(notifications.retry_failed_emails())
+
+
+@task()
+def run_scheduled_job(job: str, day: str) -> str:
+    """Run a daily job for `day` (ISO date) unless someone ran it already (`schedule.run_job`)."""
+    run = schedule.run_job(job, datetime.date.fromisoformat(day))
+    return run.outcome if run else "already run"

@@ -2,12 +2,15 @@
 
 import datetime
 import io
+import smtplib
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 
 from monitoring.models import MonitoringRound, Reminder, Submission
-from secretariat.models import Role
+from secretariat import notifications
+from secretariat.models import Notification, Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,26 +139,41 @@ def test_dry_run_sends_and_records_nothing(draft_a, coordinator_a, mailoutbox):
     assert not Reminder.objects.exists()
 
 
-def test_the_message_is_in_english_and_in_french(draft_a, round_, mailoutbox):
+def test_the_message_is_in_each_coordinators_language(draft_a, round_, coordinator_a, party_a, mailoutbox):
+    # Once one bilingual e-mail to all; now each coordinator reads it in their own language.
+    coordinator_a.language = "fr"
+    coordinator_a.save()
+    english = UserFactory(username="coord-a-en", role=Role.STATE_COORDINATOR, party=party_a, language="en")
     _run("2026-12-20")
-    body = mailoutbox[0].body
-    assert round_.title_en in body
-    assert round_.title_fr in body
-    assert "Dec. 31, 2026" in body
-    assert "31 décembre 2026" in body
-    assert " / " in mailoutbox[0].subject
+    by_address = {message.to[0]: message for message in mailoutbox}
+    french, in_english = by_address[coordinator_a.email], by_address[english.email]
+    assert round_.title_fr in french.body
+    assert "31 décembre 2026" in french.body
+    assert round_.title_en in in_english.body
+    assert "Dec. 31, 2026" in in_english.body
 
 
-def test_a_failing_mail_server_is_reported_and_the_reminder_kept_for_tomorrow(
-    draft_a, monkeypatch, mailoutbox
-):
-    def refuse(self, *args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down."""
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("mail server down")
+
+
+def test_a_failing_mail_server_is_reported_and_the_e_mail_kept_for_the_retry(draft_a, settings, mailoutbox):
+    # The reminder was not recorded when its e-mail failed; it is now a notification (recorded
+    # once), whose e-mail stays queued and is sent by the next retry: still never lost nor doubled.
+    mailers = settings.MAILERS
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
     _out, err = _run("2027-01-05")
     assert "mail server down" in err
-    assert not Reminder.objects.exists()
+    assert Reminder.objects.count() == 1
+    assert Notification.objects.get().email == Notification.Email.RETRYING
+    settings.MAILERS = mailers
+    _run("2027-01-06")
+    notifications.retry_failed_emails()
+    assert len(mailoutbox) == 1
+    assert Notification.objects.get().email == Notification.Email.SENT
 
 
 def test_today_must_be_a_date():

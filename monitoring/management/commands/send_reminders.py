@@ -14,8 +14,9 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "E-mail deadline reminders for awaited submissions of rounds collecting replies: "
-        "before the deadline and once overdue, each only once. Run daily (cron)."
+        "Deadline reminders for awaited submissions of rounds collecting replies: before the "
+        "deadline and once overdue, each only once, notified to the coordinators (in the "
+        "application and by e-mail, in their language). Run daily (cron, or the worker's schedule)."
     )
 
     def add_arguments(self, parser):
@@ -31,19 +32,19 @@ class Command(BaseCommand):
     def handle(self, *args, days_before, dry_run, today, **options):
         if days_before < 0:
             raise CommandError("--days-before cannot be negative.")
-        outcomes = reminders.send_reminders(today=today, days_before=days_before, dry_run=dry_run)
+        outcomes, sending = reminders.send_reminders(today=today, days_before=days_before, dry_run=dry_run)
         for outcome in outcomes:
             self._report(outcome, dry_run)
+        for error in sending.errors:
+            self.stderr.write(f"E-mail not sent, it will be tried again: {error}")
         sent = sum(outcome.sent for outcome in outcomes)
-        self.stdout.write(f"{sent} reminder(s) sent, {len(outcomes) - sent} not sent.")
+        self.stdout.write(f"{sent} reminder(s) sent, {len(outcomes) - sent} not sent; {sending}.")
 
     def _report(self, outcome: reminders.Outcome, dry_run: bool) -> None:
         what = f"{outcome.kind} reminder for {outcome.submission} (deadline {outcome.deadline})"
         to = ", ".join(outcome.recipients)
         if not outcome.has_recipients:
-            self.stderr.write(
-                f"No recipient: {what}: no active coordinator (or stakeholder contributor) with an e-mail."
-            )
+            self.stderr.write(f"No recipient: {what}: no active coordinator (or stakeholder contributor).")
         elif dry_run:
             self.stdout.write(f"Would send {what} to {to}")
         elif outcome.sent:

@@ -1,0 +1,20 @@
+"""The bell: the signed-in user's unread notifications, counted as the user is loaded (auth_backends)."""
+
+from django import template
+
+from secretariat import access
+from secretariat.models import Notification
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not access.is_signed_in(user):
+        return 0
+    loaded = getattr(user, "unread_notification_count", None)  # with the user (auth_backends)
+    if loaded is not None:
+        return loaded
+    return access.scoped(Notification, user).filter(read_at__isnull=True).count()
