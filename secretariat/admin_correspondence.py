@@ -177,10 +177,10 @@ class LetterForm(forms.Form):
     )
 
 
-def write_letter_view(request, case_id: str):
+def write_letter_view(request, object_id: str):
     """Choose a letter and its language, preview it filled from the case, edit it, generate it."""
     case = get_object_or_404(
-        access.scoped(Case, request.user).select_related("party", "handler"), pk=_int_or_404(case_id)
+        access.scoped(Case, request.user).select_related("party", "handler"), pk=_int_or_404(object_id)
     )
     if not access.is_secretariat(request.user):
         raise PermissionDenied
@@ -300,8 +300,8 @@ def _party(request, party_id: str) -> Party:
     return get_object_or_404(access.scoped(Party, request.user), pk=_int_or_404(party_id))
 
 
-def case_file_view(request, party_id: str):
-    party = _party(request, party_id)
+def case_file_view(request, object_id: str):
+    party = _party(request, object_id)
     context = {
         **admin.site.each_context(request),
         "title": _("Case file: %(party)s") % {"party": localized(party, "name")},
@@ -313,8 +313,8 @@ def case_file_view(request, party_id: str):
     return TemplateResponse(request, "admin/case_file/case_file.html", context)
 
 
-def case_file_pdf_view(request, party_id: str):
-    party = _party(request, party_id)
+def case_file_pdf_view(request, object_id: str):
+    party = _party(request, object_id)
     response = HttpResponse(case_file.case_file_pdf(party, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="case-file-{party.code}.pdf"'
     return response
@@ -324,17 +324,17 @@ def urls() -> list:
     site = admin.site
     return [
         path(
-            "secretariat/case/<str:case_id>/letter/",
+            "secretariat/case/<path:object_id>/letter/",
             site.admin_view(write_letter_view),
             name="secretariat_case_letter",
         ),
         path(
-            "secretariat/party/<str:party_id>/case-file/",
+            "secretariat/party/<path:object_id>/case-file/",
             site.admin_view(case_file_view),
             name="secretariat_party_case_file",
         ),
         path(
-            "secretariat/party/<str:party_id>/case-file/pdf/",
+            "secretariat/party/<path:object_id>/case-file/pdf/",
             site.admin_view(case_file_pdf_view),
             name="secretariat_party_case_file_pdf",
         ),
