@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -114,5 +115,32 @@ SUBMISSION = cases.CaseKind(
 )
 
 
+def refresh_submissions(submissions, *, by: User | None = None) -> None:
+    """Bring the cases of `submissions` in step (after an import wrote them without the services)."""
+    for submission in _related(Submission.objects.filter(pk__in=[s.pk for s in submissions])):
+        cases.refresh(SUBMISSION, submission, submission.party, by=by)
+
+
+def _round_edited(sender, instance: MonitoringRound, created: bool, update_fields=None, **kwargs) -> None:
+    """A round's status decides whether its registered replies wait on the Committee: tell its cases."""
+    if created or kwargs.get("raw") or (update_fields is not None and "status" not in update_fields):
+        return
+    events.emit("round.saved", subject=instance, by=getattr(instance, "_history_user", None))
+
+
+def _submission_edited(sender, instance: Submission, created: bool, update_fields=None, **kwargs) -> None:
+    """A submission edited as a whole (its deadlines in the admin) may change its case's due date.
+
+    The services' moves save named fields and emit their own events.
+    """
+    if created or update_fields is not None or kwargs.get("raw"):
+        return
+    cases.refresh(SUBMISSION, instance, instance.party, by=getattr(instance, "_history_user", None))
+
+
 def register() -> None:
     cases.register(SUBMISSION)
+    post_save.connect(_round_edited, sender=MonitoringRound, dispatch_uid="monitoring.cases.round_edited")
+    post_save.connect(
+        _submission_edited, sender=Submission, dispatch_uid="monitoring.cases.submission_edited"
+    )

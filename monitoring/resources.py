@@ -33,6 +33,7 @@ from secretariat.resources import (
     split_list,
 )
 
+from .cases import refresh_submissions
 from .models import Language, MonitoringRound, Question, Reply, Section, Submission, Transition
 
 
@@ -272,6 +273,11 @@ class ReplyResource(ProjectResource):
         )
 
     def finish(self) -> list[str]:
+        # The new submissions are cases (registered: closed, or waiting on the rapporteurs).
+        refresh_submissions(
+            [submission for submission in self._submissions.values() if submission.pk in self._created],
+            by=self.user,
+        )
         return self._notes
 
 

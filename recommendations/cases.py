@@ -13,6 +13,7 @@ the cases of the (report, Party) pairs they touched once each, with `refresh_pai
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -167,5 +168,19 @@ FOLLOW_UP = cases.CaseKind(
 )
 
 
+def _follow_up_edited(sender, instance: FollowUp, created: bool, update_fields=None, **kwargs) -> None:
+    """A follow-up edited as a whole (its deadline in the admin) may change what its case waits on.
+
+    The services save named fields and refresh the cases themselves; new follow-ups come in bulk
+    (`recommendation_sync_follow_ups`), which refreshes each (report, Party) once.
+    """
+    if created or update_fields is not None or kwargs.get("raw"):
+        return
+    refresh_pairs(pairs_of([instance]), by=getattr(instance, "_history_user", None))
+
+
 def register() -> None:
     cases.register(FOLLOW_UP)
+    post_save.connect(
+        _follow_up_edited, sender=FollowUp, dispatch_uid="recommendations.cases.follow_up_edited"
+    )

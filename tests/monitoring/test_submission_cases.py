@@ -99,3 +99,19 @@ def test_sync_all_makes_the_case_of_existing_submissions(round_, party_a):
     assert case_of(submission) is None
     cases.sync_all()
     assert case_of(submission).waiting_on == WaitingOn.SECRETARIAT
+
+
+def test_a_round_entering_analysis_sends_its_registered_replies_to_the_committee(
+    draft, round_, coordinator_a, officer
+):
+    services.submission_submit(submission=draft, by=coordinator_a)
+    services.submission_register(submission=draft, by=officer)
+    round_.status = MonitoringRound.Status.ANALYSIS
+    round_.save()
+    assert case_of(draft).waiting_on == WaitingOn.COMMITTEE
+
+
+def test_a_deadline_extended_in_the_admin_moves_the_due_date_at_once(draft):
+    draft.extended_deadline = datetime.date(2030, 1, 31)
+    draft.save()  # as the admin's form saves it: every field
+    assert case_of(draft).due_date == datetime.date(2030, 1, 31)

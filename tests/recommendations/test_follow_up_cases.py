@@ -105,3 +105,9 @@ def test_a_stakeholder_update_is_also_to_assess(follow_up_b, report, party_b, st
     _submit(follow_up_b, stakeholder_b)
     assert FollowUpUpdate.objects.get().organisation is not None
     assert case_for(report, party_b).state == follow_up_cases.TO_ASSESS
+
+
+def test_a_deadline_edited_in_the_admin_moves_the_due_date_at_once(follow_up_a, report, party_a):
+    follow_up_a.deadline = datetime.date(2031, 6, 30)
+    follow_up_a.save()  # as the admin's form saves it: every field
+    assert case_for(report, party_a).due_date == datetime.date(2031, 6, 30)
