@@ -34,8 +34,12 @@ def _submissions(party: Party, user: User) -> list[Submission]:
     )
 
 
+def _reply_count(submission: Submission) -> int:
+    return getattr(submission, "reply_count", 0)  # annotated by _submissions
+
+
 def _respondent(submission: Submission) -> str:
-    return submission.organisation.name if submission.organisation_id else _("the State")
+    return submission.organisation.name if submission.organisation is not None else _("the State")
 
 
 def _replies_link(submission: Submission) -> Link:
@@ -45,7 +49,7 @@ def _replies_link(submission: Submission) -> Link:
             "submission__party__id__exact": submission.party_id,
         }
     )
-    return Link(str(submission.reply_count), admin_url("admin:monitoring_reply_changelist", query=query))
+    return Link(str(_reply_count(submission)), admin_url("admin:monitoring_reply_changelist", query=query))
 
 
 def submissions(party: Party, user: User) -> list[Part]:
@@ -127,7 +131,7 @@ def last_time(party: Party, user: User) -> list[Part]:
             _("Replies registered on %(date)s (%(count)s replies); reference %(reference)s.")
             % {
                 "date": day(latest.registered_at),
-                "count": latest.reply_count,
+                "count": _reply_count(latest),
                 "reference": latest.reference or "—",
             },
             _replies_link(latest).url,

@@ -54,7 +54,7 @@ class Text:
 
 @dataclass(frozen=True)
 class Table:
-    headers: Sequence[str]
+    headers: Sequence[Any]
     rows: Sequence[Sequence[Cell]]
     caption: str = ""
     empty: str = field(default_factory=lambda: _("None."))
@@ -167,23 +167,24 @@ def open_cases(party: Party, user: User) -> list[Part]:
         .select_related("handler", "organisation")
         .order_by("due_date", "waiting_since")
     )
-    return [
-        Table(
-            [_("case"), _("state"), _("waiting on"), _("since"), _("due"), _("handled by")],
-            [
-                [
-                    _case_link(case),
-                    _state(case),
-                    case.get_waiting_on_display(),
-                    day(case.waiting_since),
-                    day(case.due_date),
-                    person(case.handler) or _("unassigned"),
-                ]
-                for case in rows
-            ],
-            empty=_("No open case."),
-        )
-    ]
+    writes_letters = access.is_secretariat(user)
+    headers = [_("case"), _("state"), _("waiting on"), _("since"), _("due"), _("handled by")]
+    table_rows: list[list[Cell]] = []
+    for case in rows:
+        row: list[Cell] = [
+            _case_link(case),
+            _state(case),
+            case.get_waiting_on_display(),
+            day(case.waiting_since),
+            day(case.due_date),
+            person(case.handler) or _("unassigned"),
+        ]
+        if writes_letters:
+            row.append(Link(_("write a letter"), admin_url("admin:secretariat_case_letter", case.pk)))
+        table_rows.append(row)
+    if writes_letters:
+        headers.append(_("letter"))
+    return [Table(headers, table_rows, empty=_("No open case."))]
 
 
 CORRESPONDENCE_SHOWN = 100

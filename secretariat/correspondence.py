@@ -423,7 +423,7 @@ def correct_incoming(item: Correspondence, *, by: User) -> Correspondence:
     return item
 
 
-def _letter_document(case: Case, letter: str, subject: str, language: str, extension: str, content: bytes):
+def _letter_document(case: Case, subject: str, language: str, extension: str, content: bytes):
     today = timezone.localdate()
     reference = (
         f"LC-LETTER-{case.party.code}-{today:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}-{extension.upper()}"
@@ -473,7 +473,7 @@ def send_letter(
     printed = printed_letter(case, subject, body, language)
     documents = []
     for extension, content in (("pdf", letter_pdf(printed)), ("docx", letter_docx(printed))):
-        document = _letter_document(case, letter, subject, language, extension, content)
+        document = _letter_document(case, subject, language, extension, content)
         document.full_clean()
         set_author(document, by, _("letter generated"))
         document.save()

@@ -257,3 +257,11 @@ def test_saving_a_bad_template_is_a_form_error(client_for, templates, officer):
     assert "Unknown placeholder" in response.content.decode()
     template.refresh_from_db()
     assert "unknown" not in template.body
+
+
+def test_the_case_page_and_the_case_file_link_to_the_letter_page(client_for, case, officer):
+    url = reverse("admin:secretariat_case_letter", args=[case.pk])
+    client = client_for(officer)
+
+    assert url in client.get(reverse("admin:secretariat_case_change", args=[case.pk])).content.decode()
+    assert url in client.get(reverse("admin:secretariat_party_case_file", args=[case.party_id])).content.decode()
