@@ -7,13 +7,14 @@ Also: a State user cannot read another Party's correspondence by guessing ids (4
 
 import io
 import json
+import re
 import zipfile
 
 import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from recommendations.models import Factsheet
 from secretariat import access, correspondence, exports, notes
@@ -73,6 +74,30 @@ def _portal_urls(world, party_code: str) -> list[str]:
     return urls
 
 
+def _every_portal_route() -> list[str]:
+    """Every route of the portal (its own pages, follow-up, notifications ...), as written."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            else:
+                yield route
+
+    return [route for route in walk(get_resolver().url_patterns) if route.startswith("portal/")]
+
+
+def _filled(route: str, values: dict[str, list]) -> list[str]:
+    """The route with each parameter filled with every value given for it."""
+    urls = ["/" + route]
+    for name in re.findall(r"<(?:\w+:)?(\w+)>", route):
+        urls = [
+            re.sub(rf"<(?:\w+:)?{name}>", str(value), url, count=1) for url in urls for value in values[name]
+        ]
+    return urls
+
+
 def _text(response) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode(errors="replace")
@@ -92,6 +117,38 @@ def test_no_portal_page_shows_a_note(request, client_for, world, persona):
         response = client.get(url)
         assert response.status_code in (200, 302, 404), url
         assert MARKER not in _text(response), url
+
+
+@pytest.mark.parametrize("persona", ["coordinator_a", "stakeholder_b"])
+def test_no_portal_route_shows_a_note(request, client_for, world, persona):
+    # Every route under /portal/, whoever added it, with every record's id of both Parties.
+    client = client_for(request.getfixturevalue(persona))
+    recommendation = world["recommendation"]
+    values = {
+        "number": [world["round"].number],
+        "pk": sorted(
+            {
+                *recommendation.follow_ups.values_list("pk", flat=True),
+                *(
+                    reply.pk
+                    for submission in world["submissions"].values()
+                    for reply in submission.replies.all()
+                ),
+                *(case.pk for case in world["cases"]),
+            }
+        ),
+    }
+    routes = _every_portal_route()
+    assert len(routes) >= 8
+    for route in routes:
+        try:
+            urls = _filled(route, values)
+        except KeyError:
+            urls = []  # a parameter no record here fills (a token ...): nothing of a note to show
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code < 500, url
+            assert MARKER not in _text(response), url
 
 
 @pytest.mark.parametrize("persona", ["coordinator_a", "stakeholder_b"])
