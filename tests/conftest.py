@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import django
 import pytest
+from _pytest.nodeid import NodeId
 from django.apps import apps
 from django.core import management
 from django.core.cache import cache
@@ -142,6 +143,11 @@ _test_database_from_kept_migrations()
 # free. The browser tests share one Chromium and one live server; the admin walk is the longest
 # module. Started first, on different workers, they leave no long test for the end.
 XDIST_GROUPS = {"browser/": "browser", "secretariat/test_admin_walk.py": "admin-walk"}
+# The few tests taking these shared records (`shared_records` below), each seconds to build, also run
+# one after the other on one worker, across modules: they build them once, not once per worker or
+# each time another test came between them. (The API's `world` is taken by hundreds of tests that
+# follow each other anyway, and costs less.)
+SHARED_GROUPS = ("demo_loaded", "demo_data", "dataset_of_size_4")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -149,9 +155,14 @@ def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
         path = item.path.relative_to(here).as_posix() if here in item.path.parents else ""
-        for prefix, group in XDIST_GROUPS.items():
-            if path.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
+        groups = [group for prefix, group in XDIST_GROUPS.items() if path.startswith(prefix)]
+        groups = groups or [f"shared-{name}" for name in SHARED_GROUPS if name in item.fixturenames][:1]
+        for group in groups:
+            item.add_marker(pytest.mark.xdist_group(group))
+            if getattr(config.option, "loadgroup", False):
+                # What pytest-xdist 3.8 does to group the tests, through `item._nodeid`, which pytest 9
+                # no longer reads (its node ids are `item._id`): without this, no group holds.
+                item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 # --- the personas ---------------------------------------------------------------------------------
