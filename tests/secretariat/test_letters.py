@@ -9,6 +9,7 @@ import docx
 import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 
 from secretariat import correspondence
@@ -264,4 +265,15 @@ def test_the_case_page_and_the_case_file_link_to_the_letter_page(client_for, cas
     client = client_for(officer)
 
     assert url in client.get(reverse("admin:secretariat_case_change", args=[case.pk])).content.decode()
-    assert url in client.get(reverse("admin:secretariat_party_case_file", args=[case.party_id])).content.decode()
+    case_file = reverse("admin:secretariat_party_case_file", args=[case.party_id])
+    assert url in client.get(case_file).content.decode()
+
+
+def test_load_reference_creates_the_missing_templates_only():
+    call_command("load_reference", stdout=io.StringIO())
+    assert LetterTemplate.objects.count() == 8
+    LetterTemplate.objects.filter(letter="return", language="fr").update(subject="Objet de la maison")
+
+    call_command("load_reference", stdout=io.StringIO())
+
+    assert LetterTemplate.objects.get(letter="return", language="fr").subject == "Objet de la maison"
