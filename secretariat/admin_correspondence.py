@@ -2,6 +2,8 @@
 notes on cases and a Party's case file. Pages read rows through `access.scoped`; writes go
 through the services (`correspondence`, `notes`); the admin is staff-only (admin_site)."""
 
+import smtplib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
@@ -175,6 +177,11 @@ class LetterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
         help_text=gettext_lazy("Filled by “Preview”; edit it at will before “Generate”."),
     )
+    email = forms.BooleanField(
+        label=gettext_lazy("also e-mail it to the Party's coordinators"),
+        required=False,
+        help_text=gettext_lazy("The text, with the PDF attached; the addresses are recorded in the log."),
+    )
 
 
 def write_letter_view(request, object_id: str):
@@ -204,6 +211,8 @@ def write_letter_view(request, object_id: str):
                     messages.success(
                         request, _("The letter is generated and recorded in the Party's correspondence.")
                     )
+                    if data["email"]:
+                        _email(request, sent)
                 else:
                     template = correspondence.template_for(data["letter"], data["language"])
                     context = correspondence.letter_context(case, data["language"], **extra)
@@ -225,6 +234,19 @@ def write_letter_view(request, object_id: str):
         "opts": Case._meta,
     }
     return TemplateResponse(request, "letters/write_letter.html", context)
+
+
+def _email(request, sent: correspondence.SentLetter) -> None:
+    try:
+        recipients = correspondence.email_letter(sent, by=request.user)
+    except (OSError, smtplib.SMTPException) as error:
+        # The letter is generated and recorded: only the e-mail failed; it may be sent by hand.
+        messages.warning(request, _("The letter could not be e-mailed: %(error)s") % {"error": error})
+        return
+    if recipients:
+        messages.success(request, _("E-mailed to %(recipients)s.") % {"recipients": ", ".join(recipients)})
+    else:
+        messages.warning(request, _("Not e-mailed: the Party has no coordinator with an e-mail address."))
 
 
 # --- internal notes on a case (for the Case admin: `inlines = [..., NoteInline]`) -----------------

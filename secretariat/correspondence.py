@@ -21,6 +21,7 @@ import docx
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import TextNode, VariableNode
@@ -518,3 +519,37 @@ def load_default_templates(path: Path = DEFAULT_TEMPLATES) -> int:
         template.save()
         created += 1
     return created
+
+
+# --- e-mailing a letter (optional, a one-off staff action) ---------------------------------------
+
+
+def letter_recipients(party: Party) -> list[str]:
+    """The addresses a letter to `party` is e-mailed to: its active State coordinators'."""
+    return sorted(
+        set(
+            User.objects.filter(party=party, role=Role.STATE_COORDINATOR, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+@transaction.atomic
+def email_letter(sent: SentLetter, *, by: User) -> list[str]:
+    """E-mail the letter (its text, the PDF attached) to the Party's coordinators through Django's
+    mail backend, and record the addresses on the log's item. Returns them (none: nothing sent).
+    A failing mail server raises (smtplib/OSError errors): the letter itself stays recorded."""
+    if not access.is_secretariat(by):
+        raise PermissionDenied(_("Only the Secretariat sends letters."))
+    item = sent.correspondence
+    recipients = letter_recipients(item.party)
+    if not recipients:
+        return []
+    message = EmailMessage(subject=item.subject, body=item.body, to=recipients)
+    message.attach(sent.pdf.file.name.rsplit("/", 1)[-1], sent.pdf.file.open("rb").read(), "application/pdf")
+    message.send()
+    item.recipients = "\n".join([item.recipients, *recipients]).strip()
+    set_author(item, by, _("e-mailed"))
+    item.save(update_fields=["recipients"])
+    return recipients

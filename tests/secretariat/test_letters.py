@@ -277,3 +277,48 @@ def test_load_reference_creates_the_missing_templates_only():
     call_command("load_reference", stdout=io.StringIO())
 
     assert LetterTemplate.objects.get(letter="return", language="fr").subject == "Objet de la maison"
+
+
+# --- e-mailing the letter ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coordinator_with_email(party_b):
+    return UserFactory(
+        username="rus-coord-mail", role=Role.STATE_COORDINATOR, party=party_b, email="focal@example.org"
+    )
+
+
+def test_the_letter_is_emailed_with_its_pdf_and_the_addresses_recorded(
+    client_for, templates, case, officer, coordinator_with_email, mailoutbox
+):
+    url = reverse("admin:secretariat_case_letter", args=[case.pk])
+    client_for(officer).post(url, {"letter": "reminder", "language": "en", "email": "on", "generate": "1"})
+
+    (message,) = mailoutbox
+    assert message.to == ["focal@example.org"]
+    assert "Russian Federation" in message.body
+    assert message.attachments[0][2] == "application/pdf"
+    assert "focal@example.org" in Correspondence.objects.get().recipients
+
+
+def test_a_failing_mail_server_leaves_the_letter_recorded(
+    client_for, templates, case, officer, coordinator_with_email, settings
+):
+    # Nothing listens on port 9 of this machine: the connection is refused.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9},
+        }
+    }
+    url = reverse("admin:secretariat_case_letter", args=[case.pk])
+
+    response = client_for(officer).post(
+        url, {"letter": "reminder", "language": "en", "email": "on", "generate": "1"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "could not be e-mailed" in response.content.decode()
+    item = Correspondence.objects.get()
+    assert "focal@example.org" not in item.recipients
