@@ -126,6 +126,8 @@ def test_a_role_change_in_the_admin_records_who_made_it(client_for, secretariat_
         "last_name": "",
         "role": Role.COMMITTEE_MEMBER,
         "is_active": "on",
+        "language": "en",
+        "email_frequency": "each",
     }
     response = client_for(secretariat_admin).post(
         reverse("admin:secretariat_user_change", args=[officer.pk]), data
