@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import time
 import zoneinfo
 
 import pytest
@@ -119,3 +120,18 @@ def test_run_scheduled_names_its_jobs(counted_job):
 
 def test_the_daily_jobs_are_registered():
     assert {"reminders", "digests"} <= set(schedule.jobs())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_clock_runs_in_a_thread_until_stopped(counted_job, settings):
+    settings.SCHEDULE = {"counted": "00:00"}
+    scheduler = schedule.Scheduler(check_seconds=0.01)
+    scheduler.start()
+    try:
+        for _ in range(500):
+            if scheduler.enqueued:
+                break
+            time.sleep(0.01)
+    finally:
+        scheduler.stop()
+    assert _enqueued("counted") == 1
