@@ -30,6 +30,7 @@ from recommendations.models import (
 from secretariat import services as core_services
 from secretariat.imports import ImportRejected, RowError, open_source, run_import
 from secretariat.models import ConventionArticle, Party
+from tests.conftest import shared_records
 from tests.factories import DocumentFactory, PartyFactory, RoundFactory
 
 from .factories import PracticeFactory, RecommendationFactory, ReportFactory, ThemeFactory, build_report
@@ -64,10 +65,16 @@ def _writes(queries) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE")]
 
 
-@pytest.fixture
-def reference():
-    """The Parties and the Convention articles of fixtures/."""
+@shared_records
+def reference_data_loaded():
+    """The Parties and the Convention articles of fixtures/, loaded once for the tests in a row
+    (tests/conftest.py)."""
     core_services.load_reference_data()
+
+
+@pytest.fixture
+def reference(reference_data_loaded):
+    """The Parties and the Convention articles of fixtures/."""
 
 
 @pytest.fixture
