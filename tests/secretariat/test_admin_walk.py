@@ -41,7 +41,7 @@ from recommendations import services as recommendation_services
 from recommendations.models import Factsheet, ReportedStatus
 from secretariat import access, import_jobs
 from secretariat.imports import KINDS
-from secretariat.models import AuditEvent, Role, User
+from secretariat.models import AuditEvent, Notification, Role, User
 from tests.factories import DocumentFactory, ReplyFactory, SubmissionFactory, UserFactory, build_round
 from tests.recommendations.factories import PracticeFactory, RecommendationFactory, ThemeFactory
 
@@ -70,8 +70,9 @@ UNPUBLISHED_REASONING = "SECRET-UNPUBLISHED-REASONING"
 NOT_WALKED = {"admin/login/", "admin/logout/"}  # signing in and out: every visitor's pages
 MISSING_ID = "999999"
 RECORDS_PER_MODEL = 2  # besides every submission and reply: the walk's time grows with it
-# Writes that reading or being refused may cause: the session, the audit log, sign-in lock-outs.
-UNWATCHED_TABLES = {"django_session", AuditEvent._meta.db_table}
+# Writes that reading or being refused may cause: the session, the audit log, sign-in lock-outs;
+# and every staff user's own notifications, which they mark read (/admin/notifications/read/).
+UNWATCHED_TABLES = {"django_session", AuditEvent._meta.db_table, Notification._meta.db_table}
 UNWATCHED_PREFIXES = ("axes_",)
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.IGNORECASE)
 
