@@ -6,6 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from . import access, admin_api_tokens, admin_cases, services  # noqa: F401 - they register their admins
 from .admin_base import ReadOnlyInline, ScopedAdmin
+from .admin_correspondence import party_urls  # the correspondence log, letters, the case file
 from .models import ConventionArticle, Document, Organisation, Party, User
 from .resources import DocumentResource, UserResource  # the others export with their import kind
 
@@ -53,6 +54,9 @@ class PartyAdmin(ScopedAdmin):
         ),
     ]
     inlines = [UserInline]
+
+    def get_urls(self):
+        return [*party_urls(self.admin_site), *super().get_urls()]
 
 
 @admin.register(Organisation)
@@ -130,6 +134,3 @@ class DocumentAdmin(ScopedAdmin):
 
 # Sign-in security (audit log, lock-outs, second factors): Secretariat administrators only.
 from . import admin_security  # noqa: E402, F401
-
-# The correspondence log, letter templates and letters, internal notes and a Party's case file.
-from . import admin_correspondence  # noqa: E402, F401

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import access, cases
 from .admin_base import OverdueFilter, ScopedAdmin
+from .admin_correspondence import NoteInline, case_urls
 from .models import SECRETARIAT_ROLES, Case, User
 
 
@@ -115,6 +116,10 @@ class CaseAdmin(ScopedAdmin):
     ]
     readonly_fields = [name for name in fields if name != "handler"]
     actions = ["assign_to", "unassign"]
+    inlines = [NoteInline]  # the internal thread: Secretariat, and rapporteurs on their cases
+
+    def get_urls(self):
+        return [*case_urls(self.admin_site), *super().get_urls()]
 
     # --- what the Secretariat may do: give cases to someone, nothing else ----------------------
 
@@ -125,10 +130,18 @@ class CaseAdmin(ScopedAdmin):
         return False  # closed by their subjects, never deleted by hand
 
     def has_change_permission(self, request, obj=None):
-        return access.is_secretariat(request.user) and super().has_change_permission(request, obj)
+        if access.is_secretariat(request.user):
+            return super().has_change_permission(request, obj)
+        # A rapporteur saves the case's page only to add a note to it (the handler stays read-only).
+        return obj is not None and access.may_write_note(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if access.may_assign_cases(request.user):
+            return self.readonly_fields
+        return self.fields
 
     def has_assign_permission(self, request) -> bool:
-        return self.has_change_permission(request)
+        return access.may_assign_cases(request.user) and super().has_change_permission(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "handler":
@@ -156,17 +169,11 @@ class CaseAdmin(ScopedAdmin):
 
     @admin.display(description=gettext_lazy("kind"), ordering="kind")
     def kind_label(self, obj):
-        try:
-            return cases.kind_of(obj).label
-        except KeyError:
-            return obj.kind
+        return cases.kind_label(obj)
 
     @admin.display(description=gettext_lazy("state"), ordering="state")
     def state_label(self, obj):
-        try:
-            return cases.kind_of(obj).state_label(obj.state)
-        except KeyError:
-            return obj.state
+        return cases.state_label(obj)
 
     @admin.display(description=gettext_lazy("due date"), ordering="due_date")
     def due(self, obj):

@@ -342,31 +342,31 @@ def case_file_pdf_view(request, object_id: str):
     return response
 
 
-def urls() -> list:
-    site = admin.site
+def case_urls(site: admin.AdminSite) -> list:
+    """The pages hung under a case's admin page (`CaseAdmin.get_urls`)."""
     return [
         path(
-            "secretariat/case/<path:object_id>/letter/",
+            "<path:object_id>/letter/",
             site.admin_view(write_letter_view),
             name="secretariat_case_letter",
-        ),
-        path(
-            "secretariat/party/<path:object_id>/case-file/",
-            site.admin_view(case_file_view),
-            name="secretariat_party_case_file",
-        ),
-        path(
-            "secretariat/party/<path:object_id>/case-file/pdf/",
-            site.admin_view(case_file_pdf_view),
-            name="secretariat_party_case_file_pdf",
         ),
     ]
 
 
-# These pages hang under the admin (its login, its namespace) without changing the model admins of
-# cases and Parties, which other modules own: the site's own URLs come after them.
-_site_urls = admin.site.get_urls
-admin.site.get_urls = lambda: [*urls(), *_site_urls()]  # type: ignore[method-assign]
+def party_urls(site: admin.AdminSite) -> list:
+    """The pages hung under a Party's admin page (`PartyAdmin.get_urls`)."""
+    return [
+        path(
+            "<path:object_id>/case-file/",
+            site.admin_view(case_file_view),
+            name="secretariat_party_case_file",
+        ),
+        path(
+            "<path:object_id>/case-file/pdf/",
+            site.admin_view(case_file_pdf_view),
+            name="secretariat_party_case_file_pdf",
+        ),
+    ]
 
 
 def letter_url(case: Case) -> str:

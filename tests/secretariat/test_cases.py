@@ -27,6 +27,10 @@ def case(party_a):
     return open_cases([party_a])[0]
 
 
+#: The page's notes inline, left empty.
+NO_NEW_NOTE = {"notes-TOTAL_FORMS": "0", "notes-INITIAL_FORMS": "0", "notes-MIN_NUM_FORMS": "0"}
+
+
 @pytest.fixture
 def other_officer():
     return UserFactory(
@@ -38,7 +42,8 @@ def test_an_officer_assigns_a_case_on_its_page_and_the_history_says_who(
     case, officer, other_officer, client_for
 ):
     response = client_for(officer).post(
-        reverse("admin:secretariat_case_change", args=[case.pk]), {"handler": other_officer.pk}
+        reverse("admin:secretariat_case_change", args=[case.pk]),
+        {"handler": other_officer.pk, **NO_NEW_NOTE},
     )
     assert response.status_code == 302
     case.refresh_from_db()

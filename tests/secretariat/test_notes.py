@@ -2,13 +2,11 @@
 questions), a thread with author and date, Markdown sanitised, each recorded in the history."""
 
 import pytest
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from secretariat import notes
-from secretariat.admin_correspondence import NoteInline
-from secretariat.models import Case, Note
+from secretariat.models import Note
 from tests.factories import SubmissionFactory, build_round
 from tests.secretariat.casework_helpers import submission_case
 
@@ -64,16 +62,7 @@ def test_states_and_stakeholders_read_no_thread(request, case, officer, persona)
     assert not notes.thread(case, request.getfixturevalue(persona)).exists()
 
 
-@pytest.fixture
-def case_admin_with_notes(monkeypatch):
-    """The Case admin with the notes' inline, as the integrator wires it."""
-    case_admin = admin.site._registry[Case]
-    if NoteInline not in case_admin.inlines:
-        monkeypatch.setattr(case_admin, "inlines", [*case_admin.inlines, NoteInline])
-    return case_admin
-
-
-def test_the_case_page_shows_the_thread_and_adds_a_note(client_for, case_admin_with_notes, case, officer):
+def test_the_case_page_shows_the_thread_and_adds_a_note(client_for, case, officer):
     notes.add_note(case, "Earlier **remark**", by=officer)
     url = reverse("admin:secretariat_case_change", args=[case.pk])
     client = client_for(officer)
@@ -104,3 +93,34 @@ def test_the_case_page_shows_the_thread_and_adds_a_note(client_for, case_admin_w
         "Follow up by phone.",
     ]
     assert Note.objects.get(text="Follow up by phone.").author == officer
+
+
+def test_a_rapporteur_adds_a_note_on_the_case_page_without_touching_its_handler(
+    client_for, case, officer, committee_member
+):
+    from monitoring.models import RapporteurAssignment
+
+    submission = case.subject
+    RapporteurAssignment.objects.create(question=submission.round.questions.first(), member=committee_member)
+    response = client_for(committee_member).post(
+        reverse("admin:secretariat_case_change", args=[case.pk]),
+        {
+            "handler": "",
+            "notes-TOTAL_FORMS": "1",
+            "notes-INITIAL_FORMS": "0",
+            "notes-MIN_NUM_FORMS": "0",
+            "notes-0-id": "",
+            "notes-0-case": case.pk,
+            "notes-0-text": "Ask about Question 12.",
+        },
+    )
+    assert response.status_code == 302
+    assert Note.objects.get().author == committee_member
+    case.refresh_from_db()
+    assert case.handler == officer
+
+
+def test_a_committee_member_cannot_change_a_case_outside_their_questions(client_for, case, committee_member):
+    url = reverse("admin:secretariat_case_change", args=[case.pk])
+    response = client_for(committee_member).post(url, {"handler": "", "notes-TOTAL_FORMS": "0"})
+    assert response.status_code == 403
