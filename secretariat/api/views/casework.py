@@ -1,7 +1,6 @@
 """API endpoints of the cycle's running: cases and their handlers, notifications, correspondence."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from secretariat import access, cases, work
+from secretariat import access, cases, notifications, work
 from secretariat.models import Case, Correspondence, Notification, User
 
 from .. import filters
@@ -47,14 +46,6 @@ class CaseViewSet(ReadOnlyViewSet):
         return Response(api.CaseSerializer(self.get_object()).data)
 
 
-def mark_read(user: User, ids: list[int] | None = None) -> int:
-    """Mark the user's unread notifications (those of `ids`, or all) read; returns how many."""
-    unread = access.scoped(Notification, user).filter(read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
-
-
 class NotificationViewSet(ReadOnlyViewSet):
     """The signed-in user's own notifications, newest first; mark them read one by one or all at once."""
 
@@ -69,14 +60,14 @@ class NotificationViewSet(ReadOnlyViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def read(self, request: Request, pk: str) -> Response:
         """Mark this notification read."""
-        mark_read(request.user, [self.get_object().pk])
+        notifications.mark_read(self.get_queryset().filter(pk=self.get_object().pk), by=request.user)
         return Response(api.NotificationSerializer(self.get_object()).data)
 
     @extend_schema(request=None, responses={200: api.MarkedSerializer}, filters=False)
     @action(detail=False, methods=["post"], url_path="read-all", filter_backends=[])
     def read_all(self, request: Request) -> Response:
         """Mark every unread notification read."""
-        return Response({"marked": mark_read(request.user)})
+        return Response({"marked": notifications.mark_read(self.get_queryset(), by=request.user)})
 
 
 class CorrespondenceViewSet(ReadOnlyViewSet):
