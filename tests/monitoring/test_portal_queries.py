@@ -61,8 +61,9 @@ def test_home_query_budget(client_for, coordinator_a, officer, party_a, size, dj
         round = build_round(parties=[party_a], **size)
         filled_submission(round, party_a, by=officer)
     client = client_for(coordinator_a)
-    # session, user; rounds; submissions; numbered questions per round; answered refs per submission.
-    with django_assert_max_num_queries(6):
+    # session, user (with its unread notifications); rounds; submissions; numbered questions per
+    # round; answered refs per submission; what the Secretariat waits for from the Party (its cases).
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("portal:home"))
     assert len(response.context["rows"]) == (1 if size is SMALL else 3)
 
