@@ -7,12 +7,15 @@ from rest_framework.test import APIClient
 from monitoring.models import MonitoringRound, Submission
 from recommendations import services as recommendation_services
 from recommendations.models import AssessedStatus, Factsheet, ReportedStatus
+from secretariat import cases
+from secretariat.models import Case, Correspondence, Notification, Role
 from tests.conftest import (
     make_coordinator_a,
     make_coordinator_b,
     make_officer,
     make_party_a,
     make_party_b,
+    make_user,
     shared_records,
 )
 from tests.factories import (
@@ -130,4 +133,29 @@ def world():
     factsheet = Factsheet.objects.create(
         slug="co-operation", title_en="Co-operation", theme=theme, report=report
     )
+    # How the cycle is run: every submission and follow-up as a case (France's assigned), a
+    # notification for each persona, a letter in France's and in Russia's log.
+    cases.sync_all()
+    case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    case_a = Case.objects.filter(party=party_a).order_by("pk").first()
+    cases.assign([case_a], handler=officer, by=make_user("ada", role=Role.SECRETARIAT_ADMIN))
+    notifications = [
+        Notification.objects.create(
+            recipient=person,
+            event="submission.registered",
+            key=f"world:{person.pk}",
+            subject="Registered",
+            body="…",
+        )
+        for person in (coordinator_a, officer)
+    ]
+    letters = [
+        Correspondence.objects.create(
+            party=party,
+            case=Case.objects.filter(party=party).first(),
+            kind=Correspondence.Kind.LETTER_SENT,
+            subject=f"Reminder to {party.code}",
+        )
+        for party in (party_a, party_b)
+    ]
     return locals()  # every record above, by its name

@@ -105,8 +105,18 @@ def records(world) -> SimpleNamespace:
             "assessments": [world.assessment_a.pk, world.assessment_b.pk],
             "practices": [world.practice.pk],
             "factsheets": [world.factsheet.slug],
+            "cases": world.case_ids,
+            "notifications": [notification.pk for notification in world.notifications],
+            "correspondence": [letter.pk for letter in world.letters],
+            "my-work": [],
+            "handlers": [world.officer.pk],
         },
-        by_field={"submission": "submissions", "see_reply": "replies", "follow_up": "follow-ups"},
+        by_field={
+            "submission": "submissions",
+            "see_reply": "replies",
+            "follow_up": "follow-ups",
+            "handler": "handlers",
+        },
         question_refs=sorted(world.questions),
     )
 

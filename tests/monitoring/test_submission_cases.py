@@ -115,3 +115,57 @@ def test_a_deadline_extended_in_the_admin_moves_the_due_date_at_once(draft):
     draft.extended_deadline = datetime.date(2030, 1, 31)
     draft.save()  # as the admin's form saves it: every field
     assert case_of(draft).due_date == datetime.date(2030, 1, 31)
+
+
+# --- a participating Party with no submission yet --------------------------------------------------
+
+
+def _round_case(round_, party):
+    return cases.case_of("submission", round_, party)
+
+
+def test_a_party_that_has_not_started_is_awaited_by_the_round_deadline(round_, party_b):
+    round_.status = MonitoringRound.Status.COLLECTING
+    round_.save()
+    case = _round_case(round_, party_b)
+    assert (case.state, case.waiting_on, case.due_date) == (
+        "not_started",
+        WaitingOn.PARTY,
+        round_.reply_deadline,
+    )
+    assert case.title_en == f"Replies of Russian Federation, round {round_.number}"
+
+
+def test_its_first_submission_takes_the_case_over_with_its_handler(
+    round_, party_b, officer, secretariat_admin
+):
+    round_.status = MonitoringRound.Status.COLLECTING
+    round_.save()
+    case = _round_case(round_, party_b)
+    cases.assign([case], handler=officer, by=secretariat_admin)
+    submission = services.submission_create(round=round_, party=party_b, by=officer)
+    taken = case_of(submission)
+    assert (taken.pk, taken.handler, taken.state) == (case.pk, officer, Status.DRAFT)
+    assert _round_case(round_, party_b) is None
+
+
+def test_stakeholder_comments_leave_the_party_s_case_alone(round_, party_b, organisation_b, officer):
+    round_.status = MonitoringRound.Status.COLLECTING
+    round_.save()
+    services.submission_create(round=round_, party=party_b, organisation=organisation_b, by=officer)
+    assert _round_case(round_, party_b).is_open
+
+
+def test_the_cases_of_parties_that_never_started_close_with_the_collection(round_, party_b):
+    round_.status = MonitoringRound.Status.COLLECTING
+    round_.save()
+    round_.status = MonitoringRound.Status.ANALYSIS
+    round_.save()
+    assert not _round_case(round_, party_b).is_open
+
+
+def test_sync_opens_the_cases_of_parties_that_have_not_started(round_, party_a, party_b, draft):
+    MonitoringRound.objects.filter(pk=round_.pk).update(status=MonitoringRound.Status.COLLECTING)
+    cases.sync_all()
+    assert _round_case(round_, party_b).waiting_on == WaitingOn.PARTY
+    assert _round_case(round_, party_a) is None  # France has its draft: its case is the submission's

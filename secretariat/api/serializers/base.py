@@ -27,9 +27,9 @@ class MarkdownHtmlField(serializers.ReadOnlyField):
         return str(render_markdown(value))
 
 
-def party_code(source: str | None = None) -> serializers.SlugRelatedField:
-    """A Party shown by its code."""
-    return serializers.SlugRelatedField(source=source, slug_field="code", read_only=True)
+def party_code(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:
+    """A Party shown by its code (null where the record may have no Party)."""
+    return serializers.SlugRelatedField(source=source, slug_field="code", read_only=True, allow_null=allow_null)
 
 
 def round_number(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:

@@ -1,7 +1,6 @@
 """How the API shows cases, notifications and correspondence (the core's running of the cycle)."""
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -47,7 +46,7 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_state_label(self, case: Case) -> str:
         return cases.state_label(case)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_handler_name(self, case: Case) -> str | None:
         if case.handler is None:
             return None
@@ -67,7 +66,7 @@ class AssignSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    party = party_code()
+    party = party_code(allow_null=True)
     unread = serializers.SerializerMethodField()
 
     class Meta:

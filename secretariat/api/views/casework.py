@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -14,6 +14,7 @@ from secretariat.models import Case, Correspondence, Notification, User
 
 from .. import filters
 from ..schema import ApiAutoSchema
+from ..serializers import ErrorSerializer
 from ..serializers import casework as api
 from .base import ApiViewSet, ReadOnlyViewSet, does_not_exist, parsed, service_refusals
 
@@ -86,6 +87,12 @@ class OneAnswerSchema(ApiAutoSchema):
 
     def _is_list_view(self, serializer=None) -> bool:
         return False
+
+    def _refusals(self) -> dict:
+        # Its query parameter, like a filter's, is refused (400) when it cannot be read at all.
+        return super()._refusals() | {
+            "400": OpenApiResponse(ErrorSerializer, _("A query parameter that cannot be read."))
+        }
 
 
 class MyWorkViewSet(ApiViewSet):
