@@ -10,7 +10,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -20,10 +22,17 @@ from .admin_correspondence import NoteInline, case_urls
 from .models import SECRETARIAT_ROLES, Case, User
 
 
+class HandlerField(forms.ModelChoiceField):
+    """Secretariat users by their names (their usernames when they have none)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
 def handlers_for(user) -> "forms.ModelChoiceField":
     """Who may be given cases (active Secretariat users), as the user may see them."""
     queryset = access.scoped(User, user).filter(role__in=SECRETARIAT_ROLES, is_active=True)
-    return forms.ModelChoiceField(
+    return HandlerField(
         queryset=queryset.order_by("last_name", "first_name", "username"), label=gettext_lazy("Handler")
     )
 
@@ -146,7 +155,7 @@ class CaseAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "handler":
             field = handlers_for(request.user)
-            field.required, field.label = False, db_field.verbose_name
+            field.required, field.label = False, capfirst(db_field.verbose_name)
             field.empty_label = _("Unassigned")
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -179,9 +188,10 @@ class CaseAdmin(ScopedAdmin):
     def due(self, obj):
         if obj.due_date is None:
             return "—"
+        day = date_format(obj.due_date, "DATE_FORMAT")
         if obj.is_overdue():
-            return format_html('<strong class="overdue">{} ({})</strong>', obj.due_date, _("overdue"))
-        return obj.due_date
+            return format_html('<strong class="overdue">{} ({})</strong>', day, _("overdue"))
+        return day
 
     @admin.display(description=gettext_lazy("handled by"), ordering="handler__last_name")
     def handler_label(self, obj):

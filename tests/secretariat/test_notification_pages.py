@@ -28,14 +28,14 @@ def test_the_admin_header_shows_the_bell_with_the_unread_count(client_for, offic
     _notify(coordinator_a, 5)
     response = client_for(officer).get(reverse("admin:index"))
     assert b'id="notification-bell"' in response.content
-    assert b'<span class="unread-count">3</span>' in response.content
+    assert b'<span class="unread-count has-unread">3</span>' in response.content
 
 
 def test_the_portal_header_shows_the_bell_with_the_unread_count(client_for, coordinator_a, officer):
     _notify(coordinator_a, 2)
     _notify(officer, 4)
     response = client_for(coordinator_a).get(reverse("portal_notifications:list"))
-    assert b'<span class="unread-count">2</span>' in response.content
+    assert b'<span class="unread-count has-unread">2</span>' in response.content
 
 
 @pytest.mark.parametrize("namespace", ["admin_notifications", "portal_notifications"])

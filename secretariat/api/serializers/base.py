@@ -29,7 +29,9 @@ class MarkdownHtmlField(serializers.ReadOnlyField):
 
 def party_code(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:
     """A Party shown by its code (null where the record may have no Party)."""
-    return serializers.SlugRelatedField(source=source, slug_field="code", read_only=True, allow_null=allow_null)
+    return serializers.SlugRelatedField(
+        source=source, slug_field="code", read_only=True, allow_null=allow_null
+    )
 
 
 def round_number(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:
