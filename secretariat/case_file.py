@@ -290,6 +290,27 @@ def case_file_pdf(party: Party, user: User) -> bytes:
     return output.getvalue()
 
 
+#: About the width of a character of a table cell, in points (DejaVu Sans at the cells' size).
+CELL_CHARACTER = 5.0
+CELL_PADDING = 12.0
+
+
+def _column_widths(part: "Table", width: float) -> list[float]:
+    """Each column wide enough for its longest word (a date, a number), then the width left shared
+    in proportion to how much text the column holds (a recommendation's text gets the room)."""
+    floors, texts = [], []
+    for index, header in enumerate(part.headers):
+        cells = [str(row[index]) for row in part.rows if index < len(row)]
+        longest_word = max((len(word) for text in cells for word in text.split()), default=4)
+        header_word = max((len(word) for word in str(header).split()), default=4)
+        floors.append(max(longest_word, min(header_word, 12)) * CELL_CHARACTER + CELL_PADDING)
+        texts.append(sum(len(cell) for cell in cells) / max(len(cells), 1))
+    left = width - sum(floors)
+    if left <= 0:
+        return [width * floor / sum(floors) for floor in floors]
+    return [floor + left * text / (sum(texts) or 1) for floor, text in zip(floors, texts, strict=True)]
+
+
 def _pdf_part(part: Part, width: float) -> list[Flowable]:
     styles = printing.styles()
     if isinstance(part, Text):
@@ -302,7 +323,7 @@ def _pdf_part(part: Part, width: float) -> list[Flowable]:
         return [*flowables, Paragraph(printing.markup(part.empty), styles["body"])]
     data = [[Paragraph(printing.markup(str(header)), styles["cell_head"]) for header in part.headers]]
     data += [[Paragraph(printing.markup(str(cell)), styles["cell"]) for cell in row] for row in part.rows]
-    table = LongTable(data, colWidths=[width / len(part.headers)] * len(part.headers), repeatRows=1)
+    table = LongTable(data, colWidths=_column_widths(part, width), repeatRows=1)
     table.setStyle(
         TableStyle(
             [
