@@ -45,10 +45,10 @@ def _title(submission: Submission, language: str) -> str:
             "party": submission.party.name_fr if language == "fr" else submission.party.name_en,
             "round": submission.round.number,
         }
-        if submission.organisation_id:
+        if (organisation := submission.organisation) is not None:
             values["organisation"] = (
-                submission.organisation.name_fr if language == "fr" else submission.organisation.name
-            ) or submission.organisation.name
+                organisation.name_fr if language == "fr" else organisation.name
+            ) or organisation.name
             return str(_("Comments of %(organisation)s on %(party)s, round %(round)s") % values)
         return str(_("Replies of %(party)s, round %(round)s") % values)
 

@@ -10,12 +10,14 @@ the handler is the one thing people set by hand (`assign`).
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import events
@@ -41,12 +43,12 @@ class CaseState:
 @dataclass(frozen=True)
 class CaseKind:
     key: str
-    label: str
+    label: str | Promise
     model: type[Model]
     #: state code → label, in the order of the cycle
-    states: Mapping[str, str]
-    #: the case's state now, from its subject and Party
-    describe: Callable[[Model, Party], CaseState]
+    states: Mapping[str, str | Promise]
+    #: the case's state now, from its subject (of the kind's own model) and Party
+    describe: Callable[[Any, Party], CaseState]
     #: the admin page where the case is handled
     handled_at: Callable[[Case], str]
     #: which cases an event changes: (subject, Party) pairs, none when the event is not about this kind

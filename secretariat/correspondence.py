@@ -547,7 +547,9 @@ def email_letter(sent: SentLetter, *, by: User) -> list[str]:
     if not recipients:
         return []
     message = EmailMessage(subject=item.subject, body=item.body, to=recipients)
-    message.attach(sent.pdf.file.name.rsplit("/", 1)[-1], sent.pdf.file.open("rb").read(), "application/pdf")
+    message.attach(
+        Path(sent.pdf.file.name or "letter.pdf").name, sent.pdf.file.open("rb").read(), "application/pdf"
+    )
     message.send()
     item.recipients = "\n".join([item.recipients, *recipients]).strip()
     set_author(item, by, _("e-mailed"))

@@ -38,7 +38,7 @@ class Event:
         return ":".join(part for part in (self.key, label, str(self.subject.pk), self.occurrence) if part)
 
 
-Listener = Callable[[Event], None]
+Listener = Callable[[Event], object]  # what a listener returns is not used
 _LISTENERS: list[Listener] = []
 
 

@@ -269,12 +269,12 @@ def _records_correspondence(notification: Notification) -> bool:
 def _record(notifications: list[Notification], message: EmailMessage, *, single: bool) -> None:
     by_party: dict[int, list[Notification]] = {}
     for notification in notifications:
-        if _records_correspondence(notification):
+        if notification.party_id is not None and _records_correspondence(notification):
             by_party.setdefault(notification.party_id, []).append(notification)
     for party_id, concerned in by_party.items():
         first = concerned[0]
         if single:
-            subject, body = message.subject, message.body
+            subject, body = message.subject, str(message.body)
         else:  # a digest: each Party's log holds only what concerns that Party
             subject = message.subject
             body = "\n\n".join(f"{item.subject}\n{item.body}\n{site_url(item.url)}" for item in concerned)
