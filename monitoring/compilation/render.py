@@ -7,13 +7,10 @@ and reportlab with the Bitstream Vera fonts it ships (Latin accents, typographic
 
 import functools
 import io
-import re
 import unicodedata
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
-import reportlab
 from django.template.loader import render_to_string
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -24,9 +21,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+from secretariat import printing
 
 from . import selectors
 from .blocks import Block, Kind, compilation_blocks, markdown_pieces, submission_blocks
@@ -62,11 +59,7 @@ def render_submission_pdf(document: SubmissionDocument) -> bytes:
 # --- DOCX --------------------------------------------------------------------------------------
 
 # XML 1.0 refuses these; replies pasted from other tools sometimes carry them.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _clean(text: str) -> str:
-    return _CONTROL_CHARACTERS.sub("", text).replace("\u2028", "\n")
+_clean = printing.clean  # the control characters DOCX and PDF refuse
 
 
 def docx_from_blocks(blocks: list[Block], *, title: str = "") -> bytes:
@@ -159,31 +152,13 @@ def _add_docx_piece(writer: _DocxWriter, kind: str, text: str, depth: int) -> No
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-_FONT_FILES = {
-    "Vera": "Vera.ttf",
-    "Vera-Bold": "VeraBd.ttf",
-    "Vera-Italic": "VeraIt.ttf",
-    "Vera-BoldItalic": "VeraBI.ttf",
-}
 # Characters replies use that Vera lacks, printed as readable stand-ins rather than empty boxes.
 _STAND_INS = {"→": "->", "←": "<-", "№": "No.", "₽": "RUB", "✓": "v", "\u200b": ""}
 
 
-@functools.cache
-def _vera() -> frozenset[int]:
-    """Register the Vera family once; return the code points it can print."""
-    folder = Path(reportlab.__file__).parent / "fonts"
-    for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
-    pdfmetrics.registerFontFamily(
-        "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic"
-    )
-    return frozenset(pdfmetrics.getFont("Vera").face.charToGlyph)
-
-
 def _printable(text: str) -> str:
     """The text with characters the font lacks replaced where a readable stand-in exists."""
-    known = _vera()
+    known = printing.vera()
     characters = []
     for character in _clean(text):
         if ord(character) in known or character in "\n\t":
@@ -203,7 +178,7 @@ def _markup(text: str) -> str:
 
 @functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
-    _vera()
+    printing.vera()
     body = ParagraphStyle("body", fontName="Vera", fontSize=10, leading=13.5, spaceAfter=5)
     bold = ParagraphStyle("bold", parent=body, fontName="Vera-Bold")
     return {
