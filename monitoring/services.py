@@ -144,6 +144,7 @@ def _new_submission(
     return Submission(round=round, organisation=organisation, **fields)
 
 
+@transaction.atomic(savepoint=False)  # the submission and its case, together
 def submission_create(
     *,
     round: MonitoringRound,

@@ -96,6 +96,9 @@ def case_of(kind: str, subject: Model, party: Party) -> Case | None:
     ).first()
 
 
+# Its row lock needs a transaction (PostgreSQL) when its caller opened none; inside the caller's,
+# no savepoint of its own: a failure undoes the caller's whole change, as it should.
+@transaction.atomic(savepoint=False)
 def refresh(kind: CaseKind, subject: Model, party: Party, *, by: User | None = None) -> Case:
     """Bring the case of `subject` for `party` in step with it (created the first time)."""
     now = timezone.now()
