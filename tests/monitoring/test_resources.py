@@ -7,8 +7,8 @@ import pytest
 
 from monitoring.models import MonitoringRound, Question, Reply, Section, Submission
 from monitoring.resources import QuestionnaireResource, RoundResource
+from secretariat import cases
 from secretariat.imports import ImportRejected, open_source, run_import
-from secretariat.models import Case
 from tests.factories import PartyFactory, RoundFactory, SubmissionFactory, build_round
 
 pytestmark = pytest.mark.django_db
@@ -409,5 +409,5 @@ def test_importing_replies_takes_the_same_queries_for_10_or_200_rows(
 def test_imported_replies_open_their_submission_s_case(round_2, officer):
     _import("replies", _replies_file(round_2, 3), officer, options={"round": 2})
     submission = Submission.objects.get(round=round_2)
-    case = Case.objects.get(kind="submission", subject_id=submission.pk)
+    case = cases.case_of("submission", submission, submission.party)
     assert (case.party, case.state) == (submission.party, Submission.Status.REGISTERED)
