@@ -79,15 +79,18 @@ def kind_of(case: Case) -> CaseKind:
     return _KINDS[case.kind]
 
 
+def labels(kind: str, state: str) -> tuple[str, str]:
+    """The kind's name and the state's label; their codes for a kind no app registers (any more)."""
+    registered = _KINDS.get(kind)
+    return (str(registered.label), registered.state_label(state)) if registered else (kind, state)
+
+
 def kind_label(case: Case) -> str:
-    """The kind's name, or its key for a kind no app registers (any more)."""
-    kind = _KINDS.get(case.kind)
-    return str(kind.label) if kind else case.kind
+    return labels(case.kind, case.state)[0]
 
 
 def state_label(case: Case) -> str:
-    kind = _KINDS.get(case.kind)
-    return kind.state_label(case.state) if kind else case.state
+    return labels(case.kind, case.state)[1]
 
 
 def case_of(kind: str, subject: Model, party: Party) -> Case | None:

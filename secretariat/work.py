@@ -97,11 +97,7 @@ def _finished_imports(user: User) -> QuerySet:
 
 def _label(kind: str, state: str, late: bool) -> str:
     """ "Submission: to register", "Follow-up: awaiting the Party's report, overdue" ..."""
-    try:
-        registered = cases.kind_of(Case(kind=kind))
-        kind_label, state_label = str(registered.label), registered.state_label(state)
-    except KeyError:  # a kind no app registers any more
-        kind_label, state_label = kind, state
+    kind_label, state_label = cases.labels(kind, state)
     label = _("%(kind)s: %(state)s") % {"kind": kind_label, "state": state_label}
     return _("%(category)s, overdue") % {"category": label} if late else label
 
