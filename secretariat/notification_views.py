@@ -55,9 +55,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 def _unread(user: User) -> int:
-    # Loaded with the user (auth_backends.BackOfficeBackend) for the bell: no query of its own.
-    loaded = getattr(user, "unread_notification_count", None)
-    return notifications.unread_count(user) if loaded is None else loaded
+    return notifications.unread_count(user)
 
 
 @require_POST

@@ -204,8 +204,12 @@ def _enqueue_sending() -> None:
 
 
 def unread_count(user: User) -> int:
+    """The bell's count: loaded with the user (auth_backends.BackOfficeBackend), else one query."""
     if not user.is_authenticated:
         return 0
+    loaded = getattr(user, "unread_notification_count", None)
+    if loaded is not None:
+        return loaded
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 

@@ -2,8 +2,7 @@
 
 from django import template
 
-from secretariat import access
-from secretariat.models import Notification
+from secretariat import access, notifications
 
 register = template.Library()
 
@@ -14,7 +13,4 @@ def unread_notifications(context) -> int:
     user = getattr(request, "user", None)
     if not access.is_signed_in(user):
         return 0
-    loaded = getattr(user, "unread_notification_count", None)  # with the user (auth_backends)
-    if loaded is not None:
-        return loaded
-    return access.scoped(Notification, user).filter(read_at__isnull=True).count()
+    return notifications.unread_count(user)
