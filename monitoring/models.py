@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from secretariat.models import Attachment, Organisation, Party, TreatyStatus, localized
+from secretariat.rendering import ExcerptField, RenderedHTMLField, RenderedTextModel
 
 
 class Language(models.TextChoices):
@@ -284,7 +285,7 @@ class Transition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class Reply(models.Model):
+class Reply(RenderedTextModel):
     """A block of text answering one or more questions ('Replies to 1.1 - 1.2')."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="replies")
@@ -303,6 +304,8 @@ class Reply(models.Model):
         related_name="+",
         help_text=_("“See reply to question 16.1.”"),
     )
+    text_html = RenderedHTMLField(source="text")
+    text_excerpt = ExcerptField(source="text")
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -314,7 +317,7 @@ class Reply(models.Model):
         editable=False,
     )
 
-    history = HistoricalRecords(m2m_fields=[questions])
+    history = HistoricalRecords(m2m_fields=[questions], excluded_fields=["text_html", "text_excerpt"])
 
     class Meta:
         verbose_name = _("reply")

@@ -19,6 +19,7 @@ from secretariat.models import (
     attachment_file_field,
     localized,
 )
+from secretariat.rendering import ExcerptField, RenderedHTMLField, RenderedTextModel
 from secretariat.validators import validate_party_code
 
 
@@ -138,7 +139,10 @@ class Chapter(models.Model):
         return localized(self, "title")
 
 
-class Recommendation(models.Model):
+RENDERED_RECOMMENDATION = ["text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr"]
+
+
+class Recommendation(RenderedTextModel):
     report = models.ForeignKey(ImplementationReport, on_delete=models.PROTECT, related_name="recommendations")
     chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="recommendations")
     number = models.CharField(_("number"), max_length=20, help_text=_("For example V-17."))
@@ -152,11 +156,15 @@ class Recommendation(models.Model):
     addressees = models.ManyToManyField(Party, verbose_name=_("named Parties"), blank=True, related_name="+")
     text_en = models.TextField(_("text (English)"))
     text_fr = models.TextField(_("text (French)"), blank=True)
+    text_html_en = RenderedHTMLField(source="text_en")
+    text_html_fr = RenderedHTMLField(source="text_fr")
+    text_excerpt_en = ExcerptField(source="text_en")
+    text_excerpt_fr = ExcerptField(source="text_fr")
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="recommendations"
     )
 
-    history = HistoricalRecords(m2m_fields=[addressees])
+    history = HistoricalRecords(m2m_fields=[addressees], excluded_fields=RENDERED_RECOMMENDATION)
 
     class Meta:
         verbose_name = _("recommendation")
@@ -176,6 +184,14 @@ class Recommendation(models.Model):
     @property
     def text(self) -> str:
         return localized(self, "text")
+
+    @property
+    def text_html(self) -> str:
+        return localized(self, "text_html")
+
+    @property
+    def text_excerpt(self) -> str:
+        return localized(self, "text_excerpt")
 
     @property
     def urgency_definition(self) -> str:
@@ -292,7 +308,7 @@ class FollowUp(models.Model):
         return bool(self.active and self.deadline and today > self.deadline and not self.is_compliant)
 
 
-class FollowUpUpdate(models.Model):
+class FollowUpUpdate(RenderedTextModel):
     """What a State (or a stakeholder about a State) reports on the measures taken."""
 
     class Status(models.TextChoices):
@@ -312,6 +328,8 @@ class FollowUpUpdate(models.Model):
         help_text=_("Set when a stakeholder sends information about the Party."),
     )
     text = models.TextField(_("measures taken"), help_text=_("Markdown. HTML is cleaned before it is shown."))
+    text_html = RenderedHTMLField(source="text")
+    text_excerpt = ExcerptField(source="text")
     measures_date = models.DateField(_("date of the measures"), null=True, blank=True)
     links = models.TextField(_("links"), blank=True, help_text=_("One address per line."))
     reported_status = models.CharField(_("status reported"), max_length=16, choices=ReportedStatus)
@@ -325,7 +343,7 @@ class FollowUpUpdate(models.Model):
     information_due = models.DateField(_("information due by"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text_html", "text_excerpt"])
 
     class Meta:
         verbose_name = _("follow-up update")
@@ -350,13 +368,15 @@ class UpdateAttachment(Attachment):
     file = attachment_file_field("follow-up/%Y/")
 
 
-class Assessment(models.Model):
+class Assessment(RenderedTextModel):
     """The Committee's assessment of a follow-up at one moment: status, reasoning and evidence."""
 
     follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(_("status"), max_length=16, choices=AssessedStatus)
     previous_status = models.CharField(_("previous status"), max_length=16, choices=AssessedStatus)
     reasoning = models.TextField(_("reasoning"))
+    reasoning_html = RenderedHTMLField(source="reasoning")
+    reasoning_excerpt = ExcerptField(source="reasoning")
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
     updates = models.ManyToManyField(
@@ -368,7 +388,7 @@ class Assessment(models.Model):
         _("published"), default=False, help_text=_("Published assessments may be read by every Party.")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reasoning_html", "reasoning_excerpt"])
 
     class Meta:
         verbose_name = _("assessment")
@@ -379,7 +399,7 @@ class Assessment(models.Model):
         return f"{self.follow_up}: {self.get_status_display()}"
 
 
-class Practice(models.Model):
+class Practice(RenderedTextModel):
     """A promising practice or case study, by one or more Parties (or none)."""
 
     parties = models.ManyToManyField(Party, verbose_name=_("Parties"), blank=True, related_name="practices")
@@ -392,6 +412,8 @@ class Practice(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"))
+    text_html = RenderedHTMLField(source="text")
+    text_excerpt = ExcerptField(source="text")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="practices")
     source = models.CharField(_("source"), max_length=300, blank=True)
     source_document = models.ForeignKey(
@@ -411,7 +433,7 @@ class Practice(models.Model):
         related_name="practices",
     )
 
-    history = HistoricalRecords(m2m_fields=[parties, themes])
+    history = HistoricalRecords(m2m_fields=[parties, themes], excluded_fields=["text_html", "text_excerpt"])
 
     class Meta:
         verbose_name = _("promising practice")
@@ -425,7 +447,7 @@ class Practice(models.Model):
         return self.title
 
 
-class Factsheet(models.Model):
+class Factsheet(RenderedTextModel):
     """A thematic factsheet composed by the Secretariat from a report chapter or a theme."""
 
     slug = models.SlugField(_("slug"), unique=True)
@@ -451,11 +473,16 @@ class Factsheet(models.Model):
     article_text = models.TextField(_("text of the article"), blank=True)
     introduction_en = models.TextField(_("introduction (English)"), blank=True)
     introduction_fr = models.TextField(_("introduction (French)"), blank=True)
+    article_text_html = RenderedHTMLField(source="article_text")
+    introduction_html_en = RenderedHTMLField(source="introduction_en")
+    introduction_html_fr = RenderedHTMLField(source="introduction_fr")
     practices = models.ManyToManyField(
         Practice, verbose_name=_("promising practices"), blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=["article_text_html", "introduction_html_en", "introduction_html_fr"]
+    )
 
     class Meta:
         verbose_name = _("factsheet")
@@ -466,7 +493,7 @@ class Factsheet(models.Model):
         return localized(self, "title")
 
 
-class FactsheetSection(models.Model):
+class FactsheetSection(RenderedTextModel):
     """A section of the Committee's findings, citing recommendations by number."""
 
     factsheet = models.ForeignKey(Factsheet, on_delete=models.CASCADE, related_name="sections")
@@ -475,11 +502,13 @@ class FactsheetSection(models.Model):
     heading_fr = models.CharField(_("heading (French)"), max_length=300, blank=True)
     text_en = models.TextField(_("findings (English)"), blank=True)
     text_fr = models.TextField(_("findings (French)"), blank=True)
+    text_html_en = RenderedHTMLField(source="text_en")
+    text_html_fr = RenderedHTMLField(source="text_fr")
     recommendations = models.ManyToManyField(
         Recommendation, verbose_name=_("recommendations"), blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text_html_en", "text_html_fr"])
 
     class Meta:
         verbose_name = _("factsheet section")

@@ -80,7 +80,8 @@ def test_deploy_check_is_clean_with_production_settings():
 
 def test_deploy_check_asks_each_deployment_to_decide_on_hsts_for_subdomains():
     result = _manage("check", "--deploy", **PRODUCTION)
-    assert set(re.findall(r"security\.W\d+", result.stderr)) == {"security.W005", "security.W021"}
+    warnings = set(re.findall(r"security\.W\d+", result.stderr))
+    assert warnings == {"security.W005", "security.W021"}, result.stderr
 
 
 def test_deploy_check_warns_about_the_development_defaults():
