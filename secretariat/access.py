@@ -30,6 +30,7 @@ from .models import (
     ConventionArticle,
     Correspondence,
     Document,
+    GeneratedDocument,
     ImportJob,
     LetterTemplate,
     Note,
@@ -194,6 +195,15 @@ def import_jobs_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(user=user) if is_secretariat(user) else queryset.none()
 
 
+def generated_documents_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """A document prepared in the background is seen by its requester and the Secretariat, nobody else:
+    it may hold drafts or confidential replies its requester was allowed to compile."""
+    queryset = GeneratedDocument.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    return queryset.filter(requested_by=user) if is_signed_in(user) else queryset.none()
+
+
 def cases_for(user, queryset: QuerySet | None = None) -> QuerySet:
     """Staff read every case; a State user its Party's own (not the stakeholders'), a stakeholder its own."""
     queryset = Case.objects.all() if queryset is None else queryset
@@ -291,6 +301,7 @@ def register_core_rules() -> None:
         Document: documents_for,
         ConventionArticle: articles_for,
         ImportJob: import_jobs_for,
+        GeneratedDocument: generated_documents_for,
         Case: cases_for,
         Note: notes_for,
         Notification: notifications_for,
@@ -300,6 +311,7 @@ def register_core_rules() -> None:
     }.items():
         register(model, selector)
     register_file_model(Document)
+    register_file_model(GeneratedDocument)
 
 
 def scoped(model: type[Model], user, queryset: QuerySet | None = None) -> QuerySet:

@@ -524,6 +524,58 @@ class ImportJob(models.Model):
         return {"done": self.rows_done, "total": self.rows_total, "at": None}
 
 
+class GeneratedDocument(models.Model):
+    """A document built in the background (a whole round's compilation ...) by a kind an app
+    registered in `secretariat.documents`, for the user who asked for it.
+
+    The worker (`secretariat.tasks.generate_document`) moves it from queued to running to done
+    (with its file) or failed (with the reason); its progress is written on the row as it goes.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=255)
+    #: What the kind needs to build it again (round, question, format, options ...).
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="generated_documents"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(_("steps done"), default=0)
+    progress_total = models.PositiveIntegerField(_("steps"), default=0)
+    file = models.FileField(_("file"), upload_to="generated/%Y/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: Status changes are saved (recorded); progress is written with update(), unrecorded.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="generated_by_requester")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (#{self.pk})"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: its page follows the progress."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
 class AuditEvent(models.Model):
     """One security-relevant act: a sign-in or its failure, a lock-out, a change of second factor or
     of role, an export, a file download, an import. Written only by `secretariat.audit.record`;
