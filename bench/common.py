@@ -5,6 +5,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +88,94 @@ def bench_round(number: int, title_en: str, title_fr: str, status: str):
                 )
             )
     return round_, parties, questions
+
+
+# --- floors: the same SQL executed raw --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One operation's times beside its floor: the raw SQL fetch of the rows it reads."""
+
+    name: str
+    median: float
+    worst: float
+    queries: int
+    floor: float | None = None  # median ms of the raw fetch; None when not measured
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.floor if self.floor else None
+
+    def row(self, target_ms: float | None = None, max_ratio: float | None = None) -> str:
+        """A Markdown table row; the last cell flags a miss of either target."""
+        misses = []
+        if target_ms is not None and self.median > target_ms:
+            misses.append(f"> {target_ms:g} ms")
+        if max_ratio is not None and self.ratio is not None and self.ratio > max_ratio:
+            misses.append(f"> {max_ratio:g}× floor")
+        floor = f"{self.floor:.1f}" if self.floor is not None else ""
+        ratio = f"{self.ratio:.1f}×" if self.ratio is not None else ""
+        return (
+            f"| {self.name} | {self.median:.0f} | {self.worst:.0f} | {self.queries} | {floor} | {ratio} "
+            f"| {'**' + ', '.join(misses) + '**' if misses else ''} |"
+        )
+
+
+TABLE_HEADER = (
+    "| operation | median ms | worst ms | queries | floor ms | ratio | over target |\n"
+    "|---|---|---|---|---|---|---|"
+)
+
+
+def select_statements(function: Callable[[], object]) -> list[str]:
+    """The SQL of the SELECTs one call of `function` runs, with their parameters in place."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+
+
+def raw_fetch(statements: list[str]) -> None:
+    """Execute `statements` on the database driver's own cursor (no ORM, no Django wrapper)
+    and fetch every row: the floor an operation reading the same rows cannot go below."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        for sql in statements:
+            cursor.execute(sql)
+            cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def floor_ms(statements: list[str], repeat: int) -> float:
+    """Median milliseconds of `repeat` raw fetches of `statements`, after a warm-up."""
+    raw_fetch(statements)
+    durations = []
+    for _ in range(max(repeat, 3)):
+        start = time.perf_counter()
+        raw_fetch(statements)
+        durations.append((time.perf_counter() - start) * 1000)
+    return statistics.median(durations)
+
+
+def measure(name: str, function: Callable[[], object], repeat: int) -> Measure:
+    """`function` timed as `timed` does, beside the floor of the SELECTs it runs."""
+    median, worst, queries = timed(function, repeat)
+    return Measure(name, median, worst, queries, floor_ms(select_statements(function), repeat))
+
+
+def consume(result: object) -> object:
+    """Read a document to its end, whether it was returned whole or as an iterator of chunks."""
+    if isinstance(result, str | bytes | bytearray) or not hasattr(result, "__iter__"):
+        return result
+    return sum(len(chunk) for chunk in result)  # type: ignore[attr-defined]

@@ -1,57 +1,107 @@
-"""Time a whole-round compilation and a search at the Secretariat's real scale.
+"""Time the compilations of a whole monitoring round and a search at the Secretariat's real scale.
 
 Usage (PostgreSQL, as in production):
-    createdb -h 127.0.0.1 -U postgres lanzarote_bench
-    export BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lanzarote_bench
-    .venv/bin/python bench/monitoring_round.py
+    createdb -h 127.0.0.1 -U postgres lanzarote_bench_heavy
+    export BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lanzarote_bench_heavy
+    .venv/bin/python bench/monitoring_round.py [--size heavy|light] [--repeat N] [--formats html,pdf]
 
-Builds (once) round 90 with 48 Parties x 120 questions: one registered reply block per Party
-and question, texts taken in turn from the Russian Federation's real replies (fixtures/), so
-lengths are realistic (median ~400 characters, up to 2,450), plus 12 stakeholders' comments.
-Then times, over --repeat runs: the whole-round compilation built and rendered to HTML and to
-DOCX, one question's compilation, and a full-text search. Prints a Markdown table for
-docs/performance.md.
+Builds (once) a round of 48 Parties x 120 questions: one registered reply block per Party and
+question, plus 12 stakeholders' comments (every sixth question): 6,000 replies. Texts come from
+the Russian Federation's real replies (fixtures/):
+
+- heavy (round 95, the default): their paragraphs concatenated to about 300 words a reply,
+  about 11.6 MB of text, the volume of a real round;
+- light (round 90): the replies in turn (about 560 characters on average), 3 MB.
+
+Then times the whole-round compilation (built, HTML, DOCX, PDF), each in a child process of its
+own so that its peak memory (RSS) is its own, and one question's compilation (48 Parties) in each
+format over --repeat runs, and two full-text searches. Beside each figure, its floor measured in
+the same run: the SELECTs the operation runs, captured and executed raw through the driver's
+cursor with every row fetched. Prints a Markdown table for docs/performance.md.
 """
 
 import argparse
 import csv
+import json
+import resource
+import subprocess
+import sys
+import time
 
-from common import ROOT, bench_round, start_django, timed
+from common import ROOT, Measure, bench_round, consume, floor_ms, measure, select_statements, start_django
 
 start_django("bench.sqlite3")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Sum  # noqa: E402
+from django.db.models.functions import Length  # noqa: E402
 
 from monitoring import compilation, search  # noqa: E402
 from monitoring.models import MonitoringRound, Reply, Submission  # noqa: E402
 from secretariat import services  # noqa: E402
 from secretariat.models import Organisation, Role, User  # noqa: E402
 
-ROUND_NUMBER = 90
-QUESTIONS = 120
+ROUNDS = {"heavy": 95, "light": 90}
+WORDS = 300  # a heavy reply's length
+STAKEHOLDERS = 12
+FORMATS = {
+    "built": lambda c: c,
+    "HTML": compilation.render_html,
+    "DOCX": compilation.render_docx,
+    "PDF": compilation.render_pdf,
+}
+# Targets of issue 12 (milliseconds, ratio to the floor)
+WHOLE_TARGETS = {"built": None, "HTML": 1500, "DOCX": 5000, "PDF": 10000}
+QUESTION_TARGET = 200
+MAX_RATIO = 15
+PEAK_TARGET_MB = 300
 
 
-def _texts() -> list[str]:
+def _real_replies() -> list[str]:
     with (ROOT / "fixtures" / "replies_round2_RUS.csv").open(encoding="utf-8") as file:
         return [row["text"] for row in csv.DictReader(file)]
 
 
+def heavy_texts(count: int, words: int = WORDS) -> list[str]:
+    """`count` texts of about `words` words: the real replies' paragraphs in turn, each text
+    starting one paragraph further, so that neighbouring replies differ."""
+    paragraphs = [p.strip() for text in _real_replies() for p in text.split("\n\n") if p.strip()]
+    texts = []
+    for index in range(count):
+        chosen: list[str] = []
+        total = 0
+        position = index
+        while total < words:
+            paragraph = paragraphs[position % len(paragraphs)]
+            length = len(paragraph.split())
+            if total + length > words:  # the last paragraph is cut at the word count
+                paragraph = " ".join(paragraph.split()[: words - total])
+                length = words - total
+            chosen.append(paragraph)
+            total += length
+            position += 1
+        texts.append("\n\n".join(chosen))
+    return texts
+
+
 @transaction.atomic
-def build(officer: User) -> MonitoringRound:
-    existing = MonitoringRound.objects.filter(number=ROUND_NUMBER).first()
+def build(officer: User, size: str = "heavy") -> MonitoringRound:
+    """The bench round of `size`, made once (bulk_create, as an import writes it)."""
+    number = ROUNDS[size]
+    existing = MonitoringRound.objects.filter(number=number).first()
     if existing:
         return existing
     round_, parties, questions = bench_round(
-        ROUND_NUMBER, "Bench round", "Cycle d'essai", MonitoringRound.Status.ANALYSIS
+        number, f"Bench round ({size})", f"Cycle d'essai ({size})", MonitoringRound.Status.ANALYSIS
     )
-    texts = _texts()
     submissions = Submission.objects.bulk_create(
         Submission(round=round_, party=party, status=Submission.Status.REGISTERED, registered_by=officer)
         for party in parties
     )
     organisations = Organisation.objects.bulk_create(
-        Organisation(name=f"Bench NGO {i}", kind="ngo", party=parties[i]) for i in range(12)
+        Organisation(name=f"Bench NGO {number}-{i}", kind="ngo", party=parties[i])
+        for i in range(STAKEHOLDERS)
     )
     submissions += Submission.objects.bulk_create(
         Submission(
@@ -64,63 +114,158 @@ def build(officer: User) -> MonitoringRound:
         )
         for org in organisations
     )
-    replies, links = [], []
-    for s_index, submission in enumerate(submissions):
-        answered = questions if submission.organisation_id is None else questions[::6]
-        for q_index, question in enumerate(answered):
-            replies.append(
-                Reply(
-                    submission=submission,
-                    order=q_index,
-                    language="fr" if s_index % 5 == 0 else "en",
-                    text=texts[(s_index + q_index) % len(texts)],
-                )
+    pairs = [
+        (submission, q_index, question)
+        for submission in submissions
+        for q_index, question in enumerate(
+            questions if submission.organisation_id is None else questions[::6]
+        )
+    ]
+    texts = heavy_texts(len(pairs)) if size == "heavy" else _real_replies()
+    replies = Reply.objects.bulk_create(
+        (
+            Reply(
+                submission=submission,
+                order=q_index,
+                language="fr" if index % 5 == 0 else "en",
+                text=texts[index % len(texts)],
             )
-            links.append(question)
-    replies = Reply.objects.bulk_create(replies, batch_size=2000)
+            for index, (submission, q_index, _) in enumerate(pairs)
+        ),
+        batch_size=1000,
+    )
     Reply.questions.through.objects.bulk_create(
         (
             Reply.questions.through(reply=reply, question=question)
-            for reply, question in zip(replies, links, strict=True)
+            for reply, (_, _, question) in zip(replies, pairs, strict=True)
         ),
         batch_size=5000,
     )
     return round_
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+def prepare(size: str) -> tuple[MonitoringRound, User]:
+    """Migrate, load the reference data and build the round (each once); fresh statistics."""
     call_command("migrate", verbosity=0)
     services.load_reference_data()
     officer, _ = User.objects.get_or_create(
         username="bench-officer", defaults={"role": Role.SECRETARIAT_OFFICER}
     )
-    round_ = build(officer)
+    round_ = build(officer, size)
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum keeps them in production; without them the planner
         # ignores the full-text indexes after a bulk load.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    replies = Reply.objects.filter(submission__round=round_)
+    return round_, officer
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would count the parent's from before exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB, outside Linux
+
+
+def child(size: str, fmt: str, repeat: int, budget_s: float) -> None:
+    """In a process of its own: the whole-round compilation in `fmt`, timed, and its floor.
+
+    Prints one JSON line: the times (runs stop early once `budget_s` is spent), the floor, the
+    peak RSS before the first run (Django and the modules loaded) and at the end.
+    """
+    round_ = MonitoringRound.objects.get(number=ROUNDS[size])
+    officer = User.objects.get(username="bench-officer")
+    render = FORMATS[fmt]
+    base = _peak_rss_mb()
+    durations: list[float] = []
+    size_bytes = 0
+    while len(durations) < repeat and sum(durations) < budget_s * 1000:
+        start = time.perf_counter()
+        document = consume(render(compilation.compile_replies(round=round_, user=officer)))
+        durations.append((time.perf_counter() - start) * 1000)
+        size_bytes = document if isinstance(document, int) else len(document) if fmt != "built" else 0
+    peak = _peak_rss_mb()
+    statements = select_statements(lambda: compilation.compile_replies(round=round_, user=officer))
     print(
-        f"{connection.vendor}: round {round_.number}, {round_.parties.count()} Parties, "
-        f"{round_.questions.count()} questions, {replies.count()} replies "
-        f"({sum(len(t) for t in replies.values_list('text', flat=True)) // 1_000_000} MB of text); "
-        f"{args.repeat} runs each"
+        json.dumps(
+            {
+                "durations": durations,
+                "queries": len(statements),
+                "floor": floor_ms(statements, 5),
+                "base_mb": base,
+                "peak_mb": peak,
+                "bytes": size_bytes,
+            }
+        )
     )
 
-    def whole_round():
-        return compilation.compile_replies(round=round_, user=officer)
 
-    cases = {
-        "whole-round compilation, built": whole_round,
-        "whole-round compilation, HTML": lambda: compilation.render_html(whole_round()),
-        "whole-round compilation, DOCX": lambda: compilation.render_docx(whole_round()),
-        "one-question compilation (Q16), HTML": lambda: compilation.render_html(
-            compilation.compile_replies(round=round_, question_ref="16", user=officer)
-        ),
+def whole_round(size: str, fmt: str, repeat: int, budget_s: float) -> tuple[Measure, dict]:
+    command = [sys.executable, __file__, "--size", size, "--child", fmt, "--repeat", str(repeat)]
+    command += ["--budget", str(budget_s)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"{fmt} child failed:\n{result.stderr}")
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    durations = sorted(figures["durations"])
+    median = durations[len(durations) // 2]
+    name = f"whole-round compilation, {fmt} ({len(durations)} run{'s' if len(durations) > 1 else ''})"
+    return Measure(name, median, durations[-1], figures["queries"], figures["floor"]), figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=ROUNDS, default="heavy")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--whole-repeat", type=int, default=3, help="runs of each whole-round format (fewer past --budget)"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=60, help="seconds after which a format stops repeating"
+    )
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS), help="comma-separated, among " + ", ".join(FORMATS)
+    )
+    parser.add_argument("--child", choices=FORMATS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.size, args.child, args.repeat, args.budget)
+        return
+    formats = [fmt for fmt in FORMATS if fmt in args.formats.split(",")]
+    round_, officer = prepare(args.size)
+    replies = Reply.objects.filter(submission__round=round_)
+    characters = replies.aggregate(total=Sum(Length("text")))["total"]
+    print(
+        f"{connection.vendor}, {time.strftime('%Y-%m-%d')}: round {round_.number} ({args.size}), "
+        f"{round_.parties.count()} Parties, {round_.questions.count()} questions, {replies.count()} replies, "
+        f"{characters / 2**20:.1f} MB of text ({characters / replies.count():.0f} characters a reply); "
+        f"{args.repeat} runs each, whole round up to {args.whole_repeat} in a child process"
+    )
+    print("| operation | median ms | worst ms | queries | floor ms | ratio | over target | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for fmt in formats:
+        result, figures = whole_round(args.size, fmt, args.whole_repeat, args.budget)
+        over_memory = figures["peak_mb"] > PEAK_TARGET_MB
+        memory = f"{figures['peak_mb']:.0f} (base {figures['base_mb']:.0f})"
+        print(
+            result.row(WHOLE_TARGETS[fmt], MAX_RATIO if WHOLE_TARGETS[fmt] else None)
+            + (f" **{memory}** |" if over_memory else f" {memory} |"),
+            flush=True,
+        )
+    question = "16"
+    for fmt in formats:
+        render = FORMATS[fmt]
+        result = measure(
+            f"one question (Q{question}, 48 Parties), {fmt}",
+            lambda render=render: consume(
+                render(compilation.compile_replies(round=round_, question_ref=question, user=officer))
+            ),
+            args.repeat,
+        )
+        print(result.row(QUESTION_TARGET if fmt != "built" else None) + " |", flush=True)
+    searches = {
         "search “coopération” (French stemming on PostgreSQL)": lambda: list(
             search.search_replies(user=officer, query="coopération", round=round_)[:50]
         ),
@@ -130,11 +275,8 @@ def main() -> None:
             )[:50]
         ),
     }
-    print("| operation | median ms | worst ms | queries |")
-    print("|---|---|---|---|")
-    for name, function in cases.items():
-        median, worst, queries = timed(function, args.repeat)
-        print(f"| {name} | {median:.0f} | {worst:.0f} | {queries} |")
+    for name, function in searches.items():
+        print(measure(name, function, args.repeat).row() + " |", flush=True)
 
 
 if __name__ == "__main__":
