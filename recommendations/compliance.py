@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Submission
@@ -168,7 +169,8 @@ class ReportLine:
 
     follow_up: FollowUp
     overdue: bool
-    latest_reasoning: str
+    latest_reasoning: str  # Markdown, for the exports
+    latest_reasoning_html: str  # the page's
     latest_assessed_at: datetime.datetime | None
     updates: int
 
@@ -219,6 +221,7 @@ def compliance_report(
         .select_related("party")
         .annotate(
             latest_reasoning=Subquery(latest.values("reasoning")[:1]),
+            latest_reasoning_html=Subquery(latest.values("reasoning_html")[:1]),
             latest_assessed_at=Subquery(latest.values("assessed_at")[:1]),
             update_count=_update_count(user),
         )
@@ -229,6 +232,8 @@ def compliance_report(
             follow_up=follow_up,
             overdue=follow_up.is_overdue(today),
             latest_reasoning=follow_up.latest_reasoning or "",
+            # Stored sanitised by Assessment.reasoning_html (an annotation reads it as a plain str).
+            latest_reasoning_html=mark_safe(follow_up.latest_reasoning_html or ""),  # noqa: S308
             latest_assessed_at=follow_up.latest_assessed_at,
             updates=follow_up.update_count,
         )
@@ -283,6 +288,12 @@ def treaty_statuses(party: Party) -> list[Treaty]:
     ]
 
 
+def _recommendation_texts(path: str) -> list[str]:
+    """The texts of the recommendation at `path`: the profile names recommendations by number."""
+    names = ("text_en", "text_fr", "text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr")
+    return [f"{path}__{name}" for name in names]
+
+
 def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> PartyRollup:
     """Everything addressed to `party` across reports and rounds, as far as `user` may see it.
 
@@ -295,6 +306,7 @@ def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> P
         access.scoped(FollowUp, user)
         .filter(party=party, active=True)
         .select_related("recommendation__report", "recommendation__chapter")
+        .defer(*_recommendation_texts("recommendation"))
         .order_by(
             "-recommendation__report__adoption_date",
             "recommendation__report__reference",
@@ -306,6 +318,7 @@ def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> P
         access.scoped(Assessment, user)
         .filter(follow_up__party=party, follow_up__active=True)
         .select_related("assessed_by", "follow_up__recommendation")
+        .defer("reasoning", "reasoning_excerpt", *_recommendation_texts("follow_up__recommendation"))
         .order_by("-assessed_at", "-pk")
     )
     by_follow_up: dict[int, list[Assessment]] = {}

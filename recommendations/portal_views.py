@@ -67,6 +67,12 @@ def _visible_follow_ups(user) -> QuerySet:
     )
 
 
+def _recommendation_texts(*kept: str) -> list[str]:
+    """The recommendation's stored texts a page does not show (all but `kept`), to defer."""
+    names = ("text_en", "text_fr", "text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr")
+    return [f"recommendation__{name}" for name in names if name not in kept]
+
+
 def _row(follow_up: FollowUp, today: datetime.date) -> FollowUpRow:
     status = follow_up.visible_status or AssessedStatus.NOT_ASSESSED
     late = follow_up.active and follow_up.deadline and today > follow_up.deadline and status not in COMPLIANT
@@ -85,7 +91,10 @@ def _filtered(request: HttpRequest, follow_ups: QuerySet) -> tuple[QuerySet, dic
 @login_required(login_url=LOGIN_URL)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """The recommendations addressed to the user's Party, with their statuses and deadlines."""
-    follow_ups, chosen = _filtered(request, _visible_follow_ups(request.user).filter(active=True))
+    visible = _visible_follow_ups(request.user).filter(active=True)
+    follow_ups, chosen = _filtered(
+        request, visible.defer(*_recommendation_texts("text_excerpt_en", "text_excerpt_fr"))
+    )
     ordered = follow_ups.order_by(
         "recommendation__report", "recommendation__order", "recommendation__pk", "party__code"
     )
@@ -127,11 +136,16 @@ def _page_data(user, follow_up: FollowUp) -> dict:
     updates = (
         access.scoped(FollowUpUpdate, user)
         .filter(follow_up=follow_up)
+        .defer("text", "text_excerpt")
         .select_related("author", "organisation")
         .prefetch_related(attachments)
     )
     # The State reads the Committee's reasoning once the assessment is published.
-    assessments = access.scoped(Assessment, user).filter(follow_up=follow_up, published=True)
+    assessments = (
+        access.scoped(Assessment, user)
+        .filter(follow_up=follow_up, published=True)
+        .defer("reasoning", "reasoning_excerpt")
+    )
     return {
         "updates": _with_review_trails(list(updates)),
         "assessments": assessments.order_by("-assessed_at"),
@@ -143,7 +157,10 @@ def _page_data(user, follow_up: FollowUp) -> dict:
 def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One recommendation for the Party: its updates, published assessments and the update form."""
     follow_up = get_object_or_404(
-        _visible_follow_ups(request.user).select_related("recommendation__chapter"), pk=pk
+        _visible_follow_ups(request.user)
+        .select_related("recommendation__chapter")
+        .defer(*_recommendation_texts("text_html_en", "text_html_fr")),
+        pk=pk,
     )
     may_report = rules.may_report(request.user, follow_up)
     form = UpdateForm(request.POST or None, request.FILES or None) if may_report else None

@@ -54,7 +54,7 @@ def practice_search(request: HttpRequest) -> HttpResponse:
             party=data["party"] or None,
             theme=data["theme"] or None,
             article=data["article"] or None,
-        )
+        ).defer("text", "text_excerpt")  # the page shows the stored HTML
         page = Paginator(found, PRACTICES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         **admin.site.each_context(request),

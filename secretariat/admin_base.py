@@ -10,6 +10,7 @@ its kind's resource, so that an exported list can be imported again unchanged.
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -23,14 +24,31 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import access, audit, exports, import_jobs
 
 
+class DeferringChangeList(ChangeList):
+    """A changelist that does not load its admin's `list_defer` columns."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer(*self.model_admin.list_defer) if self.model_admin.list_defer else queryset
+
+
 class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
+    #: Columns the changelist does not load: long texts it shows by their stored excerpt.
+    list_defer: tuple[str, ...] = ()
 
     import_export_change_list_template = "admin/change_list_with_import.html"
 
     def get_queryset(self, request):
         return access.scoped(self.model, request.user, super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return DeferringChangeList
+
+    def get_export_queryset(self, request):
+        # An export writes whole rows: what the changelist defers would cost a query per row.
+        return super().get_export_queryset(request).defer(None)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "import_links": self.import_links(request)}

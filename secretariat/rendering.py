@@ -131,6 +131,12 @@ class RenderedTextModel(models.Model):
     def save(self, *args, update_fields=None, **kwargs) -> None:
         if update_fields is not None:
             update_fields = with_rendered(type(self), update_fields)
+        else:
+            # A row read with its renderings deferred (a page that shows the Markdown only) saves
+            # only its loaded fields: load the renderings of the loaded sources, so they are saved.
+            for field in rendered_fields(type(self)):
+                if field.attname not in self.__dict__ and field.source in self.__dict__:
+                    field.pre_save(self, add=False)
         super().save(*args, update_fields=update_fields, **kwargs)
 
 

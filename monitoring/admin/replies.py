@@ -6,7 +6,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin
-from secretariat.text import plain_text, render_markdown
 
 from ..models import Reply, ReplyAttachment
 from ..search import search_replies
@@ -36,12 +35,14 @@ class ReplyAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_select_related = ["submission__round", "submission__party", "submission__organisation"]
     search_fields = ["text"]
     search_help_text = _("Words of the replies; on PostgreSQL, each word also finds its variants.")
+    list_defer = ("text_html",)
     fields = ["submission", "refs", "language", "rendered_text", "see_reply", "version", "updated_at"]
     readonly_fields = fields
     inlines = [AttachmentInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("questions")
+        # The list shows the stored excerpt, the page the stored HTML: neither reads the Markdown.
+        return super().get_queryset(request).prefetch_related("questions").defer("text")
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -67,8 +68,8 @@ class ReplyAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
     @admin.display(description=_("text"))
     def excerpt(self, obj):
-        return Truncator(plain_text(obj.text)).chars(120)
+        return Truncator(obj.text_excerpt).chars(120)
 
     @admin.display(description=_("text"))
     def rendered_text(self, obj):
-        return render_markdown(obj.text)
+        return obj.text_html

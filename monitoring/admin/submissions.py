@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 
 from secretariat import admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
-from secretariat.text import plain_text
 
 from .. import access as rules
 from .. import services
@@ -58,7 +57,8 @@ class ReplyInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("questions")
+        # 120 replies on the page: their stored excerpts, not their whole texts.
+        return super().get_queryset(request).prefetch_related("questions").defer("text", "text_html")
 
     @admin.display(description=_("questions answered"))
     def refs(self, obj):
@@ -66,7 +66,7 @@ class ReplyInline(ReadOnlyInline):
 
     @admin.display(description=_("text"))
     def excerpt(self, obj):
-        return Truncator(plain_text(obj.text)).chars(160)
+        return Truncator(obj.text_excerpt).chars(160)
 
 
 class ReturnForm(forms.Form):

@@ -75,7 +75,7 @@ class ReplySerializer(serializers.ModelSerializer):
     party = party_code("submission.party")
     submission_status = serializers.CharField(source="submission.status", read_only=True)
     questions = serializers.SlugRelatedField(many=True, slug_field="ref", read_only=True)
-    text_html = MarkdownHtmlField(source="text")
+    text_html = MarkdownHtmlField()
 
     class Meta:
         model = Reply

@@ -27,7 +27,7 @@ def reply_choices(replies: list[Reply], exclude: Reply | None = None) -> list[tu
     choices: list[tuple[str | int, str]] = [("", _("(none)"))]
     for reply in replies:
         if exclude is None or reply.pk != exclude.pk:
-            choices.append((reply.pk, f"{reply} – {_first_line(reply.text)}"))
+            choices.append((reply.pk, f"{reply} – {_first_words(reply.text_excerpt)}"))
     return choices
 
 
@@ -36,6 +36,11 @@ def _first_line(text: str, length: int = 80) -> str:
     text = plain_text(text).strip()
     line = text.splitlines()[0] if text else ""
     return line if len(line) <= length else line[: length - 1] + "…"
+
+
+def _first_words(excerpt: str, length: int = 80) -> str:
+    """The start of a reply's stored excerpt (plain text on one line), cut to `length`."""
+    return excerpt if len(excerpt) <= length else excerpt[: length - 1] + "…"
 
 
 class ReplyForm(WithAttachment, forms.Form):

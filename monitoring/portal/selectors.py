@@ -143,12 +143,14 @@ class Questionnaire:
 def submission_replies(user, submission: Submission) -> list[Reply]:
     """The submission's replies with what they answer and carry (three queries).
 
-    Each reply gets `see_reply_target`, the reply it points to, found among its siblings
-    rather than by one query per reply.
+    The replies carry their stored HTML and excerpt, not their Markdown (a page of 120 long
+    replies shows the one and offers the other). Each reply gets `see_reply_target`, the reply
+    it points to, found among its siblings rather than by one query per reply.
     """
     replies = list(
         access.scoped(Reply, user)
         .filter(submission=submission)
+        .defer("text")
         .select_related("updated_by")
         .prefetch_related("questions", "attachments")
     )

@@ -146,13 +146,14 @@ def _own_reply(request: HttpRequest, pk: int) -> Reply:
 @login_required(login_url=LOGIN_URL)
 def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit one reply; a concurrent save is refused and both texts are shown, so nothing is lost."""
-    reply = _own_reply(request, pk)
-    submission = reply.submission
+    own = _own_reply(request, pk)
+    submission = own.submission
     if not rules.may_edit(request.user, submission):
         messages.error(request, _("This submission cannot be changed now."))
         return redirect(_questionnaire_url(submission))
     page = selectors.questionnaire(request.user, submission)
-    reply = page.reply(reply.pk)
+    reply = page.reply(own.pk)
+    reply.text = own.text  # the page's replies carry their HTML; the form edits the Markdown
     conflict = None
     form = _edit_form(page, reply, data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 
 from secretariat import admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
-from secretariat.text import plain_text
 
 from .. import access as rules
 from .. import services
@@ -50,11 +49,12 @@ class AssessmentInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         # Each row's title prints its follow-up (recommendation number and Party).
-        return super().get_queryset(request).select_related("assessed_by", *FOLLOW_UP_RELATED)
+        queryset = super().get_queryset(request).select_related("assessed_by", *FOLLOW_UP_RELATED)
+        return queryset.defer("reasoning", "reasoning_html")
 
     @admin.display(description=_("reasoning"))
     def reasoning_excerpt(self, obj):
-        return Truncator(plain_text(obj.reasoning)).chars(200)
+        return Truncator(obj.reasoning_excerpt).chars(200)
 
 
 class UpdateInline(ReadOnlyInline):
@@ -63,11 +63,12 @@ class UpdateInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author", "organisation", *FOLLOW_UP_RELATED)
+        queryset = super().get_queryset(request).select_related("author", "organisation", *FOLLOW_UP_RELATED)
+        return queryset.defer("text", "text_html")
 
     @admin.display(description=_("measures taken"))
     def excerpt(self, obj):
-        return Truncator(plain_text(obj.text)).chars(200)
+        return Truncator(obj.text_excerpt).chars(200)
 
     @admin.display(description=_("assess"))
     def assess_link(self, obj):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Reply, Submission
 from secretariat import access
-from secretariat.text import plain_text
 
 from ..models import AssessedStatus, FollowUp, FollowUpUpdate
 
@@ -44,7 +43,7 @@ class UpdateChoiceField(forms.ModelMultipleChoiceField):
             "date": date_format(timezone.localtime(obj.submitted_at), "SHORT_DATETIME_FORMAT"),
             "author": obj.organisation or obj.author,
             "status": obj.get_reported_status_display(),
-            "excerpt": Truncator(plain_text(obj.text)).chars(120),
+            "excerpt": Truncator(obj.text_excerpt).chars(120),
         }
 
 
@@ -87,6 +86,7 @@ class AssessForm(forms.Form):
             access.scoped(FollowUpUpdate, user)
             .filter(follow_up=follow_up)
             .select_related("author", "organisation")
+            .defer("text", "text_html")
         )
         self.fields["replies"].queryset = (
             access.scoped(Reply, user)

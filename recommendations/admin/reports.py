@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from secretariat import access
 from secretariat.admin_base import ScopedAdmin
-from secretariat.text import plain_text
 
 from .. import services
 from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
@@ -110,6 +109,7 @@ class RecommendationAdmin(ScopedAdmin):
     ]
     list_select_related = ["report", "chapter"]
     search_fields = ["number", "text_en", "text_fr"]
+    list_defer = ("text_en", "text_fr", "text_html_en", "text_html_fr")
     autocomplete_fields = ["report", "chapter", "addressees", "themes"]
     fieldsets = [
         (None, {"fields": ["report", "chapter", "number", "order", "urgency"]}),
@@ -145,7 +145,7 @@ class RecommendationAdmin(ScopedAdmin):
 
     @admin.display(description=_("text"))
     def excerpt(self, obj):
-        return Truncator(plain_text(obj.text)).chars(120)
+        return Truncator(obj.text_excerpt).chars(120)
 
 
 @admin.register(Practice)
@@ -154,6 +154,7 @@ class PracticeAdmin(ScopedAdmin):
     list_filter = [("parties", RelatedOnlyFieldListFilter), ("themes", RelatedOnlyFieldListFilter), "round"]
     list_select_related = ["round"]
     search_fields = ["title", "text"]
+    list_defer = ("text", "text_html", "text_excerpt")
     autocomplete_fields = ["parties", "themes", "source_document"]
     fields = ["title", "text", "parties", "other_states", "themes", "round", "source", "source_document"]
     inlines = [CitationInline]

@@ -11,7 +11,6 @@ from monitoring.admin.common import ReadOnlyAdminMixin
 from monitoring.models import Reply
 from secretariat import access
 from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin
-from secretariat.text import render_markdown
 
 from .. import access as rules
 from .. import services
@@ -56,6 +55,7 @@ class FollowUpUpdateAdmin(ScopedAdmin):
     ]
     list_select_related = ["follow_up__recommendation", "follow_up__party", "author", "organisation"]
     search_fields = ["follow_up__recommendation__number", "follow_up__party__code", "text"]
+    list_defer = ("text", "text_html", "text_excerpt")
     date_hierarchy = "submitted_at"
     fields = [
         "follow_up",
@@ -91,7 +91,7 @@ class FollowUpUpdateAdmin(ScopedAdmin):
 
     @admin.display(description=_("measures taken"))
     def rendered_text(self, obj):
-        return render_markdown(obj.text)
+        return obj.text_html
 
     @admin.display(description=_("links"))
     def link_list_display(self, obj):
@@ -145,6 +145,7 @@ class AssessmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     ]
     list_select_related = ["follow_up__recommendation", "follow_up__party", "assessed_by"]
     search_fields = ["follow_up__recommendation__number", "follow_up__party__code", "reasoning"]
+    list_defer = ("reasoning", "reasoning_html", "reasoning_excerpt")
     date_hierarchy = "assessed_at"
     fields = [
         "follow_up",
@@ -173,7 +174,7 @@ class AssessmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
     @admin.display(description=_("reasoning"))
     def rendered_reasoning(self, obj):
-        return render_markdown(obj.reasoning)
+        return obj.reasoning_html
 
     @admin.display(description=_("evidence"))
     def evidence(self, obj):

@@ -114,7 +114,7 @@ class FollowUpUpdateSerializer(serializers.ModelSerializer):
     recommendation_number = serializers.CharField(source="follow_up.recommendation.number", read_only=True)
     party = party_code("follow_up.party")
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    text_html = MarkdownHtmlField(source="text")
+    text_html = MarkdownHtmlField()
     links = serializers.ListField(source="link_list", child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -151,7 +151,7 @@ class FollowUpUpdateCreateSerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     recommendation_number = serializers.CharField(source="follow_up.recommendation.number", read_only=True)
     party = party_code("follow_up.party")
-    reasoning_html = MarkdownHtmlField(source="reasoning")
+    reasoning_html = MarkdownHtmlField()
 
     class Meta:
         model = Assessment
@@ -179,7 +179,7 @@ class PracticeSerializer(serializers.ModelSerializer):
     themes = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     citations = serializers.SerializerMethodField(help_text=_("Articles cited, e.g. “38(1)(a)”."))
     round = round_number(allow_null=True)
-    text_html = MarkdownHtmlField(source="text")
+    text_html = MarkdownHtmlField()
 
     class Meta:
         model = Practice

@@ -1,7 +1,8 @@
 """How the API shows records, and how it parses what clients send: shared fields and the core.
 
 Read serializers expose bilingual texts side by side (`title_en`, `title_fr`), and Markdown
-texts raw with their sanitised HTML beside them (`text_html`). Related records appear by their
+texts raw with their sanitised HTML beside them (`text_html`, stored when the text was written:
+secretariat/rendering.py). Related records appear by their
 natural keys (a Party's code, a round's number, a question's ref). Write serializers only check
 the shape of the input; the services decide what may change.
 """
@@ -11,7 +12,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from secretariat.models import Party
-from secretariat.text import render_markdown
 
 # Far above any real reply (the 2nd round's longest is a few thousand characters), far below
 # what would strain the database or the renderers.
@@ -21,10 +21,11 @@ MAX_ID = 2**63 - 1  # the largest key the databases hold: bigger numbers are ref
 
 @extend_schema_field(OpenApiTypes.STR)
 class MarkdownHtmlField(serializers.ReadOnlyField):
-    """A Markdown text rendered to sanitised HTML (no script, no event handler, no javascript: link)."""
+    """The sanitised HTML of a Markdown text (no script, no event handler, no javascript: link), as
+    stored beside it when it was written (a `RenderedHTMLField`): the API never renders on read."""
 
     def to_representation(self, value: str) -> str:
-        return str(render_markdown(value))
+        return str(value)
 
 
 def party_code(source: str | None = None, *, allow_null: bool = False) -> serializers.SlugRelatedField:
