@@ -9,11 +9,12 @@ import datetime
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from secretariat import access
@@ -74,7 +75,7 @@ class ReplyBlock:
     """A block of reply text, headed by the refs it answers ('Question 16.1.a., b.')."""
 
     heading: str
-    text: str  # Markdown; HTML in it is sanitised when rendered
+    html: SafeString  # the reply's stored rendering: sanitised when the reply was written
     language: str
     see_reply: str = ""  # 'See reply to question 16.1.', when the block refers to another
 
@@ -157,20 +158,24 @@ def compile_replies(
 
     Only registered submissions, unless `include_drafts` (a preview, marked as such); never
     material whose authors refused publication, unless `include_confidential`, which only the
-    Secretariat may ask. Every row comes from `user`'s scope. Runs a fixed number of queries.
+    Secretariat may ask. Every row comes from `user`'s scope. Runs a fixed number of queries
+    and reads the replies' stored HTML, never their Markdown.
     """
     if include_confidential and not access.is_secretariat(user):
         raise PermissionDenied(_("Only the Secretariat may compile confidential material."))
-    questions = list(_questions(round=round, question_ref=question_ref, user=user))
+    everything = list(_questions(round=round, user=user))
     if question_ref:
+        questions = [question for question in everything if _in_subtree(question.ref, question_ref)]
         roots = [question for question in questions if question.ref == question_ref]
         if not roots:
             raise UnknownQuestion(question_ref)
     else:
+        questions = everything
         roots = [question for question in questions if question.parent_id is None]
     replies = _replies(
         round=round,
         questions=questions,
+        refs_in_scope={question.pk: question.ref for question in everything},
         user=user,
         include_drafts=include_drafts,
         include_confidential=include_confidential,
@@ -220,93 +225,144 @@ def _in_subtree(ref: str, root_ref: str) -> bool:
     return ref == root_ref or ref.startswith(f"{root_ref}.")
 
 
-def _questions(*, round: MonitoringRound, question_ref: str | None, user: User) -> QuerySet:
-    questions = access.scoped(Question, user).filter(round=round).select_related("section").order_by("order")
-    if question_ref:
-        questions = questions.filter(Q(ref=question_ref) | Q(ref__startswith=f"{question_ref}."))
-    return questions
+def _questions(*, round: MonitoringRound, user: User) -> QuerySet:
+    """Every question of the round (a reply to one question may refer to a reply to another)."""
+    return access.scoped(Question, user).filter(round=round).select_related("section").order_by("order")
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What a compilation reads of a reply: light tuples, not model instances (6,000 in a round)."""
+
+    party: tuple[int, str, str, str]  # id, code, English name, French name
+    organisation: str  # '' for the State's own replies
+    block: ReplyBlock
+    refs: list[str]
 
 
 def _replies(
     *,
     round: MonitoringRound,
     questions: list[Question],
+    refs_in_scope: dict[int, str],
     user: User,
     include_drafts: bool,
     include_confidential: bool,
-) -> QuerySet:
+) -> list[_Row]:
+    """The replies answering `questions`, by Party, organisation and order, with the refs they answer.
+
+    Two queries: the replies (their stored HTML, submission, Party and organisation joined), then
+    the questions each of them, and each reply they refer to, answers.
+    """
     question_ids = [question.pk for question in questions]
     answering = Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=question_ids)
-    replies = (
-        access.scoped(Reply, user)
-        .filter(Exists(answering), submission__round=round)
-        .select_related("submission__party", "submission__organisation", "see_reply")
-        .prefetch_related(
-            Prefetch("questions", queryset=_ref_questions(user)),
-            Prefetch("see_reply__questions", queryset=_ref_questions(user)),
-        )
-        .order_by("submission__party__name_en", "submission__organisation__name", "order", "pk")
-    )
+    replies = access.scoped(Reply, user).filter(Exists(answering), submission__round=round)
     if not include_drafts:
         replies = replies.filter(submission__status=Submission.Status.REGISTERED)
     if not include_confidential:
         replies = replies.filter(submission__consent_to_publication=True)
-    return replies
+    rows = list(
+        replies.order_by(
+            "submission__party__name_en", "submission__organisation__name", "order", "pk"
+        ).values_list(
+            "pk",
+            "text_html",
+            "language",
+            "see_reply_id",
+            "submission__party_id",
+            "submission__party__code",
+            "submission__party__name_en",
+            "submission__party__name_fr",
+            "submission__organisation__name",
+        )
+    )
+    refs = _refs_of({row[0] for row in rows} | {row[3] for row in rows if row[3]}, refs_in_scope)
+    return [
+        _Row(
+            party=(party_id, code, name_en, name_fr),
+            organisation=organisation or "",
+            block=ReplyBlock(
+                heading="",
+                html=SafeString(html or ""),
+                language=language,
+                see_reply=_see_reply(refs.get(see_reply_id, []) if see_reply_id else []),
+            ),
+            refs=refs.get(pk, []),
+        )
+        for pk, html, language, see_reply_id, party_id, code, name_en, name_fr, organisation in rows
+    ]
+
+
+def _refs_of(reply_ids: set[int], refs_in_scope: dict[int, str]) -> dict[int, list[str]]:
+    """Each reply's refs in questionnaire order, among the questions `refs_in_scope` holds."""
+    links = (
+        Reply.questions.through.objects.filter(reply__in=reply_ids, question__in=list(refs_in_scope))
+        .order_by("question__order", "question_id")
+        .values_list("reply_id", "question_id")
+    )
+    refs: dict[int, list[str]] = defaultdict(list)
+    for reply_id, question_id in links:
+        refs[reply_id].append(refs_in_scope[question_id])
+    return refs
 
 
 def _ref_questions(user: User) -> QuerySet:
     return access.scoped(Question, user).only("pk", "ref", "order").order_by("order")
 
 
-def _answers_by_root(replies: Iterable[Reply], root_refs: list[str]) -> dict[str, list[tuple[Reply, str]]]:
+def _answers_by_root(rows: Iterable[_Row], root_refs: list[str]) -> dict[str, list[tuple[_Row, str]]]:
     """For each compiled question, the replies answering it with the heading of their refs within it."""
-    answers: dict[str, list[tuple[Reply, str]]] = defaultdict(list)
-    for reply in replies:
-        refs = [question.ref for question in reply.questions.all()]
+    answers: dict[str, list[tuple[_Row, str]]] = defaultdict(list)
+    for row in rows:
         for root_ref in root_refs:
-            within = [ref for ref in refs if _in_subtree(ref, root_ref)]
+            within = [ref for ref in row.refs if _in_subtree(ref, root_ref)]
             if within:
-                answers[root_ref].append((reply, f"Question {format_refs(within)}"))
+                answers[root_ref].append((row, f"Question {format_refs(within)}"))
     return answers
 
 
-def _states(answers: list[tuple[Reply, str]]) -> list[StateEntry]:
+def _states(answers: list[tuple[_Row, str]]) -> list[StateEntry]:
     """The States with something to compile, by English name; stakeholders' comments after the State's."""
     own: dict[int, list[ReplyBlock]] = defaultdict(list)
     comments: dict[int, dict[str, list[ReplyBlock]]] = defaultdict(lambda: defaultdict(list))
     parties = {}
-    for reply, heading in answers:
-        submission = reply.submission
-        parties[submission.party_id] = submission.party
-        block = reply_block(reply, heading)
-        if submission.organisation is not None:
-            comments[submission.party_id][submission.organisation.name].append(block)
+    for row, heading in answers:
+        party_id = row.party[0]
+        parties[party_id] = row.party
+        block = replace(row.block, heading=heading)
+        if row.organisation:
+            comments[party_id][row.organisation].append(block)
         else:
-            own[submission.party_id].append(block)
+            own[party_id].append(block)
     entries = [
         StateEntry(
-            code=party.code,
-            name_en=party.name_en,
-            name_fr=party.name_fr or party.name_en,
+            code=code,
+            name_en=name_en,
+            name_fr=name_fr or name_en,
             replies=own[party_id],
             comments=[
                 Commentary(organisation=name, blocks=blocks)
                 for name, blocks in sorted(comments[party_id].items(), key=lambda item: sort_key(item[0]))
             ],
         )
-        for party_id, party in parties.items()
+        for party_id, code, name_en, name_fr in parties.values()
     ]
     return sorted(entries, key=lambda entry: sort_key(entry.name_en))
+
+
+def _see_reply(refs: list[str]) -> str:
+    formatted = format_refs(refs)
+    if not formatted:
+        return ""
+    formatted = formatted if formatted.endswith(".") else f"{formatted}."
+    return f"{SEE_REPLY.en} {formatted} / {SEE_REPLY.fr} {formatted}"
 
 
 def reply_block(reply: Reply, heading: str) -> ReplyBlock:
     see_reply = ""
     if reply.see_reply_id and reply.see_reply is not None:
-        refs = format_refs([question.ref for question in reply.see_reply.questions.all()])
-        if refs:
-            refs = refs if refs.endswith(".") else f"{refs}."
-            see_reply = f"{SEE_REPLY.en} {refs} / {SEE_REPLY.fr} {refs}"
-    return ReplyBlock(heading=heading, text=reply.text, language=reply.language, see_reply=see_reply)
+        see_reply = _see_reply([question.ref for question in reply.see_reply.questions.all()])
+    return ReplyBlock(heading=heading, html=reply.text_html, language=reply.language, see_reply=see_reply)
 
 
 def sort_key(name: str) -> str:

@@ -94,10 +94,10 @@ def test_stakeholder_comments_come_after_the_state_replies(round, germany):
 
     [state] = compile_replies(round=round, question_ref="1", user=UserFactory()).states
 
-    assert [block.text for block in state.replies] == ["The State's reply"]
+    assert [block.html for block in state.replies] == ["<p>The State's reply</p>"]
     [commentary] = state.comments
     assert commentary.heading == "Comments sent by / Commentaires envoyés par La Strada – Germany"
-    assert [block.text for block in commentary.blocks] == ["The NGO's comment"]
+    assert [block.html for block in commentary.blocks] == ["<p>The NGO's comment</p>"]
 
 
 def test_comments_of_several_organisations_are_in_alphabetical_order(round, germany):
@@ -152,7 +152,7 @@ def test_state_replies_are_in_the_order_the_state_sent_them(round, germany):
 
     [state] = compile_replies(round=round, question_ref="1", user=UserFactory()).states
 
-    assert [block.text for block in state.replies] == ["first", "second"]
+    assert [block.html for block in state.replies] == ["<p>first</p>", "<p>second</p>"]
 
 
 @pytest.mark.parametrize("status", ["draft", "submitted", "returned", "resubmitted"])
@@ -186,7 +186,7 @@ def test_secretariat_may_include_confidential_submissions(round, germany):
     )
 
     assert compilation.includes_confidential
-    assert [block.text for block in compilation.states[0].replies] == ["Not for publication"]
+    assert [block.html for block in compilation.states[0].replies] == ["<p>Not for publication</p>"]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ import pytest
 
 from monitoring.compilation import compile_replies, render_docx, render_html, render_pdf
 from monitoring.compilation.blocks import markdown_pieces
-from monitoring.models import Question, Submission
+from monitoring.compilation.render import stream_html
+from monitoring.models import Question, Reply, Submission
 from tests.factories import (
     OrganisationFactory,
     PartyFactory,
@@ -209,3 +210,64 @@ def test_markdown_line_breaks_are_kept():
     [piece] = markdown_pieces("line one  \nline two")
 
     assert piece.text == "line one\nline two"
+
+
+# --- stored renderings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("format", ["html", "docx", "pdf"])
+def test_compilation_prints_the_stored_rendering_and_never_converts_markdown(
+    round, germany, format, monkeypatch
+):
+    written = reply(round, germany, ["1"], "Markdown *source*")
+    Reply.objects.filter(pk=written.pk).update(text_html="<p>Stored rendering</p>")
+    monkeypatch.setattr("secretariat.text.render_markdown", lambda text: pytest.fail("Markdown converted"))
+    monkeypatch.setattr(
+        "monitoring.compilation.blocks.render_markdown", lambda text: pytest.fail("converted")
+    )
+    render = {
+        "html": render_html,
+        "docx": lambda c: docx_text(render_docx(c)),
+        "pdf": lambda c: pdf_text(render_pdf(c)),
+    }
+
+    text = render[format](compiled(round))
+
+    assert "Stored rendering" in text
+    assert "source" not in text
+
+
+def test_html_streams_one_question_at_a_time(round, germany):
+    submission = SubmissionFactory(round=round, party=germany, status=Submission.Status.REGISTERED)
+    ReplyFactory(
+        submission=submission, questions=[Question.objects.get(round=round, ref="1")], text="first question"
+    )
+    ReplyFactory(
+        submission=submission, questions=[Question.objects.get(round=round, ref="2")], text="second question"
+    )
+    compilation = compile_replies(round=round, user=UserFactory())
+
+    pieces = list(stream_html(compilation))
+
+    assert len(pieces) == 2 + len(compilation.questions)
+    assert "first question" in pieces[1] and "second question" not in pieces[1]
+    assert "".join(pieces) == render_html(compilation)
+
+
+def test_docx_keeps_line_breaks_and_escapes_markup(round, germany):
+    reply(round, germany, ["1"], "a < b & c  \nnext")
+
+    document = docx.Document(io.BytesIO(render_docx(compiled(round))))
+
+    assert "a < b & c\nnext" in [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_docx_headings_and_title_use_the_word_styles(compilation):
+    document = docx.Document(io.BytesIO(render_docx(compilation)))
+
+    styles = {paragraph.text: paragraph.style.name for paragraph in document.paragraphs}
+    assert styles["LANZAROTE CONVENTION / CONVENTION DE LANZAROTE"] == "Title"
+    assert styles["GERMANY / ALLEMAGNE"] in ("Heading 2", "List Bullet")
+    assert styles["State replies / Réponses de l'Etat"] == "Heading 3"
+    assert styles["Question 1.a., b."] == "Heading 4"
+    assert document.core_properties.title == compilation.reference
