@@ -16,11 +16,13 @@ from xml.sax.saxutils import escape
 
 import docx
 from django.template.loader import get_template, render_to_string
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from secretariat import printing
@@ -190,6 +192,10 @@ def _docx_piece(piece: Piece, styles: dict[str, str]) -> str:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
+# Page streams compressed only, not also written as ASCII85 text (a fifth of a round's PDF time,
+# in reportlab's pure-Python encoder); every PDF reader takes binary streams.
+rl_config.useA85 = 0
+
 # Characters replies use that Vera lacks, printed as readable stand-ins rather than empty boxes.
 _STAND_INS = {"→": "->", "←": "<-", "№": "No.", "₽": "RUB", "✓": "v", "\u200b": ""}
 
@@ -302,7 +308,92 @@ def _pdf_piece(kind: str, text: str, depth: int) -> Flowable:
         style = ParagraphStyle(
             "nested", parent=styles["bullet"], leftIndent=indent, bulletIndent=indent - 0.4 * cm
         )
-        return Paragraph(_markup(text), style, bulletText="•")
-    if kind == "heading":
-        return Paragraph(_markup(text), styles["bold"])
-    return Paragraph(_markup(text), styles["body"])
+        return PlainParagraph(_printable(text), style, bullet="•")
+    return PlainParagraph(_printable(text), styles["bold" if kind == "heading" else "body"])
+
+
+class PlainParagraph(Flowable):
+    """A paragraph of plain text in one font, for the bulk of a compilation (the replies).
+
+    reportlab's Paragraph parses markup into fragments and measures every word of every line
+    each time it wraps (60 % of a whole round's PDF). Plain text needs neither: the lines are
+    broken greedily on word widths measured once per word and font, and split across pages by
+    whole lines. Left-aligned, as the body style; headings and titles stay Paragraphs.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, *, bullet: str = "", lines: list[str] | None = None):
+        super().__init__()
+        self.text, self.style, self.bullet, self.lines = text, style, bullet, lines
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self.lines is None:
+            room = availWidth - self.style.leftIndent - self.style.rightIndent
+            self.lines = _break_lines(self.text, self.style.fontName, self.style.fontSize, room)
+        self.width, self.height = availWidth, len(self.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        fit = int(availHeight // self.style.leading)
+        if fit < 1 or fit >= len(self.lines):
+            return []
+        first = PlainParagraph("", self.style, bullet=self.bullet, lines=self.lines[:fit])
+        rest = PlainParagraph("", self.style, lines=self.lines[fit:])
+        first.spaceAfter, rest.spaceBefore = 0, 0
+        return [first, rest]
+
+    def draw(self) -> None:
+        style, canvas = self.style, self.canv
+        baseline = self.height - style.fontSize  # where reportlab's Paragraph puts its first line
+        text = canvas.beginText(style.leftIndent, baseline)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        text.setFillColor(style.textColor)
+        for line in self.lines:
+            text.textLine(line)
+        canvas.drawText(text)
+        if self.bullet:
+            canvas.setFont(style.fontName, style.fontSize)
+            canvas.drawString(style.bulletIndent, baseline, self.bullet)
+
+
+@functools.cache
+def _word_widths(font: str) -> dict[str, float]:
+    """Widths of words at size 1, filled as words are met (a round repeats its vocabulary)."""
+    return {}
+
+
+def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    widths = _word_widths(font)
+    limit = width / size
+    space = pdfmetrics.stringWidth(" ", font, 1)
+    lines = []
+    for paragraph_line in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph_line.split():
+            word_width = widths.get(word)
+            if word_width is None:
+                word_width = widths[word] = pdfmetrics.stringWidth(word, font, 1)
+            if line and used + space + word_width > limit:
+                lines.append(" ".join(line))
+                line, used = [], 0.0
+            if not line and word_width > limit:  # a word wider than the column: cut it
+                pieces = _cut_word(word, font, limit)
+                lines += pieces[:-1]
+                word = pieces[-1]
+                word_width = pdfmetrics.stringWidth(word, font, 1)
+            used += word_width + (space if line else 0)
+            line.append(word)
+        lines.append(" ".join(line))
+    return lines
+
+
+def _cut_word(word: str, font: str, limit: float) -> list[str]:
+    pieces, current = [], ""
+    for character in word:
+        if current and pdfmetrics.stringWidth(current + character, font, 1) > limit:
+            pieces.append(current)
+            current = ""
+        current += character
+    return [*pieces, current]

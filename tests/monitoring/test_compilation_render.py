@@ -271,3 +271,15 @@ def test_docx_headings_and_title_use_the_word_styles(compilation):
     assert styles["State replies / Réponses de l'Etat"] == "Heading 3"
     assert styles["Question 1.a., b."] == "Heading 4"
     assert document.core_properties.title == compilation.reference
+
+
+def test_pdf_reply_longer_than_a_page_runs_on_to_the_next_with_every_word(round, germany):
+    words = [f"word{number}" for number in range(3000)]
+    reply(round, germany, ["1"], " ".join(words) + "\n\n- a bullet after it")
+
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(compiled(round))))
+
+    text = " ".join(page.extract_text() for page in reader.pages).split()
+    assert len(reader.pages) >= 4
+    assert [word for word in text if word.startswith("word")] == words
+    assert "bullet" in text
