@@ -147,11 +147,12 @@ def rendered_models() -> list[type[models.Model]]:
     return [model for model in apps.get_models() if rendered_fields(model)]
 
 
-def rerender(model: type[models.Model], *, batch_size: int = 500) -> int:
+def rerender(model: type[models.Model], *, batch_size: int = 500, write: bool = True) -> int:
     """Render the stored texts of every row of `model` again; write and count the rows that change.
 
     For `manage.py render_texts` after a change of the renderer, and the migrations that add
-    rendered fields (given the historical model: its fields are these same classes).
+    rendered fields (given the historical model: its fields are these same classes). With
+    `write=False`, only count the rows whose stored renderings differ from fresh ones.
     """
     fields = rendered_fields(model)
     names = [field.name for field in fields]
@@ -165,12 +166,12 @@ def rerender(model: type[models.Model], *, batch_size: int = 500) -> int:
         if [getattr(row, name) for name in names] != before:
             batch.append(row)
         if len(batch) >= batch_size:
-            model._default_manager.bulk_update(batch, names)
+            if write:
+                model._default_manager.bulk_update(batch, names)
             changed, batch = changed + len(batch), []
-    if batch:
+    if batch and write:
         model._default_manager.bulk_update(batch, names)
-        changed += len(batch)
-    return changed
+    return changed + len(batch)
 
 
 def rerender_migration(*model_names: str):

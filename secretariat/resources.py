@@ -16,6 +16,7 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history
 
+from . import rendering
 from .import_limits import Limits
 from .imports import ImportRejected, RowError, validation_messages
 from .models import ConventionArticle, Document, Organisation, Party, TreatyStatus, User
@@ -388,6 +389,13 @@ class ProjectResource(resources.ModelResource):
         if instances:
             self._bulk_write(instances, False, result, raise_errors)
 
+    def _written_fields(self, instances) -> tuple[str, ...]:
+        """`update_fields`, and the stored renderings of the texts among them, rendered now."""
+        names = rendering.with_rendered(self._meta.model, self.update_fields)
+        if len(names) > len(self.update_fields):
+            rendering.fill(instances)
+        return tuple(names)
+
     def _bulk_write(self, instances, created: bool, result, raise_errors) -> None:
         model = self._meta.model
         history = {"default_user": self.user, "default_change_reason": self.change_reason}
@@ -399,7 +407,7 @@ class ProjectResource(resources.ModelResource):
                     model.objects.bulk_create(instances, batch_size=self._meta.batch_size)
                 else:
                     # Not Django's bulk_update: its CASE per row and field took most of an import.
-                    update_rows(model, instances, self.update_fields, self._meta.batch_size)
+                    update_rows(model, instances, self._written_fields(instances), self._meta.batch_size)
                     if self._has_history():
                         model.history.bulk_history_create(
                             instances, update=True, batch_size=self._meta.batch_size, **history
