@@ -179,3 +179,25 @@ def consume(result: object) -> object:
     if isinstance(result, str | bytes | bytearray) or not hasattr(result, "__iter__"):
         return result
     return sum(len(chunk) for chunk in result)  # type: ignore[attr-defined]
+
+
+def signed_in_client(user) -> object:
+    """A test client signed in as `user`, its session marked as having given a second factor
+    (as after a real sign-in), so that staff pages open without turning the rule off."""
+    from django.test import Client
+
+    from secretariat import signin
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    session = client.session
+    signin.remember_second_factor(_SessionRequest(session), user)
+    session.save()
+    return client
+
+
+class _SessionRequest:
+    """Just enough of a request for signin.remember_second_factor (it writes to request.session)."""
+
+    def __init__(self, session) -> None:
+        self.session = session
