@@ -181,6 +181,8 @@ def main() -> None:
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
     targets = endpoints(round_.number)
+    # A SIGTERM (a timeout, a kill) ends the run through the finally below, which stops gunicorn.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"stopped by signal {signum}"))
     server = Server(_free_port(), args.workers)
     try:
         server.wait_ready()
