@@ -178,3 +178,23 @@ def test_responses_refuse_unused_browser_features(client):
     policy = client.get("/admin/login/")["Permissions-Policy"]
     for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
         assert feature in policy
+
+
+def test_production_keeps_database_connections_and_checks_them_before_use():
+    expression = (
+        "(settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    assert (
+        _setting(expression, **PRODUCTION, DATABASE_URL="postgres://postgres@db/lanzarote") == "(600, True)"
+    )
+
+
+def test_development_opens_a_connection_per_request():
+    assert _setting("settings.DATABASES['default']['CONN_MAX_AGE']", DEBUG="1") == "0"
+
+
+def test_database_connection_lifetime_comes_from_the_environment():
+    assert (
+        _setting("settings.DATABASES['default']['CONN_MAX_AGE']", **PRODUCTION, DATABASE_CONN_MAX_AGE="60")
+        == "60"
+    )
