@@ -2,7 +2,8 @@
 
 The DOCX and PDF writers of monitoring.compilation print a flat list of blocks; the factsheet
 becomes such a list here, so one writer of each kind serves compilations and factsheets alike.
-Texts stay Markdown in the blocks and are sanitised by the writers (`markdown_pieces`).
+Texts are the stored, sanitised HTML of the factsheet's records (secretariat/rendering.py), in
+HTML blocks the writers flatten (`html_pieces`): nothing is converted from Markdown here.
 """
 
 from collections.abc import Callable
@@ -71,7 +72,7 @@ def factsheet_blocks(document: FactsheetDocument) -> list[Block]:
     if document.article_heading:
         heading = _numbered(document.article_number, document.article_heading)
         blocks.append(Block(Kind.HEADING, heading, level=1))
-        blocks += _markdown(document.article_text)
+        blocks += _html(document.article_text_html)
     for section in document.sections:
         blocks += _section_blocks(section)
     return blocks + _practice_blocks(document) + _recommendation_blocks(document)
@@ -81,13 +82,20 @@ def _numbered(number: str, title: str) -> str:
     return f"{number}. {title}" if number else title
 
 
-def _markdown(text: str) -> list[Block]:
-    return [Block(Kind.MARKDOWN, text)] if text.strip() else []
+def _html(html: str) -> list[Block]:
+    return [Block(Kind.HTML, html)] if html.strip() else []
+
+
+def _with_call_mark(html: str, number: int) -> str:
+    """The recommendation's HTML with the footnote's call mark at the end of its last paragraph."""
+    if html.endswith("</p>"):
+        return f"{html[: -len('</p>')]} [{number}]</p>"
+    return f"{html}<p>[{number}]</p>"
 
 
 def _introduction_blocks(document: FactsheetDocument) -> list[Block]:
     blocks = [Block(Kind.HEADING, _numbered("I", str(factsheets.INTRODUCTION)), level=1)]
-    blocks += _markdown(document.introduction)
+    blocks += _html(document.introduction_html)
     blocks.append(Block(Kind.TEXT, str(factsheets.URGENCY_INTRODUCTION)))
     blocks += [Block(Kind.LIST_ITEM, f"“{term.label}”: {term.definition}") for term in document.urgencies]
     return blocks
@@ -95,13 +103,13 @@ def _introduction_blocks(document: FactsheetDocument) -> list[Block]:
 
 def _section_blocks(section: SectionEntry) -> list[Block]:
     blocks = [Block(Kind.HEADING, _numbered(section.number, section.heading), level=1)]
-    blocks += _markdown(section.text)
+    blocks += _html(section.text_html)
     if not section.footnotes:
         return blocks
     blocks.append(Block(Kind.HEADING, str(factsheets.SECTION_RECOMMENDATIONS), level=3))
     for note in section.footnotes:
         # Block has no footnote kind: the call mark follows the text, the notes close the section.
-        blocks += _markdown(f"{note.recommendation.text} [{note.number}]")
+        blocks += _html(_with_call_mark(note.recommendation.text_html, note.number))
     blocks += [
         Block(Kind.TEXT, f"[{note.number}] {note.recommendation.reference}.") for note in section.footnotes
     ]
@@ -118,7 +126,7 @@ def _practice_blocks(document: FactsheetDocument) -> list[Block]:
             blocks.append(Block(Kind.HEADING, practice.title, level=3))
             if practice.states:
                 blocks.append(Block(Kind.TEXT, practice.states, level=1))
-            blocks += _markdown(practice.text)
+            blocks += _html(practice.text_html)
             if practice.source:
                 blocks.append(Block(Kind.TEXT, f"{factsheets.SOURCE}: {practice.source}", level=1))
     return blocks
@@ -134,7 +142,7 @@ def _recommendation_blocks(document: FactsheetDocument) -> list[Block]:
             "urgency": recommendation.urgency_label,
         }
         blocks.append(Block(Kind.HEADING, heading, level=3))
-        blocks += _markdown(recommendation.text)
+        blocks += _html(recommendation.text_html)
         details = f"{factsheets.ADDRESSED_TO}: {recommendation.addressees}"
         if recommendation.articles:
             details += f" · {factsheets.ARTICLES}: {recommendation.articles}"

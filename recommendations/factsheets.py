@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 from django.db.models import Prefetch, Q
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,6 +71,7 @@ class RecommendationEntry:
     urgency: str  # Urgency value: "require", "request", "invite"
     urgency_label: str
     text: str  # Markdown
+    text_html: SafeString  # its stored, sanitised rendering: what the page and the documents print
     addressees: str  # "All Parties" or the named Parties
     articles: str  # "38(2), 38(1)(a)"
 
@@ -96,6 +98,7 @@ class SectionEntry:
     number: str  # Roman
     heading: str
     text: str  # Markdown
+    text_html: SafeString
     footnotes: list[Footnote]
     anchor: str
 
@@ -104,6 +107,7 @@ class SectionEntry:
 class PracticeEntry:
     title: str
     text: str  # Markdown
+    text_html: SafeString
     source: str
     states: str  # every State concerned, Parties first: "France, Romania"
 
@@ -121,10 +125,12 @@ class FactsheetDocument:
     findings_on: str  # the round's theme and title, "" without a report
     contents: list[ContentsEntry]
     introduction: str  # Markdown
+    introduction_html: SafeString
     urgencies: list[UrgencyTerm]
     article_number: str  # its part's Roman number, "" without an article
     article_heading: str  # "Article 38 – General principles ...", "" without an article
     article_text: str  # Markdown
+    article_text_html: SafeString
     sections: list[SectionEntry]
     practices: list[CountryPractices]
     recommendations: list[RecommendationEntry] = field(default_factory=list)
@@ -163,10 +169,12 @@ def build_factsheet(*, factsheet: Factsheet, user) -> FactsheetDocument:
         findings_on=f"{localized(round, 'theme')} – {localized(round, 'title')}" if round else "",
         contents=_contents(factsheet, article_number, section_entries),
         introduction=localized(factsheet, "introduction"),
+        introduction_html=localized(factsheet, "introduction_html"),
         urgencies=[UrgencyTerm(str(urgency.label), str(URGENCY_DEFINITIONS[urgency])) for urgency in Urgency],
         article_number=article_number,
         article_heading=str(factsheet.article) if factsheet.article_id else "",
         article_text=factsheet.article_text,
+        article_text_html=factsheet.article_text_html,
         sections=section_entries,
         practices=_practices_by_country(factsheet, user),
         recommendations=list(entries.values()),
@@ -247,6 +255,7 @@ def _recommendation_entry(recommendation: Recommendation) -> RecommendationEntry
         urgency=recommendation.urgency,
         urgency_label=str(Urgency(recommendation.urgency).label),
         text=recommendation.text,
+        text_html=recommendation.text_html,
         addressees=addressees,
         articles=", ".join(citation.short for citation in recommendation.citations.all()),
     )
@@ -271,6 +280,7 @@ def _section_entries(
                 number=number,
                 heading=localized(section, "heading"),
                 text=localized(section, "text"),
+                text_html=localized(section, "text_html"),
                 footnotes=notes,
                 anchor=f"section-{number.lower()}",
             )
@@ -307,7 +317,11 @@ def _practices_by_country(factsheet: Factsheet, user) -> list[CountryPractices]:
     others: list[PracticeEntry] = []
     for practice in practices.order_by("title"):
         entry = PracticeEntry(
-            practice.title, practice.text, practice.source, ", ".join(state_names(practice))
+            practice.title,
+            practice.text,
+            practice.text_html,
+            practice.source,
+            ", ".join(state_names(practice)),
         )
         parties = practice.parties.all()
         for party in parties:

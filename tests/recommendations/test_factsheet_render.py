@@ -9,6 +9,7 @@ import pytest
 from monitoring.compilation.blocks import Kind
 from recommendations.factsheet_render import factsheet_blocks, render_docx, render_html, render_pdf
 from recommendations.factsheets import build_factsheet
+from secretariat.text import render_markdown
 
 from .factories import PracticeFactory, RecommendationFactory
 from .test_factsheet import FactsheetFactory, FactsheetSectionFactory
@@ -75,10 +76,12 @@ def test_footnote_links_to_the_recommendation_in_the_list(document):
     assert 'id="recommendation-V-17"' in html
 
 
-def test_blocks_keep_texts_as_markdown_for_the_writers_to_sanitise(document):
+def test_blocks_carry_the_stored_sanitised_html_of_the_texts(document):
     blocks = factsheet_blocks(document)
     assert blocks[0].kind == Kind.TITLE
-    assert any(block.kind == Kind.MARKDOWN and block.text == HOSTILE for block in blocks)
+    assert any(block.kind == Kind.HTML and block.text == render_markdown(HOSTILE) for block in blocks)
+    assert not any(block.kind == Kind.MARKDOWN for block in blocks)
+    assert not any("<script" in block.text or "onerror" in block.text for block in blocks)
     assert any(block.text == "[1] Recommendation V-17." for block in blocks)
 
 

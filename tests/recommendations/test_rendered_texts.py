@@ -6,10 +6,13 @@ import pytest
 from django.urls import reverse
 
 from recommendations import services
+from recommendations.factsheet_render import factsheet_blocks, render_html
+from recommendations.factsheets import build_factsheet
 from recommendations.models import (
     AssessedStatus,
     Assessment,
     Factsheet,
+    FactsheetSection,
     FollowUpUpdate,
     Practice,
     Recommendation,
@@ -21,6 +24,7 @@ from tests.secretariat.test_rendering import assert_fresh, stale_renderings
 from tests.secretariat.test_round_trip import _import_all
 
 from .factories import PracticeFactory
+from .test_factsheet import FactsheetFactory, FactsheetSectionFactory
 from .test_factsheet_admin import _form as factsheet_form
 from .test_followup_admin import _recommendation_form
 
@@ -184,3 +188,14 @@ def test_the_admin_lists_show_the_stored_excerpts(
         "<p>Stored reasoning</p>"
         in client.get(reverse("admin:recommendations_assessment_change", args=[assessment.pk])).text
     )
+
+
+def test_a_factsheet_prints_the_stored_renderings(officer, report, chapter):
+    sheet = FactsheetFactory(report=report, chapter=chapter, introduction_en="Introduction.")
+    FactsheetSectionFactory(factsheet=sheet, text_en="Findings.")
+    Factsheet.objects.update(introduction_html_en=STORED)
+    FactsheetSection.objects.update(text_html_en="<p>Stored findings</p>")
+    document = build_factsheet(factsheet=sheet, user=officer)
+    html = render_html(document)
+    assert STORED in html and "<p>Stored findings</p>" in html
+    assert {STORED, "<p>Stored findings</p>"} <= {block.text for block in factsheet_blocks(document)}
