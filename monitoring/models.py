@@ -213,7 +213,8 @@ class Submission(models.Model):
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        ordering = ["round", "party__name_en", "organisation__name"]
+        # The latest round first (by its id, an index of this table), then by Party, sorted per round.
+        ordering = ["-round_id", "party__name_en", "organisation__name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "party"],
@@ -279,7 +280,8 @@ class Transition(models.Model):
     class Meta:
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
-        ordering = ["submission", "at", "pk"]
+        ordering = ["submission_id", "at", "pk"]
+        indexes = [models.Index(fields=["submission", "at", "id"], name="transition_list_order")]
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
@@ -322,7 +324,8 @@ class Reply(RenderedTextModel):
     class Meta:
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
-        ordering = ["submission", "order", "pk"]
+        ordering = ["submission_id", "order", "pk"]
+        indexes = [models.Index(fields=["submission", "order", "id"], name="reply_list_order")]
 
     def __str__(self) -> str:
         return _("Reply to %(refs)s") % {"refs": self.refs_label}

@@ -44,6 +44,7 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ["name_en"]
+        indexes = [models.Index(fields=["name_en"], name="theme_list_order")]
 
     def __str__(self) -> str:
         return localized(self, "name")
@@ -102,6 +103,7 @@ class ImplementationReport(models.Model):
         verbose_name = _("implementation report")
         verbose_name_plural = _("implementation reports")
         ordering = ["-adoption_date", "reference"]
+        indexes = [models.Index(fields=["-adoption_date", "reference"], name="report_list_order")]
 
     def __str__(self) -> str:
         return f"{self.reference} – {localized(self, 'title')}"
@@ -129,7 +131,8 @@ class Chapter(models.Model):
     class Meta:
         verbose_name = _("chapter")
         verbose_name_plural = _("chapters")
-        ordering = ["report", "order", "number"]
+        ordering = ["report_id", "order", "number"]
+        indexes = [models.Index(fields=["report", "order", "number"], name="chapter_list_order")]
 
     def __str__(self) -> str:
         return f"{self.number}. {localized(self, 'title')}"
@@ -169,7 +172,9 @@ class Recommendation(RenderedTextModel):
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
-        ordering = ["report", "order", "pk"]
+        # A list reads only its page (docs/architecture.md): own columns, in the order of an index.
+        ordering = ["report_id", "order", "pk"]
+        indexes = [models.Index(fields=["report", "order", "id"], name="recommendation_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "number"],
@@ -290,7 +295,9 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        ordering = ["recommendation", "party__name_en"]
+        # Read in the order of the (recommendation, party) index; a recommendation's few dozen
+        # follow-ups are sorted by Party name as the page is read (an incremental sort).
+        ordering = ["recommendation_id", "party__name_en", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["recommendation", "party"], name="one_follow_up_per_party"),
         ]
@@ -348,7 +355,8 @@ class FollowUpUpdate(RenderedTextModel):
     class Meta:
         verbose_name = _("follow-up update")
         verbose_name_plural = _("follow-up updates")
-        ordering = ["-submitted_at"]
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["-submitted_at", "-id"], name="update_list_order")]
 
     def __str__(self) -> str:
         return _("Update on %(follow_up)s, %(date)s") % {
@@ -393,7 +401,9 @@ class Assessment(RenderedTextModel):
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
-        ordering = ["follow_up", "-assessed_at"]
+        # Also the order in which a follow-up's latest assessment is looked up.
+        ordering = ["follow_up_id", "-assessed_at", "-pk"]
+        indexes = [models.Index(fields=["follow_up", "-assessed_at", "-id"], name="assessment_list_order")]
 
     def __str__(self) -> str:
         return f"{self.follow_up}: {self.get_status_display()}"

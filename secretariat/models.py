@@ -76,6 +76,7 @@ class Party(models.Model):
         verbose_name = _("Party")
         verbose_name_plural = _("Parties")
         ordering = ["name_en"]
+        indexes = [models.Index(fields=["name_en"], name="party_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="party_code_is_alpha3"),
         ]
@@ -389,6 +390,7 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-date", "reference"]
+        indexes = [models.Index(fields=["-date", "reference"], name="document_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(file="") | ~Q(url=""),
@@ -616,7 +618,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user", "-at"], name="auditevent_user_at")]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="auditevent_user_at"),
+            models.Index(fields=["-at", "-id"], name="auditevent_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.username or _('anonymous')} – {self.at:%Y-%m-%d %H:%M}"
@@ -687,6 +692,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["waiting_on", "handler"], name="case_waiting_handler"),
             models.Index(fields=["party", "waiting_on"], name="case_party_waiting"),
+            models.Index(fields=["due_date", "waiting_since", "id"], name="case_list_order"),
         ]
 
     def __str__(self) -> str:
@@ -777,6 +783,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list_order"),
             models.Index(fields=["email"], name="notification_email_state"),
         ]
 
@@ -844,7 +851,10 @@ class Correspondence(models.Model):
         verbose_name = _("correspondence")
         verbose_name_plural = _("correspondence")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["party", "-date"], name="correspondence_party_date")]
+        indexes = [
+            models.Index(fields=["party", "-date"], name="correspondence_party_date"),
+            models.Index(fields=["-date", "-id"], name="correspondence_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.subject

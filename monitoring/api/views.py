@@ -66,7 +66,7 @@ class SubmissionViewSet(ReadOnlyViewSet):
     serializer_class = api.SubmissionSerializer
     filterset_class = filters.SubmissionFilter
     ordering_fields = ["id", "status", "submitted_at", "registered_at", "deadline"]
-    ordering = ["round", "party__name_en", "organisation__name", "pk"]
+    ordering = ["-round_id", "party__name_en", "organisation__name", "pk"]
 
     @extend_schema(
         request=api.SubmitSerializer,
@@ -124,7 +124,7 @@ class ReplyViewSet(ReadOnlyViewSet):
     serializer_class = api.ReplySerializer
     filterset_class = filters.ReplyFilter
     ordering_fields = ["id", "order", "updated_at"]
-    ordering = ["submission", "order", "pk"]
+    ordering = ["submission_id", "order", "pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def prefetch(self, user) -> list:

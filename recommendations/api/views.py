@@ -63,7 +63,7 @@ class RecommendationViewSet(ReadOnlyViewSet):
     serializer_class = api.RecommendationSerializer
     filterset_class = filters.RecommendationFilter
     ordering_fields = ["id", "order", "number"]
-    ordering = ["report", "order", "pk"]
+    ordering = ["report_id", "order", "pk"]
 
     def prefetch(self, user) -> list:
         return [
@@ -80,7 +80,8 @@ class FollowUpViewSet(ReadOnlyViewSet):
     serializer_class = api.FollowUpSerializer
     filterset_class = filters.FollowUpFilter
     ordering_fields = ["id", "deadline", "party__code"]
-    ordering = ["recommendation__report", "recommendation__order", "recommendation__pk", "party__code"]
+    # In the order of the (recommendation, party) index, a recommendation's follow-ups by Party code.
+    ordering = ["recommendation_id", "party__code", "pk"]
 
     def annotate(self, queryset: QuerySet, user) -> QuerySet:
         """The status of the latest assessment the user may read (a stakeholder reads published ones)."""
@@ -135,7 +136,7 @@ class AssessmentViewSet(ReadOnlyViewSet):
     serializer_class = api.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
     ordering_fields = ["id", "assessed_at"]
-    ordering = ["follow_up", "-assessed_at", "-pk"]
+    ordering = ["follow_up_id", "-assessed_at", "-pk"]
 
     def prefetch(self, user) -> list:
         # The evidence is listed only as far as the user may read it.
