@@ -17,6 +17,9 @@ from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, Implem
 SHOWN = 20
 
 
+_LONG_TEXTS = ("text_en", "text_fr", "text_html_en", "text_html_fr")
+
+
 def asked_last_time(party: Party, user: User) -> list[Part]:
     """The recommendations of the latest report addressed to the Party, with their status."""
     report = (
@@ -31,6 +34,8 @@ def asked_last_time(party: Party, user: User) -> list[Part]:
         access.scoped(FollowUp, user)
         .filter(party=party, recommendation__report=report)
         .select_related("recommendation")
+        # The table shows each recommendation's stored excerpt, not its texts.
+        .defer(*(f"recommendation__{name}" for name in _LONG_TEXTS))
         .order_by("recommendation__order", "recommendation__pk")
     )
     return [
@@ -56,7 +61,7 @@ def asked_last_time(party: Party, user: User) -> list[Part]:
                         admin_url("admin:recommendations_followup_change", follow_up.pk),
                     ),
                     follow_up.recommendation.get_urgency_display(),
-                    Truncator(localized(follow_up.recommendation, "text")).chars(240),
+                    Truncator(follow_up.recommendation.text_excerpt).chars(240),
                     follow_up.get_assessed_status_display(),
                     follow_up.get_reported_status_display(),
                     day(follow_up.deadline),
