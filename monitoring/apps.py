@@ -20,6 +20,12 @@ class MonitoringConfig(AppConfig):
 
         events.register_events()
         register_job("reminders", reminders.scheduled_job)
+        # Whole rounds' compilations, prepared by the worker (secretariat.documents).
+        from secretariat import documents
+
+        from .compilation.documents import COMPILATION
+
+        documents.register(COMPILATION)
         cases.register()
         register_domain_app("monitoring", api_read=("monitoringround", "question", "submission", "reply"))
         register_option(

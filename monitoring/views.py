@@ -2,27 +2,22 @@
 
 import io
 import re
+import tempfile
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from secretariat import access, audit
 
-from .compilation import (
-    compile_replies,
-    render_docx,
-    render_html,
-    render_pdf,
-    render_submission_pdf,
-    submission_document,
-)
+from .compilation import Compilation, compile_replies, render_submission_pdf, submission_document
+from .compilation.documents import compilation_request, file_name
 from .compilation.forms import FORMATS, CompilationForm
+from .compilation.render import stream_html, write_compilation
 from .models import MonitoringRound, Question, Submission
-
-RENDERERS = {"html": lambda c: render_html(c).encode(), "docx": render_docx, "pdf": render_pdf}
 
 
 @login_required(login_url="admin:login")
@@ -37,6 +32,8 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
     form = CompilationForm(request.GET if "format" in request.GET else None, questions=list(questions))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        if data["background"] and not data["question"]:
+            return _prepare_in_background(request, round, data)
         result = compile_replies(
             round=round,
             question_ref=data["question"] or None,
@@ -52,7 +49,7 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
             target=f"compilation {result.reference}",
             details={key: data[key] for key in ("format", "include_drafts", "include_confidential")},
         )
-        return _download(RENDERERS[data["format"]](result), result.reference, data["format"])
+        return _stream(result, data["format"])
     context = {
         **admin.site.each_context(request),
         "title": _("Compile replies"),
@@ -61,6 +58,35 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "compilation/form.html", context)
+
+
+def _prepare_in_background(request: HttpRequest, round: MonitoringRound, data: dict) -> HttpResponse:
+    options = {key: data[key] for key in ("format", "include_drafts", "include_confidential", "reference")}
+    document = compilation_request(round=round, options=options, by=request.user)
+    audit.record(
+        audit.Kind.EXPORT,
+        request=request,
+        target=f"compilation of round {round.number} (in the background, #{document.pk})",
+        details={key: data[key] for key in ("format", "include_drafts", "include_confidential")},
+    )
+    messages.success(request, _("The compilation is being prepared; you will be told when it is ready."))
+    return redirect("admin:secretariat_generateddocument_change", document.pk)
+
+
+def _stream(compilation: Compilation, format: str) -> HttpResponse:
+    """HTML streamed a question at a time; DOCX and PDF written to a temporary file, then sent."""
+    content_type, _extension = FORMATS[format]
+    name = file_name(compilation.reference, format)
+    if format == "html":
+        response = StreamingHttpResponse(
+            (piece.encode() for piece in stream_html(compilation)), content_type=content_type
+        )
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    write_compilation(compilation, format, output)
+    output.seek(0)
+    return FileResponse(output, as_attachment=True, filename=name, content_type=content_type)
 
 
 @login_required(login_url="admin:login")

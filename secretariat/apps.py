@@ -46,12 +46,14 @@ class SecretariatConfig(AppConfig):
         from . import (  # noqa: F401
             audit,
             cases,
+            document_notifications,
             import_notifications,
             notifications,
             signin,
         )
 
         notifications.register_event(import_notifications.IMPORT_FINISHED)
+        notifications.register_event(document_notifications.DOCUMENT_FINISHED)
 
         # Role groups follow the permissions of every installed model after each migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="secretariat.sync_role_groups")

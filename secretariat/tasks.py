@@ -13,7 +13,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from . import events, notifications, schedule
+from . import documents, events, notifications, schedule
 from .imports import ImportRejected, Source, open_source, run_import
 from .models import ImportJob
 
@@ -141,6 +141,12 @@ def _end(job: ImportJob, status: str, *, report: dict | None = None, errors: lis
         job.save(update_fields=fields)
         # Its author is told (the bell, an e-mail): a check or an import may take minutes.
         events.emit("import.finished", subject=job, occurrence=status, status=status)
+
+
+@task()
+def generate_document(document_id: int) -> str:
+    """Prepare a document asked for in the background (`documents.document_generate`)."""
+    return documents.document_generate(document_id)
 
 
 @task()

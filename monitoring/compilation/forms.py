@@ -34,6 +34,15 @@ class CompilationForm(forms.Form):
         help_text=_("Submissions whose authors refused publication. Never for publication."),
     )
 
+    background = forms.BooleanField(
+        label=_("Prepare in the background"),
+        required=False,
+        help_text=_(
+            "For the whole round: the worker prepares the file and tells you when it is ready "
+            "(Generated documents). One question is always downloaded at once."
+        ),
+    )
+
     def __init__(self, *args, questions: list[Question], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["question"].choices = [("", _("Whole round, question by question"))] + [

@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
@@ -26,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from secretariat import printing
+from secretariat.documents import Progress
 
 from . import selectors
 from .blocks import Block, Kind, Piece, block_pieces, compilation_blocks, submission_blocks
@@ -65,6 +66,39 @@ def render_docx(compilation: Compilation) -> bytes:
 
 def render_pdf(compilation: Compilation) -> bytes:
     return pdf_from_blocks(compilation_blocks(compilation), title=compilation.reference)
+
+
+def write_compilation(
+    compilation: Compilation, format: str, output: BinaryIO, progress: Progress | None = None
+) -> None:
+    """Write the compilation as `format` (html, docx, pdf) to `output` as it goes, calling
+    `progress(questions done, questions)`: the command's file, the worker's document."""
+    total = len(compilation.questions)
+    report = progress or (lambda done, total: None)
+    if format == "html":
+        for index, piece in enumerate(stream_html(compilation)):
+            output.write(piece.encode())
+            report(min(index, total), total)  # the head first, then one question a piece
+        return
+    blocks = compilation_blocks(compilation)
+    if format == "docx":
+        write_docx(_reporting(blocks, report), output, title=compilation.reference)
+    else:
+        write_pdf(blocks, output, title=compilation.reference, progress=report)
+    report(total, total)
+
+
+def _reporting(blocks: list[Block], progress: Progress) -> Iterator[Block]:
+    """The blocks, reporting a part done at each page break but the first (each question of a
+    compilation opens with one) as the writer takes them."""
+    total = sum(block.kind == Kind.PAGE_BREAK for block in blocks)
+    done = -1
+    for block in blocks:
+        if block.kind == Kind.PAGE_BREAK:
+            done += 1
+            if done:
+                progress(done, total)
+        yield block
 
 
 def render_submission_pdf(document: SubmissionDocument) -> bytes:
@@ -255,9 +289,18 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def pdf_from_blocks(blocks: list[Block], *, title: str = "") -> bytes:
+def pdf_from_blocks(blocks: Iterable[Block], *, title: str = "") -> bytes:
     """An A4 PDF of the blocks, the reference and page number on every page."""
     output = io.BytesIO()
+    write_pdf(blocks, output, title=title)
+    return output.getvalue()
+
+
+def write_pdf(
+    blocks: Iterable[Block], output: BinaryIO, *, title: str = "", progress: Progress | None = None
+) -> None:
+    """Write the PDF of `blocks` to `output`; `progress(parts done, parts)` is called as the layout
+    reaches each page break but the first (the parts: a compilation's questions)."""
     document = SimpleDocTemplate(
         output,
         pagesize=A4,
@@ -268,7 +311,13 @@ def pdf_from_blocks(blocks: list[Block], *, title: str = "") -> bytes:
         bottomMargin=2 * cm,
     )
     flowables: list[Flowable] = []
+    blocks = list(blocks)
+    total, done = sum(block.kind == Kind.PAGE_BREAK for block in blocks), -1
     for block in blocks:
+        if progress and block.kind == Kind.PAGE_BREAK:
+            done += 1
+            if done:
+                flowables.append(_Milestone(functools.partial(progress, done, total)))
         flowables += _pdf_flowables(block)
     header = _printable(title)
 
@@ -280,7 +329,20 @@ def pdf_from_blocks(blocks: list[Block], *, title: str = "") -> bytes:
         canvas.restoreState()
 
     document.build(flowables or [Spacer(1, 1)], onFirstPage=decorate, onLaterPages=decorate)
-    return output.getvalue()
+
+
+class _Milestone(Flowable):
+    """Takes no room; calls back when the layout reaches it (the progress of a long PDF)."""
+
+    def __init__(self, reached: Callable[[], None]) -> None:
+        super().__init__()
+        self.reached = reached
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.reached()
 
 
 def _pdf_flowables(block: Block) -> list[Flowable]:

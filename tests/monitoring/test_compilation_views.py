@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitoring.models import Question, Submission
+from secretariat import documents
+from secretariat.models import GeneratedDocument
 from tests.factories import (
     OrganisationFactory,
     PartyFactory,
@@ -254,3 +256,56 @@ def test_submission_pdf_query_count_does_not_grow_with_replies(
         ReplyFactory(submission=submission, questions=[question], text=f"Reply to {question.ref}")
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(submission_pdf_url(submission)).status_code == 200
+
+
+# --- the whole round in the background ---------------------------------------------------------
+
+
+def test_whole_round_in_the_background_is_queued_and_opens_its_document_page(client_for, officer, round):
+    response = client_for(officer).get(compilation_url(format="docx", background="on", include_drafts="on"))
+
+    [document] = GeneratedDocument.objects.all()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:secretariat_generateddocument_change", args=[document.pk])
+    assert document.status == GeneratedDocument.Status.QUEUED
+    assert document.requested_by == officer
+    assert document.parameters == {
+        "round": 2,
+        "format": "docx",
+        "include_drafts": True,
+        "include_confidential": False,
+        "reference": "",
+    }
+
+
+def test_the_worker_writes_the_whole_round_with_a_question_done_at_each_step(
+    client_for, officer, round, party_a
+):
+    submission_with_reply(round, party_a, "France replies")
+    client_for(officer).get(compilation_url(format="pdf", background="on"))
+    document = GeneratedDocument.objects.get()
+
+    documents.document_generate(document.pk)
+
+    document.refresh_from_db()
+    questions = round.questions.filter(parent__isnull=True).count()
+    assert (document.status, document.progress_done, document.progress_total) == (
+        "done",
+        questions,
+        questions,
+    )
+    year = timezone.localdate().year
+    assert document.file.name.endswith(f"T-ES{year}R2_bil.pdf")  # the storage drops the brackets
+    with document.file.open("rb") as file:
+        content = file.read()
+    assert "France replies" in "\n".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages
+    )
+
+
+def test_one_question_is_downloaded_at_once_even_when_asked_in_the_background(client_for, officer, round):
+    response = client_for(officer).get(compilation_url(question="1", format="html", background="on"))
+
+    assert response.status_code == 200
+    assert b"<!DOCTYPE html>" in b"".join(response.streaming_content)
+    assert not GeneratedDocument.objects.exists()

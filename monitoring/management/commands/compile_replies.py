@@ -3,13 +3,14 @@
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.compilation import UnknownQuestion, compile_replies, render_docx, render_html, render_pdf
+from monitoring.compilation import UnknownQuestion, compile_replies
+from monitoring.compilation.render import write_compilation
 from secretariat import access
 from secretariat.commands import acting_user, output_path
 
 from ...models import MonitoringRound
 
-RENDERERS = {"html": lambda c: render_html(c).encode(), "docx": render_docx, "pdf": render_pdf}
+FORMATS = ("html", "docx", "pdf")
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         format = options["format"].lower()
-        if format not in RENDERERS:
+        if format not in FORMATS:
             raise CommandError(f"Unknown format {options['format']!r}: choose html, docx or pdf.")
         output = output_path(options["output"])
         user = acting_user(options["user"])
@@ -49,7 +50,8 @@ class Command(BaseCommand):
             raise CommandError(f"Round {round.number} has no question {options['question']!r}.") from None
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
-        output.write_bytes(RENDERERS[format](compilation))
+        with output.open("wb") as file:  # written as it goes, never whole in memory
+            write_compilation(compilation, format, file)
         states = len({state.code for state in compilation.states})
         self.stdout.write(
             self.style.SUCCESS(
