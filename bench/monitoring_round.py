@@ -26,6 +26,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 from common import ROOT, Measure, bench_round, consume, floor_ms, measure, select_statements, start_django
@@ -38,6 +39,7 @@ from django.db.models import Sum  # noqa: E402
 from django.db.models.functions import Length  # noqa: E402
 
 from monitoring import compilation, search  # noqa: E402
+from monitoring.compilation import render as compilation_render  # noqa: E402
 from monitoring.models import MonitoringRound, Reply, Submission  # noqa: E402
 from secretariat import services  # noqa: E402
 from secretariat.models import Organisation, Role, User  # noqa: E402
@@ -51,6 +53,8 @@ FORMATS = {
     "DOCX": compilation.render_docx,
     "PDF": compilation.render_pdf,
 }
+# How the command and the worker write a whole round (to a file, as they go), where the project has it.
+WRITE_COMPILATION = getattr(compilation_render, "write_compilation", None)
 # Targets of issue 12 (milliseconds, ratio to the floor)
 WHOLE_TARGETS = {"built": None, "HTML": 1500, "DOCX": 5000, "PDF": 10000}
 QUESTION_TARGET = 200
@@ -169,7 +173,22 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB, outside Linux
 
 
-def child(size: str, fmt: str, repeat: int, budget_s: float) -> None:
+def _whole_round_document(round_: MonitoringRound, officer: User, fmt: str, in_memory: bool) -> int:
+    """Compile the whole round in `fmt` and return the document's size in bytes: written to a
+    file as the command and the worker do (`write_compilation`, when the project has it), or
+    returned whole by `render_…` with `in_memory`."""
+    built = compilation.compile_replies(round=round_, user=officer)
+    if fmt == "built":
+        return 0
+    if in_memory or not WRITE_COMPILATION:
+        document = consume(FORMATS[fmt](built))
+        return document if isinstance(document, int) else len(document)
+    with tempfile.TemporaryFile() as output:
+        WRITE_COMPILATION(built, fmt.lower(), output)
+        return output.tell()
+
+
+def child(size: str, fmt: str, repeat: int, budget_s: float, in_memory: bool) -> None:
     """In a process of its own: the whole-round compilation in `fmt`, timed, and its floor.
 
     Prints one JSON line: the times (runs stop early once `budget_s` is spent), the floor, the
@@ -177,15 +196,13 @@ def child(size: str, fmt: str, repeat: int, budget_s: float) -> None:
     """
     round_ = MonitoringRound.objects.get(number=ROUNDS[size])
     officer = User.objects.get(username="bench-officer")
-    render = FORMATS[fmt]
     base = _peak_rss_mb()
     durations: list[float] = []
     size_bytes = 0
     while len(durations) < repeat and sum(durations) < budget_s * 1000:
         start = time.perf_counter()
-        document = consume(render(compilation.compile_replies(round=round_, user=officer)))
+        size_bytes = _whole_round_document(round_, officer, fmt, in_memory)
         durations.append((time.perf_counter() - start) * 1000)
-        size_bytes = document if isinstance(document, int) else len(document) if fmt != "built" else 0
     peak = _peak_rss_mb()
     statements = select_statements(lambda: compilation.compile_replies(round=round_, user=officer))
     print(
@@ -202,9 +219,9 @@ def child(size: str, fmt: str, repeat: int, budget_s: float) -> None:
     )
 
 
-def whole_round(size: str, fmt: str, repeat: int, budget_s: float) -> tuple[Measure, dict]:
+def whole_round(size: str, fmt: str, repeat: int, budget_s: float, in_memory: bool) -> tuple[Measure, dict]:
     command = [sys.executable, __file__, "--size", size, "--child", fmt, "--repeat", str(repeat)]
-    command += ["--budget", str(budget_s)]
+    command += ["--budget", str(budget_s)] + ["--in-memory"] * in_memory
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         raise RuntimeError(f"{fmt} child failed:\n{result.stderr}")
@@ -228,10 +245,13 @@ def main() -> None:
     parser.add_argument(
         "--formats", default=",".join(FORMATS), help="comma-separated, among " + ", ".join(FORMATS)
     )
+    parser.add_argument(
+        "--in-memory", action="store_true", help="whole-round documents returned whole, not written to a file"
+    )
     parser.add_argument("--child", choices=FORMATS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.size, args.child, args.repeat, args.budget)
+        child(args.size, args.child, args.repeat, args.budget, args.in_memory)
         return
     formats = [fmt for fmt in FORMATS if fmt in args.formats.split(",")]
     round_, officer = prepare(args.size)
@@ -241,17 +261,22 @@ def main() -> None:
         f"{connection.vendor}, {time.strftime('%Y-%m-%d')}: round {round_.number} ({args.size}), "
         f"{round_.parties.count()} Parties, {round_.questions.count()} questions, {replies.count()} replies, "
         f"{characters / 2**20:.1f} MB of text ({characters / replies.count():.0f} characters a reply); "
-        f"{args.repeat} runs each, whole round up to {args.whole_repeat} in a child process"
+        f"{args.repeat} runs each, whole round up to {args.whole_repeat} in a child process, "
+        f"{'in memory' if args.in_memory or not WRITE_COMPILATION else 'written to a file'}"
     )
-    print("| operation | median ms | worst ms | queries | floor ms | ratio | over target | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| operation | median ms | worst ms | queries | floor ms | ratio | over target | peak RSS MB "
+        "| document MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for fmt in formats:
-        result, figures = whole_round(args.size, fmt, args.whole_repeat, args.budget)
+        result, figures = whole_round(args.size, fmt, args.whole_repeat, args.budget, args.in_memory)
         over_memory = figures["peak_mb"] > PEAK_TARGET_MB
         memory = f"{figures['peak_mb']:.0f} (base {figures['base_mb']:.0f})"
         print(
             result.row(WHOLE_TARGETS[fmt], MAX_RATIO if WHOLE_TARGETS[fmt] else None)
-            + (f" **{memory}** |" if over_memory else f" {memory} |"),
+            + (f" **{memory}** |" if over_memory else f" {memory} |")
+            + f" {figures['bytes'] / 2**20:.1f} |",
             flush=True,
         )
     question = "16"
@@ -264,7 +289,7 @@ def main() -> None:
             ),
             args.repeat,
         )
-        print(result.row(QUESTION_TARGET if fmt != "built" else None) + " |", flush=True)
+        print(result.row(QUESTION_TARGET if fmt != "built" else None) + " | |", flush=True)
     searches = {
         "search “coopération” (French stemming on PostgreSQL)": lambda: list(
             search.search_replies(user=officer, query="coopération", round=round_)[:50]
@@ -276,7 +301,7 @@ def main() -> None:
         ),
     }
     for name, function in searches.items():
-        print(measure(name, function, args.repeat).row() + " |", flush=True)
+        print(measure(name, function, args.repeat).row() + " | |", flush=True)
 
 
 if __name__ == "__main__":
