@@ -20,6 +20,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
@@ -353,12 +354,14 @@ def _pdf_flowables(block: Block) -> list[Flowable]:
         case Kind.MARKDOWN | Kind.HTML:
             return [_pdf_piece(piece.kind, piece.text, piece.depth) for piece in block_pieces(block)]
         case Kind.LIST_ITEM:
-            return [Paragraph(_markup(block.text), styles["bullet"], bulletText="•")]
+            style = ParagraphStyle("listed", parent=styles["bullet"], leftIndent=0.4 * cm)
+            return [PlainParagraph(_printable(block.text), style, bullet="•")]
         case Kind.HEADING:
-            return [Paragraph(_markup(block.text), styles[f"heading{min(max(block.level, 1), 4)}"])]
+            style = styles[f"heading{min(max(block.level, 1), 4)}"]
+            return [PlainParagraph(_printable(block.text), style)]
         case Kind.TEXT:
             style = ParagraphStyle("indented", parent=styles["body"], leftIndent=0.75 * cm * block.level)
-            return [Paragraph(_markup(block.text), style)]
+            return [PlainParagraph(_printable(block.text), style)]
         case _:
             return [Paragraph(_markup(block.text), styles[str(block.kind)])]
 
@@ -411,12 +414,59 @@ class PlainParagraph(Flowable):
         text = canvas.beginText(style.leftIndent, baseline)
         text.setFont(style.fontName, style.fontSize, style.leading)
         text.setFillColor(style.textColor)
-        for line in self.lines:
-            text.textLine(line)
+        text._code.append(_encoder(canvas, style.fontName).lines(self.lines, style.fontSize, style.leading))
         canvas.drawText(text)
         if self.bullet:
             canvas.setFont(style.fontName, style.fontSize)
             canvas.drawString(style.bulletIndent, baseline, self.bullet)
+
+
+class _Encoder:
+    """Lines of text as PDF operators, each word encoded once per document.
+
+    What reportlab's `textLine` writes (`textobject._formatText`: the font subset of each run of
+    characters, then `(…) Tj`, then `T*`), but its per-character encoding and escaping (two
+    thirds of a round's PDF once the layout was light) run once per distinct word. The subsets
+    are the document's own (`splitString` assigns them), so the cache lives with the canvas.
+    """
+
+    def __init__(self, canvas, font_name: str) -> None:
+        self.font = pdfmetrics.getFont(font_name)
+        self.doc, self.escape = canvas._doc, canvas._escape
+        self.words: dict[str, list[tuple[int, str]]] = {}
+
+    def word(self, word: str) -> list[tuple[int, str]]:
+        found = self.words.get(word)
+        if found is None:
+            found = [(subset, self.escape(run)) for subset, run in self.font.splitString(word, self.doc)]
+            self.words[word] = found
+        return found
+
+    def lines(self, lines: list[str], size: float, leading: float) -> str:
+        select = f"{fp_str(size)} Tf {fp_str(leading)} TL"
+        space, current, out = self.word(" "), -1, []
+        for line in lines:
+            runs: list[list] = []
+            for index, word in enumerate(line.split(" ")):
+                for subset, run in (space + self.word(word)) if index else self.word(word):
+                    if runs and runs[-1][0] == subset:
+                        runs[-1][1] += run
+                    else:
+                        runs.append([subset, run])
+            for subset, run in runs:
+                if subset != current:
+                    out.append(f"{self.font.getSubsetInternalName(subset, self.doc)} {select}")
+                    current = subset
+                out.append(f"({run}) Tj")
+            out.append("T*")
+        return " ".join(out)
+
+
+def _encoder(canvas, font_name: str) -> _Encoder:
+    encoders = canvas.__dict__.setdefault("_plain_paragraph_encoders", {})
+    if font_name not in encoders:
+        encoders[font_name] = _Encoder(canvas, font_name)
+    return encoders[font_name]
 
 
 @functools.cache
