@@ -8,12 +8,14 @@ writes the file while reporting its progress on the row, and the requester is to
 ready (the event "document.finished"). No request ever builds such a document itself.
 """
 
+import datetime
 import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.core.cache import caches
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -84,6 +86,31 @@ def document_generate(document_id: int) -> str:
         raise  # also recorded, with its traceback, on the task result
     _finish(document, GeneratedDocument.Status.DONE)
     return document.status
+
+
+ABANDONED = "The worker stopped while preparing the document. Ask for it again."
+
+
+def documents_fail_abandoned() -> list[GeneratedDocument]:
+    """What a starting worker does: fail the documents left running by a worker that is gone
+    (killed, out of memory) — no heartbeat for a minute. Their requesters ask again."""
+    from .tasks import HEARTBEAT_TIMEOUT, document_heartbeat_key
+
+    started_before = timezone.now() - datetime.timedelta(seconds=HEARTBEAT_TIMEOUT)
+    running = GeneratedDocument.objects.filter(
+        status=GeneratedDocument.Status.RUNNING, started_at__lt=started_before
+    )
+    failed = []
+    for document in running:
+        if caches["progress"].get(document_heartbeat_key(document.pk)) is not None:
+            continue  # another worker is still preparing it
+        # Compare-and-set: a worker that ends it meanwhile keeps its outcome.
+        if GeneratedDocument.objects.filter(pk=document.pk, status=document.status).update(
+            status=GeneratedDocument.Status.FAILED
+        ):
+            _finish(document, GeneratedDocument.Status.FAILED, error=ABANDONED)  # recorded, requester told
+            failed.append(document)
+    return failed
 
 
 def _finish(document: GeneratedDocument, status: str, *, error: str = "") -> None:

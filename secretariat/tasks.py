@@ -36,27 +36,31 @@ def worker_alive(job: ImportJob) -> bool:
     return caches["progress"].get(_heartbeat_key(job.pk)) is not None
 
 
+def document_heartbeat_key(document_id: int) -> str:
+    return f"generated-document-{document_id}-alive"
+
+
 @contextmanager
-def _heartbeat(job_id: int) -> Iterator[None]:
-    """A thread that says the worker is alive until the job ends, whatever the import is doing."""
+def _heartbeat(key: str) -> Iterator[None]:
+    """A thread that says the worker is alive until the job ends, whatever the job is doing."""
     stop = threading.Event()
 
     def beat() -> None:
-        caches["progress"].set(_heartbeat_key(job_id), time.time(), timeout=HEARTBEAT_TIMEOUT)
+        caches["progress"].set(key, time.time(), timeout=HEARTBEAT_TIMEOUT)
 
     def keep_beating() -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
             beat()
 
     beat()  # before the job's work starts, not whenever the thread first runs
-    thread = threading.Thread(target=keep_beating, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread = threading.Thread(target=keep_beating, name=f"{key}-heartbeat", daemon=True)
     thread.start()
     try:
         yield
     finally:
         stop.set()
         thread.join()
-        caches["progress"].delete(_heartbeat_key(job_id))
+        caches["progress"].delete(key)
 
 
 @task()
@@ -75,7 +79,7 @@ def run_import_job(job_id: int) -> str:
     if not queued.update(status=running, started_at=started, rows_done=0):
         return job.status
     job.status, job.started_at = running, started
-    with _heartbeat(job.pk):
+    with _heartbeat(_heartbeat_key(job.pk)):
         return _run(job)
 
 
@@ -145,8 +149,10 @@ def _end(job: ImportJob, status: str, *, report: dict | None = None, errors: lis
 
 @task()
 def generate_document(document_id: int) -> str:
-    """Prepare a document asked for in the background (`documents.document_generate`)."""
-    return documents.document_generate(document_id)
+    """Prepare a document asked for in the background (`documents.document_generate`), saying the
+    worker is alive meanwhile: a worker that dies leaves it to `documents.documents_fail_abandoned`."""
+    with _heartbeat(document_heartbeat_key(document_id)):
+        return documents.document_generate(document_id)
 
 
 @task()

@@ -362,7 +362,8 @@ def reply_block(reply: Reply, heading: str) -> ReplyBlock:
     see_reply = ""
     if reply.see_reply_id and reply.see_reply is not None:
         see_reply = _see_reply([question.ref for question in reply.see_reply.questions.all()])
-    return ReplyBlock(heading=heading, html=reply.text_html, language=reply.language, see_reply=see_reply)
+    html = SafeString(reply.text_html)  # stored sanitised when the reply was written
+    return ReplyBlock(heading=heading, html=html, language=reply.language, see_reply=see_reply)
 
 
 def sort_key(name: str) -> str:

@@ -2,11 +2,14 @@
 the admin's list, and the requester told when they are ready."""
 
 import contextlib
+import datetime
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 
-from secretariat import access, documents
+from secretariat import access, documents, tasks
 from secretariat.models import GeneratedDocument, Notification
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +198,42 @@ def test_nobody_adds_changes_or_deletes_a_document_in_the_admin(client_for, offi
         client.post(reverse("admin:secretariat_generateddocument_delete", args=[ready.pk])).status_code == 403
     )
     assert GeneratedDocument.objects.filter(pk=ready.pk).exists()
+
+
+# --- a worker that dies --------------------------------------------------------------------------
+
+
+def test_the_worker_says_it_is_alive_while_it_prepares_a_document(monkeypatch, officer):
+    seen = []
+
+    def write(document, output, progress):
+        seen.append(caches["progress"].get(tasks.document_heartbeat_key(document.pk)))
+        return "x.txt"
+
+    monkeypatch.setitem(documents.KINDS, "watched", documents.DocumentKind("watched", write))
+    document = documents.document_request(kind="watched", title="Watched", parameters={}, by=officer)
+
+    tasks.generate_document.call(document.pk)
+
+    assert seen[0] is not None
+    assert caches["progress"].get(tasks.document_heartbeat_key(document.pk)) is None
+
+
+def test_a_starting_worker_fails_what_a_dead_worker_left_running(kinds, officer):
+    long_ago = timezone.now() - datetime.timedelta(minutes=5)
+    dead, alive, just_started = (request_hello(officer) for _ in range(3))
+    GeneratedDocument.objects.filter(pk__in=[dead.pk, alive.pk]).update(
+        status=Status.RUNNING, started_at=long_ago
+    )
+    GeneratedDocument.objects.filter(pk=just_started.pk).update(
+        status=Status.RUNNING, started_at=timezone.now()
+    )
+    caches["progress"].set(tasks.document_heartbeat_key(alive.pk), 1)
+
+    assert [document.pk for document in documents.documents_fail_abandoned()] == [dead.pk]
+
+    dead.refresh_from_db()
+    assert (dead.status, dead.error) == (Status.FAILED, documents.ABANDONED)
+    assert GeneratedDocument.objects.get(pk=alive.pk).status == Status.RUNNING
+    assert GeneratedDocument.objects.get(pk=just_started.pk).status == Status.RUNNING
+    assert Notification.objects.filter(recipient=officer, event="document.finished").count() == 1
