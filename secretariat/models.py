@@ -563,7 +563,10 @@ class GeneratedDocument(models.Model):
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["requested_by", "-created_at"], name="generated_by_requester")]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="generated_by_requester"),
+            models.Index(fields=["-created_at", "-id"], name="generateddocument_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (#{self.pk})"
