@@ -46,7 +46,7 @@ def test_an_empty_query_keeps_only_the_filters(officer, submission_a, submission
 
 
 def test_round_filter(officer, submission_a, party_a, make_submission):
-    other_round = build_round(parties=[party_a], number=99)
+    other_round = build_round(parties=[party_a])
     in_round = _reply(submission_a, "training of judges")
     _reply(make_submission(other_round, party_a), "training of judges")
     assert _found(officer, "training", round=submission_a.round) == {in_round.pk}
@@ -72,7 +72,7 @@ def test_question_ref_filter_matches_the_question_and_the_nodes_below_it(officer
 
 
 def test_question_ref_filter_does_not_confuse_1_with_10(officer, round_, party_a, make_submission):
-    round_ten = build_round(parties=[party_a], questions_per_section=10, sections=1, number=98)
+    round_ten = build_round(parties=[party_a], questions_per_section=10, sections=1)
     submission = make_submission(round_ten, party_a)
     _reply(submission, "hotline", "10.a")
     first = _reply(submission, "hotline", "1.a")

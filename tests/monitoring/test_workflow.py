@@ -164,7 +164,7 @@ def test_second_concurrent_edit_is_refused_and_first_kept(draft, coordinator_a, 
 
 
 def test_reply_must_answer_a_question_of_the_round(draft, contributor_a):
-    other_round = build_round(parties=[draft.party], number=99)
+    other_round = build_round(parties=[draft.party])
     with pytest.raises(ValidationError):
         services.reply_save(
             submission=draft,
