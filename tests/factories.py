@@ -107,7 +107,9 @@ class RoundFactory(factory.django.DjangoModelFactory):
         model = MonitoringRound
         django_get_or_create = ["number"]
 
-    number = factory.Sequence(lambda n: n + 10)
+    # Far above the numbers tests pick themselves (2, 71, 77…), which get_or_create would otherwise
+    # return when a long worker's sequence reaches them.
+    number = factory.Sequence(lambda n: n + 1000)
     theme_en = "ICT-facilitated abuse"
     theme_fr = "Abus facilités par les TIC"
     title_en = factory.LazyAttribute(lambda r: f"Round {r.number}")
