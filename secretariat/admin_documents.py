@@ -4,8 +4,22 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import documents
 from .admin_base import ScopedAdmin
 from .models import GeneratedDocument
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The kinds the apps register, by their labels."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(name, documents.kind_label(name)) for name in sorted(documents.KINDS)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(GeneratedDocument)
@@ -14,11 +28,11 @@ class GeneratedDocumentAdmin(ScopedAdmin):
     by the worker, and downloaded through `/files/` (the same row rule, and the audit log)."""
 
     list_display = ["title", "status", "progress", "requested_by", "created_at", "finished_at", "download"]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", KindFilter]
     list_select_related = ["requested_by"]
     fields = [
         "title",
-        "kind",
+        "kind_label",
         "status",
         "progress",
         "download",
@@ -38,6 +52,10 @@ class GeneratedDocumentAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, obj: GeneratedDocument) -> str:
+        return documents.kind_label(obj.kind)
 
     @admin.display(description=_("progress"))
     def progress(self, obj: GeneratedDocument) -> str:

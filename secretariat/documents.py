@@ -37,6 +37,13 @@ class DocumentKind:
 
     name: str
     write: Callable[[GeneratedDocument, BinaryIO, Progress], str]
+    label: str = ""  # what the admin calls it (a lazy translation); the name when empty
+
+
+def kind_label(name: str) -> str:
+    """A kind's label, or its name when no app registers it (any more)."""
+    kind = KINDS.get(name)
+    return str(kind.label or kind.name) if kind else name
 
 
 KINDS: dict[str, DocumentKind] = {}

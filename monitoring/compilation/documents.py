@@ -5,6 +5,7 @@ import re
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from secretariat import access, documents
 from secretariat.models import GeneratedDocument, User
@@ -54,4 +55,4 @@ def file_name(reference: str, format: str) -> str:
     return f"{stem}.{FORMATS[format][1]}"
 
 
-COMPILATION = documents.DocumentKind(KIND, write)
+COMPILATION = documents.DocumentKind(KIND, write, label=gettext_lazy("Compilation of replies"))

@@ -33,7 +33,9 @@ def _fail(document, output, progress):
 
 @pytest.fixture
 def kinds(monkeypatch):
-    monkeypatch.setitem(documents.KINDS, "hello", documents.DocumentKind("hello", _write_hello))
+    monkeypatch.setitem(
+        documents.KINDS, "hello", documents.DocumentKind("hello", _write_hello, label="Greeting")
+    )
     monkeypatch.setitem(documents.KINDS, "broken", documents.DocumentKind("broken", _fail))
 
 
@@ -158,6 +160,21 @@ def test_anyone_else_finds_neither_the_document_nor_its_file(client_for, ready, 
 
 
 # --- the admin's list --------------------------------------------------------------------------
+
+
+def test_the_admin_names_a_kind_by_its_label_and_filters_by_it(client_for, officer, kinds):
+    document = request_hello(officer)
+    client = client_for(officer)
+
+    page = client.get(reverse("admin:secretariat_generateddocument_change", args=[document.pk]))
+    listed = client.get(reverse("admin:secretariat_generateddocument_changelist"), {"kind": "broken"})
+
+    assert "Greeting" in page.content.decode()
+    assert list(listed.context["cl"].result_list) == []
+
+
+def test_a_kind_no_app_registers_any_more_is_shown_by_its_name():
+    assert documents.kind_label("retired-kind") == "retired-kind"
 
 
 def test_the_admin_lists_the_document_with_its_progress_and_download_link(client_for, officer, kinds, ready):
