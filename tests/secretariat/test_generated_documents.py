@@ -173,6 +173,19 @@ def test_the_admin_names_a_kind_by_its_label_and_filters_by_it(client_for, offic
     assert list(listed.context["cl"].result_list) == []
 
 
+def test_the_page_of_a_document_being_prepared_reloads_itself_until_it_ends(
+    client_for, officer, kinds, ready
+):
+    queued = request_hello(officer)
+    client = client_for(officer)
+
+    waiting = client.get(reverse("admin:secretariat_generateddocument_change", args=[queued.pk]))
+    done = client.get(reverse("admin:secretariat_generateddocument_change", args=[ready.pk]))
+
+    assert '<meta http-equiv="refresh"' in waiting.content.decode()
+    assert '<meta http-equiv="refresh"' not in done.content.decode()
+
+
 def test_a_kind_no_app_registers_any_more_is_shown_by_its_name():
     assert documents.kind_label("retired-kind") == "retired-kind"
 
