@@ -1,21 +1,25 @@
 """Submissions by round, status and deadline; their workflow moves go through monitoring.services."""
 
+import datetime
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from secretariat import admin_base
+from secretariat import access, admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
 
 from .. import access as rules
 from .. import services
-from ..models import Reminder, Reply, Submission, Transition
+from ..models import Language, Reminder, Reply, Submission, Transition, format_refs
 from ..state_of_play import overdue, with_due_date
 from .common import ReadOnlyAdminMixin, optional_url
 
@@ -51,22 +55,43 @@ class TransitionInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("by")
 
 
-class ReplyInline(ReadOnlyInline):
-    model = Reply
-    fields = ["refs", "language", "excerpt", "updated_at"]
-    readonly_fields = fields
+@dataclass
+class ReplyRow:
+    """A reply as the submission's page lists it."""
 
-    def get_queryset(self, request):
-        # 120 replies on the page: their stored excerpts, not their whole texts.
-        return super().get_queryset(request).prefetch_related("questions").defer("text", "text_html")
+    pk: int
+    url: str
+    language: str
+    excerpt: str
+    updated_at: datetime.datetime
+    refs: list[str] = field(default_factory=list)
 
-    @admin.display(description=_("questions answered"))
-    def refs(self, obj):
-        return obj.refs_label
+    @property
+    def refs_label(self) -> str:
+        return format_refs(self.refs)
 
-    @admin.display(description=_("text"))
-    def excerpt(self, obj):
-        return Truncator(obj.text_excerpt).chars(160)
+
+def reply_rows(user, submission: Submission) -> list[ReplyRow]:
+    """The submission's replies, in order, with the refs they answer, their language, stored
+    excerpt and last change: one query of plain values, whatever their number (neither their
+    Markdown nor their HTML, nor a model instance per reply and question)."""
+    languages = {value: str(label) for value, label in Language.choices}
+    changelist = reverse("admin:monitoring_reply_changelist")  # a reply's page is below: no reverse() each
+    rows: dict[int, ReplyRow] = {}
+    values = (
+        access.scoped(Reply, user)
+        .filter(submission=submission)
+        .order_by("order", "pk", "questions__order", "questions__pk")
+        .values_list("pk", "language", "text_excerpt", "updated_at", "questions__ref")
+    )
+    for pk, language, excerpt, updated_at, ref in values:
+        if pk not in rows:
+            url = f"{changelist}{pk}/change/"
+            excerpt = Truncator(excerpt).chars(160)
+            rows[pk] = ReplyRow(pk, url, languages.get(language, language), excerpt, updated_at)
+        if ref is not None:
+            rows[pk].refs.append(ref)
+    return list(rows.values())
 
 
 class ReturnForm(forms.Form):
@@ -114,7 +139,9 @@ class SubmissionAdmin(ScopedAdmin):
         "registered_by",
         "pdf_link",
     ]
-    inlines = [ReplyInline, TransitionInline]
+    # The replies are one read-only table (templates/admin/monitoring/submission/change_form.html)
+    # rather than an inline: 120 inline forms took most of the page's time.
+    inlines = [TransitionInline]
     actions = ["register", "return_for_clarification"]
 
     def get_queryset(self, request):
@@ -124,6 +151,11 @@ class SubmissionAdmin(ScopedAdmin):
         reply_count = Subquery(replies.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
         queryset = with_due_date(super().get_queryset(request))
         return queryset.annotate(replies_count=Coalesce(reply_count, 0))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context = {**context, "replies": reply_rows(request.user, obj), "reply_opts": Reply._meta}
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Status and dates change only through the workflow; who replies for what, only at creation.

@@ -180,6 +180,33 @@ def test_submission_page_shows_transitions_and_replies(client_for, officer, roun
     assert "Submitted" in response.text
 
 
+def test_submission_page_lists_its_replies_in_order_each_linked_to_its_page(
+    client_for, officer, round_, party_a, make_submission
+):
+    submission = make_submission(round_, party_a, Status.SUBMITTED)
+    questions = {question.ref: question for question in round_.questions.all()}
+    second = ReplyFactory(submission=submission, order=2, text="Second " + "long " * 60)
+    second.questions.set([questions["1.b"], questions["1.a"]])
+    first = ReplyFactory(submission=submission, order=1, text="First.", questions=[questions["1"]])
+    response = client_for(officer).get(reverse("admin:monitoring_submission_change", args=[submission.pk]))
+    page = response.text
+    first_link = f'href="{reverse("admin:monitoring_reply_change", args=[first.pk])}">1</a>'
+    second_link = f'href="{reverse("admin:monitoring_reply_change", args=[second.pk])}">1.a., b.</a>'
+    assert first_link in page and second_link in page
+    assert page.index(first_link) < page.index(second_link)
+    assert "Second long" in page and "long " * 60 not in page  # the excerpt is cut at 160 characters
+
+
+def test_submission_page_lists_replies_without_an_inline_form_each(
+    client_for, officer, round_, party_a, make_submission
+):
+    submission = make_submission(round_, party_a, Status.SUBMITTED)
+    ReplyFactory.create_batch(3, submission=submission, questions=[round_.questions.get(ref="1")])
+    response = client_for(officer).get(reverse("admin:monitoring_submission_change", args=[submission.pk]))
+    assert len(response.context["replies"]) == 3
+    assert [formset.opts.model for formset in response.context["inline_admin_formsets"]] == [Transition]
+
+
 def test_reply_admin_is_read_only(client_for, officer, round_, party_a, make_submission):
     reply = ReplyFactory(submission=make_submission(round_, party_a), text="Original")
     url = reverse("admin:monitoring_reply_change", args=[reply.pk])
