@@ -6,6 +6,7 @@ into plain paragraphs and bullets. A Markdown block (factsheets) is rendered and
 (`markdown_pieces`), so raw HTML in a text never gets through.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -154,8 +155,10 @@ _LINE_BREAK = "\u2028"
 class _Flattener:
     """Walks sanitised HTML and keeps its text as paragraphs, bullets and headings.
 
-    A target of lxml's HTML parser (libxml2 tokenises; a whole round's 13 MB of replies took
-    6.5 s with the standard library's pure-Python HTMLParser).
+    Walks the tree lxml's HTML parser builds (libxml2 parses; a whole round's 13 MB of replies
+    took 6.5 s with the standard library's pure-Python HTMLParser), as a target of the parser's
+    events would see it, but a block holding text only (most of a reply's paragraphs and bullets)
+    is taken in one step: a round's replies 0.43 s to 0.2 s.
     """
 
     def __init__(self) -> None:
@@ -212,8 +215,10 @@ class _Flattener:
         current = self.open_blocks[-1] if self.open_blocks else "p"
         if current == "pre":
             text = raw.strip("\n")
-        else:
+        elif _LINE_BREAK in raw:
             text = "\n".join(" ".join(line.split()) for line in raw.split(_LINE_BREAK)).strip()
+        else:
+            text = " ".join(raw.split())
         if not text:
             return
         if current == "li":
@@ -228,7 +233,33 @@ def html_pieces(html: str) -> list[Piece]:
     """Sanitised HTML (a reply's stored rendering) as plain paragraphs, bullets and headings."""
     if not html or not html.strip():
         return []
-    return etree.fromstring(str(html), etree.HTMLParser(target=_Flattener()))
+    flattener = _Flattener()
+    root = etree.fromstring(str(html), etree.HTMLParser())
+    _walk(flattener, [] if root is None else [root])  # a comment alone makes no tree
+    return flattener.close()
+
+
+def _walk(flattener: _Flattener, elements: Iterable[etree._Element]) -> None:
+    """Give `flattener` the parser's events for `elements` and what they hold, in document order."""
+    for element in elements:
+        tag = element.tag
+        if isinstance(tag, str):  # comments and processing instructions carry their tail only
+            if tag in _BLOCK_TAGS and not len(element):
+                # start, data and end of a block holding text only, in one step
+                flattener.flush()
+                flattener.open_blocks.append(tag)
+                if element.text:
+                    flattener.buffer.append(element.text)
+                    flattener.flush()
+                flattener.open_blocks.remove(tag)
+            else:
+                flattener.start(tag, element.attrib)
+                if element.text:
+                    flattener.data(element.text)
+                _walk(flattener, element)
+                flattener.end(tag)
+        if element.tail:
+            flattener.buffer.append(element.tail)
 
 
 def markdown_pieces(text: str) -> list[Piece]:

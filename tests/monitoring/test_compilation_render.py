@@ -1,15 +1,18 @@
 """The compilation printed as HTML, DOCX and PDF, and reply Markdown flattened for DOCX and PDF."""
 
 import io
+import itertools
 
 import docx
 import pypdf
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
 from monitoring.compilation import compile_replies, render_docx, render_html, render_pdf
-from monitoring.compilation.blocks import markdown_pieces
-from monitoring.compilation.render import stream_html
+from monitoring.compilation.blocks import Block, Kind, html_pieces, markdown_pieces
+from monitoring.compilation.render import _break_lines, pdf_from_blocks, stream_html
 from monitoring.models import Question, Reply, Submission
+from secretariat import printing
 from tests.factories import (
     OrganisationFactory,
     PartyFactory,
@@ -212,6 +215,21 @@ def test_markdown_line_breaks_are_kept():
     assert piece.text == "line one\nline two"
 
 
+def test_text_around_a_nested_list_stays_in_document_order():
+    pieces = html_pieces("<ul><li>a<ul><li>b</li></ul>c</li></ul><!-- note --><p>d <em>e</em></p>")
+
+    assert [(p.kind, p.text, p.depth) for p in pieces] == [
+        ("bullet", "a", 1),
+        ("bullet", "b", 2),
+        ("bullet", "c", 1),
+        ("paragraph", "d e", 0),
+    ]
+
+
+def test_html_holding_a_comment_only_has_no_pieces():
+    assert html_pieces("<!-- nothing to print -->") == []
+
+
 # --- stored renderings -------------------------------------------------------------------------
 
 
@@ -283,3 +301,45 @@ def test_pdf_reply_longer_than_a_page_runs_on_to_the_next_with_every_word(round,
     assert len(reader.pages) >= 4
     assert [word for word in text if word.startswith("word")] == words
     assert "bullet" in text
+
+
+def test_pdf_prints_reply_text_literally_never_as_markup(round, germany):
+    reply(round, germany, ["1"], 'Typed `<b>bold</b>` and `#read("/etc/passwd")` and `<br/>`')
+
+    text = pdf_text(render_pdf(compiled(round)))
+
+    assert '<b>bold</b> and #read("/etc/passwd") and <br/>' in text
+
+
+def test_pdf_prints_every_character_of_the_font_beyond_its_first_subset():
+    # The first subset holds ASCII and 161 other characters; the rest go to a second one.
+    characters = [chr(c) for c in sorted(printing.vera()) if 160 < c < 0xFFF0 and c != 0xAD]
+    assert len(characters) > 161
+
+    text = pdf_text(pdf_from_blocks([Block(Kind.HTML, f"<p>{' '.join(characters)}</p>")]))
+
+    assert [character for character in characters if character not in text] == []
+
+
+def test_pdf_cuts_a_word_wider_than_the_column_and_prints_all_of_it(round, germany):
+    reply(round, germany, ["1"], "before " + "x" * 400 + " after")
+
+    text = pdf_text(render_pdf(compiled(round)))
+
+    assert "".join(text.split()).count("x" * 400) == 1
+    assert "before" in text and "after" in text
+
+
+def test_pdf_lines_are_filled_greedily_within_the_column():
+    printing.vera()
+    text = " ".join(f"word{n * 7919 % 1000}" + "s" * (n % 5) for n in range(400))
+    width = 300
+
+    lines = _break_lines(text, "Vera", 10, width)
+
+    assert " ".join(lines).split() == text.split()
+    assert all(pdfmetrics.stringWidth(line, "Vera", 10) <= width for line in lines)
+    assert all(
+        pdfmetrics.stringWidth(f"{line} {following.split()[0]}", "Vera", 10) > width
+        for line, following in itertools.pairwise(lines)
+    )
