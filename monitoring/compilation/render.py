@@ -344,7 +344,7 @@ def write_pdf(
         canvas.drawCentredString(A4[0] / 2, 1.2 * cm, str(doc.page))
         canvas.restoreState()
 
-    document.build(flowables or [Spacer(1, 1)], onFirstPage=decorate, onLaterPages=decorate)
+    document.build(_grouped(flowables) or [Spacer(1, 1)], onFirstPage=decorate, onLaterPages=decorate)
 
 
 class _Milestone(Flowable):
@@ -445,6 +445,61 @@ class PlainParagraph(Flowable):
         if self.bullet:
             canvas.setFont(style.fontName, style.fontSize)
             canvas.drawString(style.bulletIndent, baseline, self.bullet)
+
+
+class PlainParagraphs(Flowable):
+    """Consecutive plain paragraphs laid out as the frame would lay them out one by one (the
+    space between two the larger of the first's space after and the second's space before), in
+    one flowable: platypus's work per flowable was a third of a whole round's PDF."""
+
+    def __init__(self, paragraphs: list[PlainParagraph]) -> None:
+        super().__init__()
+        self.paragraphs = paragraphs
+        self.spaceBefore, self.spaceAfter = paragraphs[0].spaceBefore, paragraphs[-1].spaceAfter
+        # the space above each paragraph inside the group (none above the first)
+        self.gaps = [0, *(max(a.spaceAfter, b.spaceBefore) for a, b in itertools.pairwise(paragraphs))]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """The group's height, or as much of it as shows that it does not fit: the frame wraps
+        what remains of a long group once a page."""
+        height = 0.0
+        for gap, paragraph in zip(self.gaps, self.paragraphs, strict=True):
+            height += gap + paragraph.wrap(availWidth, availHeight)[1]
+            if height > availHeight + 1:
+                break
+        self.width, self.height = availWidth, height
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        used = 0.0
+        for index, (gap, paragraph) in enumerate(zip(self.gaps, self.paragraphs, strict=True)):
+            height = paragraph.wrap(availWidth, availHeight)[1]
+            if used + gap + height <= availHeight + 1e-6:  # the frame's tolerance
+                used += gap + height
+                continue
+            parts = paragraph.split(availWidth, availHeight - used - gap)
+            first, rest = self.paragraphs[:index], self.paragraphs[index + 1 :]
+            if parts:
+                first, rest = [*first, parts[0]], [parts[1], *rest]
+            else:
+                rest = [paragraph, *rest]
+            return [PlainParagraphs(first), PlainParagraphs(rest)] if first else []
+        return []
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
+        top = y + self.height
+        for gap, paragraph in zip(self.gaps, self.paragraphs, strict=True):
+            top -= gap + paragraph.height
+            paragraph.drawOn(canvas, x, top)
+
+
+def _grouped(flowables: list[Flowable]) -> list[Flowable]:
+    """The flowables with each run of plain paragraphs in one `PlainParagraphs`."""
+    grouped: list[Flowable] = []
+    for is_plain, run in itertools.groupby(flowables, lambda flowable: type(flowable) is PlainParagraph):
+        run = list(run)
+        grouped += [PlainParagraphs(run)] if is_plain and len(run) > 1 else run
+    return grouped
 
 
 class _Encoder:

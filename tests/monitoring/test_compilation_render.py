@@ -343,3 +343,20 @@ def test_pdf_lines_are_filled_greedily_within_the_column():
         pdfmetrics.stringWidth(f"{line} {following.split()[0]}", "Vera", 10) > width
         for line, following in itertools.pairwise(lines)
     )
+
+
+def test_pdf_lays_grouped_paragraphs_out_as_the_frame_lays_them_one_by_one(monkeypatch):
+    blocks = []
+    for number in range(60):
+        blocks.append(Block(Kind.HEADING, f"Party {number}", level=2 + number % 3))
+        paragraphs = (f"<p>{'word ' * (n * 7 % 45 + 1)}end{number}.{n}</p>" for n in range(8))
+        blocks.append(Block(Kind.HTML, "<h4>Reply</h4>" + "<ul><li>item</li></ul>".join(paragraphs)))
+
+    def pages(content: bytes) -> list[str]:
+        return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
+
+    grouped = pages(pdf_from_blocks(blocks))
+    monkeypatch.setattr("monitoring.compilation.render._grouped", lambda flowables: flowables)
+
+    assert len(grouped) > 5
+    assert grouped == pages(pdf_from_blocks(blocks))
