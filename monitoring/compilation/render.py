@@ -452,12 +452,15 @@ class PlainParagraphs(Flowable):
     space between two the larger of the first's space after and the second's space before), in
     one flowable: platypus's work per flowable was a third of a whole round's PDF."""
 
-    def __init__(self, paragraphs: list[PlainParagraph]) -> None:
+    def __init__(self, paragraphs: list[PlainParagraph], gaps: list[float] | None = None) -> None:
         super().__init__()
         self.paragraphs = paragraphs
         self.spaceBefore, self.spaceAfter = paragraphs[0].spaceBefore, paragraphs[-1].spaceAfter
-        # the space above each paragraph inside the group (none above the first)
-        self.gaps = [0, *(max(a.spaceAfter, b.spaceBefore) for a, b in itertools.pairwise(paragraphs))]
+        # the space above each paragraph inside the group (none above the first); the parts of a
+        # split keep theirs, not measured again on every page of a long group
+        if gaps is None:
+            gaps = [0, *(max(a.spaceAfter, b.spaceBefore) for a, b in itertools.pairwise(paragraphs))]
+        self.gaps = gaps
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """The group's height, or as much of it as shows that it does not fit: the frame wraps
@@ -483,7 +486,10 @@ class PlainParagraphs(Flowable):
                 first, rest = [*first, parts[0]], [parts[1], *rest]
             else:
                 rest = [paragraph, *rest]
-            return [PlainParagraphs(first), PlainParagraphs(rest)] if first else []
+            if not first:
+                return []
+            rest_gaps = [0, *self.gaps[index + 1 :]]  # a part's spaces are its paragraph's
+            return [PlainParagraphs(first, self.gaps[: len(first)]), PlainParagraphs(rest, rest_gaps)]
         return []
 
     def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
