@@ -9,10 +9,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from secretariat import access
-from secretariat.case_file import Link, Part, Table, Text, admin_url, day, person, register_section
+from secretariat.case_file import (
+    Link,
+    Part,
+    Table,
+    Text,
+    admin_change_url,
+    admin_url,
+    choice_labels,
+    day,
+    person,
+    register_section,
+)
 from secretariat.models import Party, User, localized
 
-from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, ImplementationReport
+from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, ImplementationReport, Recommendation
 
 SHOWN = 20
 
@@ -38,6 +49,12 @@ def asked_last_time(party: Party, user: User) -> list[Part]:
         .defer(*(f"recommendation__{name}" for name in _LONG_TEXTS))
         .order_by("recommendation__order", "recommendation__pk")
     )
+    urgencies = choice_labels(Recommendation, "urgency")
+    assessed, reported = (
+        choice_labels(FollowUp, "assessed_status"),
+        choice_labels(FollowUp, "reported_status"),
+    )
+    follow_up_url = admin_change_url("admin:recommendations_followup_changelist")
     return [
         Text(
             _("%(title)s (%(reference)s)")
@@ -56,14 +73,11 @@ def asked_last_time(party: Party, user: User) -> list[Part]:
             ],
             [
                 [
-                    Link(
-                        follow_up.recommendation.number,
-                        admin_url("admin:recommendations_followup_change", follow_up.pk),
-                    ),
-                    follow_up.recommendation.get_urgency_display(),
+                    Link(follow_up.recommendation.number, follow_up_url(follow_up.pk)),
+                    urgencies.get(follow_up.recommendation.urgency, follow_up.recommendation.urgency),
                     Truncator(follow_up.recommendation.text_excerpt).chars(240),
-                    follow_up.get_assessed_status_display(),
-                    follow_up.get_reported_status_display(),
+                    assessed.get(follow_up.assessed_status, follow_up.assessed_status),
+                    reported.get(follow_up.reported_status, follow_up.reported_status),
                     day(follow_up.deadline),
                 ]
                 for follow_up in follow_ups

@@ -193,3 +193,25 @@ def test_the_page_runs_a_fixed_number_of_queries(
         return len(queries)
 
     assert count(party_b) == count(party_a)
+
+
+def test_a_tables_rows_are_printed_escaped_with_their_links():
+    table = case_file.Table(["a", "b"], [[case_file.Link("V-1", "/admin/x/1/change/"), "<b>&"], ["x", "y"]])
+    assert table.body_html() == (
+        '<tr><td><a href="/admin/x/1/change/">V-1</a></td><td>&lt;b&gt;&amp;</td></tr>'
+        "<tr><td>x</td><td>y</td></tr>"
+    )
+
+
+def test_a_link_whose_page_is_not_installed_is_printed_as_text():
+    table = case_file.Table(["a"], [[case_file.Link("V-1", "")]])
+    assert table.body_html() == "<tr><td>V-1</td></tr>"
+
+
+def test_the_latest_reports_recommendations_link_to_their_follow_ups(client_for, history, party_a, officer):
+    follow_ups = history["report"].recommendations.all()
+    page = client_for(officer).get(reverse("admin:secretariat_party_case_file", args=[party_a.pk])).text
+    for recommendation in follow_ups:
+        follow_up = recommendation.follow_ups.get(party=party_a)
+        url = reverse("admin:recommendations_followup_change", args=[follow_up.pk])
+        assert f'<td><a href="{url}">{recommendation.number}</a></td>' in page
