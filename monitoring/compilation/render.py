@@ -369,14 +369,12 @@ def _pdf_flowables(block: Block) -> list[Flowable]:
         case Kind.MARKDOWN | Kind.HTML:
             return [_pdf_piece(piece.kind, piece.text, piece.depth) for piece in block_pieces(block)]
         case Kind.LIST_ITEM:
-            style = ParagraphStyle("listed", parent=styles["bullet"], leftIndent=0.4 * cm)
-            return [PlainParagraph(_printable(block.text), style, bullet="•")]
+            return [PlainParagraph(_printable(block.text), _indented("bullet", 0.4 * cm), bullet="•")]
         case Kind.HEADING:
             style = styles[f"heading{min(max(block.level, 1), 4)}"]
             return [PlainParagraph(_printable(block.text), style)]
         case Kind.TEXT:
-            style = ParagraphStyle("indented", parent=styles["body"], leftIndent=0.75 * cm * block.level)
-            return [PlainParagraph(_printable(block.text), style)]
+            return [PlainParagraph(_printable(block.text), _indented("body", 0.75 * cm * block.level))]
         case _:
             return [Paragraph(_markup(block.text), styles[str(block.kind)])]
 
@@ -385,11 +383,14 @@ def _pdf_piece(kind: str, text: str, depth: int) -> Flowable:
     styles = _styles()
     if kind == "bullet":
         indent = 0.6 * cm * depth
-        style = ParagraphStyle(
-            "nested", parent=styles["bullet"], leftIndent=indent, bulletIndent=indent - 0.4 * cm
-        )
-        return PlainParagraph(_printable(text), style, bullet="•")
+        return PlainParagraph(_printable(text), _indented("bullet", indent, indent - 0.4 * cm), bullet="•")
     return PlainParagraph(_printable(text), styles["bold" if kind == "heading" else "body"])
+
+
+@functools.cache
+def _indented(parent: str, left: float, bullet: float = 0) -> ParagraphStyle:
+    """The `parent` style indented (one style for all the bullets or texts of a depth)."""
+    return ParagraphStyle(f"{parent}-{left}", parent=_styles()[parent], leftIndent=left, bulletIndent=bullet)
 
 
 class PlainParagraph(Flowable):
@@ -600,7 +601,7 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
     words' widths (and a space each) rather than adding them one by one."""
     widths = _word_widths(font)
     limit = width / size
-    space = pdfmetrics.stringWidth(" ", font, 1)
+    space = _space_width(font)
     lines: list[str] = []
     for paragraph_line in text.split("\n"):
         words = paragraph_line.split()
@@ -610,6 +611,9 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
         if not words or max(sizes) > limit:
             lines += _break_words(words, font, limit, space)
             continue
+        if sum(sizes) + space * (len(words) - 1) <= limit:  # one line: a heading, most bullets
+            lines.append(" ".join(words))
+            continue
         ends = list(itertools.accumulate(map(space.__add__, sizes)))
         start, base = 0, 0.0
         while start < len(words):
@@ -617,6 +621,11 @@ def _break_lines(text: str, font: str, size: float, width: float) -> list[str]:
             lines.append(" ".join(words[start:end]))
             start, base = end, ends[end - 1]
     return lines
+
+
+@functools.cache
+def _space_width(font: str) -> float:
+    return pdfmetrics.stringWidth(" ", font, 1)
 
 
 def _measure(widths: dict[str, float], word: str, font: str) -> float:
