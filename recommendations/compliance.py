@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import tablib
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -294,18 +294,31 @@ def _recommendation_texts(path: str) -> list[str]:
     return [f"{path}__{name}" for name in names]
 
 
+_HISTORY_FIELDS = (
+    "follow_up",
+    "assessed_at",
+    "previous_status",
+    "status",
+    "reasoning_html",
+    "assessed_by__username",
+    "assessed_by__first_name",
+    "assessed_by__last_name",
+)
+
+
 def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> PartyRollup:
     """Everything addressed to `party` across reports and rounds, as far as `user` may see it.
 
     The caller resolves `party` through `access.parties_for(user)` (404 outside the scope).
     Queries: the follow-ups with their recommendation and report, the assessments with their
-    author, the Party's own monitoring submissions with their round — three.
+    author and recommendation's number (`recommendation_number`), the Party's own monitoring
+    submissions with their round — three.
     """
     today = today or timezone.localdate()
     follow_ups = (
         access.scoped(FollowUp, user)
         .filter(party=party, active=True)
-        .select_related("recommendation__report", "recommendation__chapter")
+        .select_related("recommendation__report")
         .defer(*_recommendation_texts("recommendation"))
         .order_by(
             "-recommendation__report__adoption_date",
@@ -317,8 +330,10 @@ def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> P
     history = list(
         access.scoped(Assessment, user)
         .filter(follow_up__party=party, follow_up__active=True)
-        .select_related("assessed_by", "follow_up__recommendation")
-        .defer("reasoning", "reasoning_excerpt", *_recommendation_texts("follow_up__recommendation"))
+        .select_related("assessed_by")
+        # The page shows the recommendation's number: no follow-up and recommendation per assessment.
+        .annotate(recommendation_number=F("follow_up__recommendation__number"))
+        .only(*_HISTORY_FIELDS)
         .order_by("-assessed_at", "-pk")
     )
     by_follow_up: dict[int, list[Assessment]] = {}
