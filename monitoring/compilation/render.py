@@ -344,7 +344,9 @@ def write_pdf(
         canvas.drawCentredString(A4[0] / 2, 1.2 * cm, str(doc.page))
         canvas.restoreState()
 
-    document.build(_grouped(flowables) or [Spacer(1, 1)], onFirstPage=decorate, onLaterPages=decorate)
+    # build consumes the list it is given, each flowable freed once drawn: keep no other list
+    flowables = _grouped(flowables) or [Spacer(1, 1)]
+    document.build(flowables, onFirstPage=decorate, onLaterPages=decorate)
 
 
 class _Milestone(Flowable):
