@@ -11,7 +11,8 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.html import escape
+from django.urls import reverse
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,24 @@ def _matrix_rows(matrix: compliance.Matrix) -> list[tuple[compliance.MatrixRow, 
         )
         rows.append((row, mark_safe(cells)))  # noqa: S308
     return rows
+
+
+def _matrix_header(matrix: compliance.Matrix) -> str:
+    """The matrix's column headers (a recommendation each: its urgency, its compliance report),
+    written here for the same reason as its rows."""
+    urgencies = {value: str(label) for value, label in Urgency.choices}
+    return format_html_join(
+        "",
+        '<th scope="col" title="{}"><a href="{}">{}</a></th>',
+        (
+            (
+                urgencies.get(rec.urgency, rec.urgency),
+                reverse("recommendations_compliance_report", args=[rec.pk]),
+                rec.number,
+            )
+            for rec in matrix.recommendations
+        ),
+    )
 
 
 def _recommendation_totals(matrix: compliance.Matrix) -> list[tuple[str, str, str]]:
@@ -174,6 +193,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "form": form,
         "report": filters.get("report"),
         "matrix": matrix,
+        "header": _matrix_header(matrix),
         "rows": _matrix_rows(matrix),
         "recommendation_totals": _recommendation_totals(matrix),
         "legend": _legend(),

@@ -93,15 +93,14 @@ class Matrix:
 
     def rows(self) -> list[MatrixRow]:
         """One row per Party, one cell per recommendation (the dashboard's layout)."""
-        return [
-            MatrixRow(
-                party=party,
-                cells=[Cell(rec, self.cells[rec.pk, party.pk]) for rec in self.recommendations],
-                counts=_ordered_counts(self.counts_by_party.get(party.pk, Counter())),
-                addressed=sum(self.counts_by_party.get(party.pk, Counter()).values()),
-            )
-            for party in self.parties
-        ]
+        columns = [(rec, rec.pk) for rec in self.recommendations]  # tens of thousands of cells: no .pk each
+        cells = self.cells
+        rows = []
+        for party in self.parties:
+            party_id, counts = party.pk, self.counts_by_party.get(party.pk, Counter())
+            row_cells = [Cell(rec, cells[rec_id, party_id]) for rec, rec_id in columns]
+            rows.append(MatrixRow(party, row_cells, _ordered_counts(counts), sum(counts.values())))
+        return rows
 
     def status_totals(self) -> list[tuple[str, str | Promise, int]]:
         """(status, label, count) for each status, in the order of AssessedStatus."""
@@ -148,18 +147,18 @@ def compliance_matrix(*, user, report=None, chapter=None, urgency=None, theme=No
     parties = list(access.parties_for(user).filter(pk__in=party_ids).order_by("name_en")) if party_ids else []
     # Follow-ups of Parties the user may not see (none today) stay out of the counts too.
     visible = {p.pk for p in parties}
-    cells: dict = {}
-    counts: Counter = Counter()
+    cells = {(rec_id, party_id): statuses.get((rec_id, party_id)) for rec_id in ids for party_id in visible}
+    # The counts from the follow-ups themselves (Counter in C), not one increment per cell.
+    addressed = [
+        (rec_id, party_id, status) for (rec_id, party_id), status in statuses.items() if party_id in visible
+    ]
+    counts = Counter(status for _rec_id, _party_id, status in addressed)
     by_party: dict[int, Counter] = {pk: Counter() for pk in visible}
+    for (party_id, status), n in Counter((party_id, status) for _rec, party_id, status in addressed).items():
+        by_party[party_id][status] = n
     by_recommendation: dict[int, Counter] = {pk: Counter() for pk in ids}
-    for rec_id in ids:
-        for party_id in visible:
-            status = statuses.get((rec_id, party_id))
-            cells[rec_id, party_id] = status
-            if status is not None:
-                counts[status] += 1
-                by_party[party_id][status] += 1
-                by_recommendation[rec_id][status] += 1
+    for (rec_id, status), n in Counter((rec_id, status) for rec_id, _party, status in addressed).items():
+        by_recommendation[rec_id][status] = n
     return Matrix(recommendations, parties, cells, counts, by_party, by_recommendation)
 
 

@@ -93,6 +93,12 @@ def test_dashboard_links_parties_to_their_profile_and_numbers_to_the_compliance_
     assert _report_url(v3) in page
 
 
+def test_dashboard_heads_each_column_with_the_recommendations_urgency_and_report(client_for, officer, v3):
+    page = client_for(officer).get(DASHBOARD).content.decode()
+    header = f'<th scope="col" title="{v3.get_urgency_display()}"><a href="{_report_url(v3)}">V-3</a></th>'
+    assert header in page
+
+
 def test_dashboard_counts_statuses_per_party(client_for, officer, v3, v17, party_a):
     _assess(v3.follow_ups.get(party=party_a), officer, AssessedStatus.IMPLEMENTED)
     rows = {row.party.code: row for row, _cells in client_for(officer).get(DASHBOARD).context["rows"]}
