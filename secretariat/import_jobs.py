@@ -32,9 +32,14 @@ ABANDONED = {
 }
 
 
-def importable_kinds(user: User) -> list[ImportKind]:
-    """The kinds `user` may import (Secretariat users with the kind's permission), in import order."""
-    kinds = [kind for kind in KINDS.values() if access.may_import(user, kind.permission)]
+def importable_kinds(user: User, *, changelist: str | None = None) -> list[ImportKind]:
+    """The kinds `user` may import (Secretariat users with the kind's permission), in import order;
+    only those listed on the admin's `changelist` (its URL name) if given."""
+    kinds = [
+        kind
+        for kind in KINDS.values()
+        if (changelist is None or kind.changelist == changelist) and access.may_import(user, kind.permission)
+    ]
     return sorted(kinds, key=lambda kind: (kind.order, kind.name))
 
 

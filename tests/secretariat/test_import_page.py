@@ -106,6 +106,13 @@ def test_a_kinds_changelist_has_an_import_button(client_for, officer, model, kin
     assert f'href="{reverse("import_file", args=[kind])}" class="import_link"' in page
 
 
+def test_the_kinds_of_one_changelist_are_those_listed_on_it_in_import_order(officer):
+    changelist = "admin:monitoring_submission_changelist"
+    kinds = import_jobs.importable_kinds(officer, changelist=changelist)
+    assert kinds and all(kind.changelist == changelist for kind in kinds)
+    assert kinds == [kind for kind in import_jobs.importable_kinds(officer) if kind.changelist == changelist]
+
+
 def test_a_committee_member_sees_no_import_button(client_for, committee_member):
     page = client_for(committee_member).get(reverse("admin:secretariat_party_changelist")).text
     assert "import_link" not in page
