@@ -68,8 +68,9 @@ def _matrix_rows(matrix: compliance.Matrix) -> list[tuple[compliance.MatrixRow, 
         code = escape(row.party.code)
         # Safe: the Party code and the numbers are escaped above, the status is a choice value.
         cells = "".join(
-            f'<td data-status="{cell.key}" data-party="{code}" data-recommendation="{number}"></td>'
-            for cell, number in zip(row.cells, numbers, strict=True)
+            f'<td data-status="{status or compliance.NOT_ADDRESSED}" data-party="{code}" '
+            f'data-recommendation="{number}"></td>'
+            for status, number in zip(row.cells, numbers, strict=True)
         )
         rows.append((row, mark_safe(cells)))  # noqa: S308
     return rows

@@ -55,37 +55,40 @@ def _ordered_counts(counter: Counter) -> list[int]:
     return [counter.get(status, 0) for status in STATUSES]
 
 
-class Cell(NamedTuple):
-    # A named tuple rather than a dataclass: the dashboard builds tens of thousands of them.
-    recommendation: Recommendation
-    status: str | None  # None: the Party is not addressed
-
-    @property
-    def key(self) -> str:
-        return self.status or NOT_ADDRESSED
-
-
 @dataclass(frozen=True)
 class MatrixRow:
     party: Party
-    cells: list[Cell]
+    cells: list[str | None]  # each recommendation's status, in column order; None: not addressed
     counts: list[int]  # per status, in STATUSES order
     addressed: int
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """Recommendations × Parties concerned, with each active follow-up's assessed status."""
+    """Recommendations × Parties concerned, with each active follow-up's assessed status.
+
+    The statuses are kept as plain dicts of ids and strings, which the garbage collector does not
+    track: a full report is tens of thousands of cells, and as tuples or objects they made every
+    other request of the dashboard pay a full collection."""
 
     recommendations: list[Recommendation]
     parties: list[Party]
-    cells: dict[tuple[int, int], str | None]  # (recommendation id, party id) -> status, None if not addressed
+    statuses: dict[int, dict[int, str]]  # recommendation id -> {party id -> status}: the addressed cells
     counts: Counter = field(default_factory=Counter)  # per status, all cells
     counts_by_party: dict[int, Counter] = field(default_factory=dict)
     counts_by_recommendation: dict[int, Counter] = field(default_factory=dict)
 
     def status(self, recommendation_id: int, party_id: int) -> str | None:
-        return self.cells.get((recommendation_id, party_id))
+        return self.statuses.get(recommendation_id, {}).get(party_id)
+
+    @property
+    def cells(self) -> dict[tuple[int, int], str | None]:
+        """(recommendation id, party id) -> status for every cell, None if not addressed."""
+        return {
+            (rec.pk, party.pk): self.status(rec.pk, party.pk)
+            for rec in self.recommendations
+            for party in self.parties
+        }
 
     @property
     def addressed(self) -> int:
@@ -93,12 +96,11 @@ class Matrix:
 
     def rows(self) -> list[MatrixRow]:
         """One row per Party, one cell per recommendation (the dashboard's layout)."""
-        columns = [(rec, rec.pk) for rec in self.recommendations]  # tens of thousands of cells: no .pk each
-        cells = self.cells
+        columns = [self.statuses.get(rec.pk, {}) for rec in self.recommendations]
         rows = []
         for party in self.parties:
             party_id, counts = party.pk, self.counts_by_party.get(party.pk, Counter())
-            row_cells = [Cell(rec, cells[rec_id, party_id]) for rec, rec_id in columns]
+            row_cells = [column.get(party_id) for column in columns]
             rows.append(MatrixRow(party, row_cells, _ordered_counts(counts), sum(counts.values())))
         return rows
 
@@ -138,28 +140,28 @@ def compliance_matrix(*, user, report=None, chapter=None, urgency=None, theme=No
         )
     )
     ids = [rec.pk for rec in recommendations]
-    statuses: dict[tuple[int, int], str] = {}
+    statuses: dict[int, dict[int, str]] = {rec_id: {} for rec_id in ids}
     if ids:
         rows = follow_ups.filter(recommendation__in=ids).order_by()
         for rec_id, party_id, status in rows.values_list("recommendation_id", "party_id", "assessed_status"):
-            statuses[rec_id, party_id] = status
-    party_ids = {party_id for _rec, party_id in statuses}
+            statuses[rec_id][party_id] = status
+    party_ids = {party_id for column in statuses.values() for party_id in column}
     parties = list(access.parties_for(user).filter(pk__in=party_ids).order_by("name_en")) if party_ids else []
-    # Follow-ups of Parties the user may not see (none today) stay out of the counts too.
+    # Follow-ups of Parties the user may not see (none today) stay out of the matrix and its counts.
     visible = {p.pk for p in parties}
-    cells = {(rec_id, party_id): statuses.get((rec_id, party_id)) for rec_id in ids for party_id in visible}
-    # The counts from the follow-ups themselves (Counter in C), not one increment per cell.
-    addressed = [
-        (rec_id, party_id, status) for (rec_id, party_id), status in statuses.items() if party_id in visible
-    ]
-    counts = Counter(status for _rec_id, _party_id, status in addressed)
+    if visible != party_ids:
+        statuses = {
+            rec_id: {p: s for p, s in column.items() if p in visible} for rec_id, column in statuses.items()
+        }
+    counts: Counter = Counter()
     by_party: dict[int, Counter] = {pk: Counter() for pk in visible}
-    for (party_id, status), n in Counter((party_id, status) for _rec, party_id, status in addressed).items():
-        by_party[party_id][status] = n
-    by_recommendation: dict[int, Counter] = {pk: Counter() for pk in ids}
-    for (rec_id, status), n in Counter((rec_id, status) for rec_id, _party, status in addressed).items():
-        by_recommendation[rec_id][status] = n
-    return Matrix(recommendations, parties, cells, counts, by_party, by_recommendation)
+    by_recommendation: dict[int, Counter] = {}
+    for rec_id, column in statuses.items():
+        by_recommendation[rec_id] = Counter(column.values())
+        counts.update(by_recommendation[rec_id])
+        for party_id, status in column.items():
+            by_party[party_id][status] += 1
+    return Matrix(recommendations, parties, statuses, counts, by_party, by_recommendation)
 
 
 @dataclass(frozen=True)
@@ -436,7 +438,7 @@ def matrix_dataset(matrix: Matrix) -> tablib.Dataset:
         [
             row.party.name_en,
             row.party.code,
-            *(labels[cell.status] for cell in row.cells),
+            *(labels[status] for status in row.cells),
             *row.counts,
             row.addressed,
         ]

@@ -1,6 +1,7 @@
 """The compliance selectors: matrix, one recommendation's report, Parties late after the deadline."""
 
 import datetime
+import gc
 
 import pytest
 
@@ -56,6 +57,20 @@ def test_matrix_cells_carry_the_assessed_status(v3, officer, party_a):
     _assess(v3.follow_ups.get(party=party_a), officer, AssessedStatus.PARTLY)
     matrix = compliance.compliance_matrix(user=officer, report=v3.report)
     assert matrix.status(v3.pk, party_a.pk) == AssessedStatus.PARTLY
+
+
+def test_matrix_rows_give_each_partys_statuses_in_column_order(v3, v17, officer, party_a, party_b):
+    _assess(v3.follow_ups.get(party=party_a), officer, AssessedStatus.PARTLY)
+    matrix = compliance.compliance_matrix(user=officer, report=v3.report)
+    rows = {row.party.code: row for row in matrix.rows()}
+    assert rows["FRA"].cells == [AssessedStatus.PARTLY, AssessedStatus.NOT_ASSESSED]
+    assert rows["RUS"].cells == [AssessedStatus.NOT_ASSESSED, None]  # V-17 is not addressed to it
+
+
+def test_matrix_keeps_its_statuses_where_the_garbage_collector_does_not_look(v3, v17, officer):
+    # Tens of thousands of cells as tracked objects made every other dashboard pay a full collection.
+    matrix = compliance.compliance_matrix(user=officer, report=v3.report)
+    assert matrix.statuses and not any(gc.is_tracked(column) for column in matrix.statuses.values())
 
 
 def test_matrix_counts_statuses_overall_per_party_and_per_recommendation(v3, v17, officer, party_a):
