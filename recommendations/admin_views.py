@@ -6,13 +6,17 @@ translate HTTP to the selectors of `recommendations.compliance` and render them 
 ?format=csv|xlsx).
 """
 
+import datetime
+import itertools
+
 from django import forms
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import escape, format_html_join
+from django.utils import formats, timezone
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +27,16 @@ from . import compliance
 from .models import (
     URGENCY_DEFINITIONS,
     AssessedStatus,
+    Assessment,
     Chapter,
+    FollowUp,
     ImplementationReport,
     Recommendation,
     Theme,
     Urgency,
 )
 
+REPORT_URL = "recommendations_compliance_report"
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -86,7 +93,7 @@ def _matrix_header(matrix: compliance.Matrix) -> str:
         (
             (
                 urgencies.get(rec.urgency, rec.urgency),
-                reverse("recommendations_compliance_report", args=[rec.pk]),
+                reverse(REPORT_URL, args=[rec.pk]),
                 rec.number,
             )
             for rec in matrix.recommendations
@@ -226,6 +233,91 @@ def compliance_report(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "admin/recommendations/compliance_report.html", context)
 
 
+class _Days:
+    """Dates as the templates' filters print them, each distinct one formatted once."""
+
+    def __init__(self, format_name: str) -> None:
+        self.format_name, self.done = format_name, {}
+
+    def __call__(self, value: datetime.date | datetime.datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            value = timezone.localtime(value)
+        if value not in self.done:
+            self.done[value] = formats.date_format(value, self.format_name)
+        return self.done[value]
+
+
+def _profile_rows(rollup: compliance.PartyRollup, *, linked: bool) -> str:
+    """The profile's recommendations by report, written here as the matrix's rows are: a Party is
+    addressed hundreds of recommendations, each with its history."""
+    urgencies, statuses = _labels(Recommendation, "urgency"), _labels(FollowUp, "assessed_status")
+    reported = _labels(FollowUp, "reported_status")
+    day, deadline = _Days("SHORT_DATE_FORMAT"), _Days("DATE_FORMAT")
+    html = []
+    for report, lines in itertools.groupby(rollup.lines, key=lambda line: line.recommendation.report):
+        html.append(format_html('<tr><th colspan="6" scope="colgroup">{}</th></tr>', report))
+        for line in lines:
+            rec, follow_up = line.recommendation, line.follow_up
+            number = rec.number
+            if linked:
+                number = format_html('<a href="{}">{}</a>', reverse(REPORT_URL, args=[rec.pk]), rec.number)
+            history = format_html_join(
+                "",
+                '<div class="assessment">{}: {} → {}</div>',
+                (
+                    (day(a.assessed_at), statuses.get(a.previous_status, ""), statuses.get(a.status, ""))
+                    for a in line.assessments
+                ),
+            )
+            html.append(
+                format_html(
+                    '<tr data-recommendation="{}" data-status="{}"><th scope="row">{}</th><td>{}</td>'
+                    '<td><span class="compliance-swatch s-{}"></span> {}{}</td><td>{}</td><td>{}</td>'
+                    "<td>{}</td></tr>",
+                    rec.number,
+                    follow_up.assessed_status,
+                    number,
+                    urgencies.get(rec.urgency, rec.urgency),
+                    follow_up.assessed_status,
+                    statuses.get(follow_up.assessed_status, follow_up.assessed_status),
+                    format_html(" — <strong>{}</strong>", _("overdue")) if line.overdue else "",
+                    reported.get(follow_up.reported_status, follow_up.reported_status),
+                    deadline(follow_up.deadline) or "—",
+                    history or "—",
+                )
+            )
+    return mark_safe("".join(html))  # noqa: S308 - each piece went through format_html
+
+
+def _history_rows(rollup: compliance.PartyRollup) -> str:
+    """Every assessment of the Party's follow-ups, newest first (the profile's last table)."""
+    statuses, when = _labels(Assessment, "status"), _Days("SHORT_DATETIME_FORMAT")
+    return format_html_join(
+        "",
+        '<tr class="history-entry" data-recommendation="{}" data-status="{}"><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                a.recommendation_number,
+                a.status,
+                when(a.assessed_at),
+                a.recommendation_number,
+                statuses.get(a.previous_status, a.previous_status),
+                statuses.get(a.status, a.status),
+                (a.assessed_by.get_full_name() or a.assessed_by.username) if a.assessed_by else "",
+                a.reasoning_html,
+            )
+            for a in rollup.history
+        ),
+    )
+
+
+def _labels(model, field_name: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
 def party_profile(request: HttpRequest, code: str) -> HttpResponse:
     """Everything addressed to one Party (States read theirs in the portal's follow-up pages)."""
     _require_overview_reader(request)
@@ -236,6 +328,8 @@ def party_profile(request: HttpRequest, code: str) -> HttpResponse:
         "title": _("Follow-up of %(party)s") % {"party": party.name},
         "party": party,
         "rollup": rollup,
+        "rows": _profile_rows(rollup, linked=access.sees_everything(request.user)),
+        "history": _history_rows(rollup),
         "legend": _legend(),
         "overview": access.sees_everything(request.user),
     }

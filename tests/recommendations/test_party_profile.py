@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from monitoring.models import Submission
 from recommendations import compliance, services
@@ -110,6 +111,24 @@ def test_profile_page_lists_each_recommendation_with_its_status(
     page = client_for(officer).get(_url(party_a)).content.decode()
     assert f'data-recommendation="{follow_up_a.recommendation.number}" data-status="partly"' in page
     assert 'data-recommendation="V-17" data-status="not_assessed"' in page
+
+
+def test_profile_page_gives_each_recommendation_its_link_and_status_history(
+    client_for, officer, follow_up_a, v17, party_a
+):
+    assessment = _assess(follow_up_a, officer, AssessedStatus.PARTLY)
+    page = client_for(officer).get(_url(party_a)).content.decode()
+    number = follow_up_a.recommendation.number
+    report_url = reverse("recommendations_compliance_report", args=[follow_up_a.recommendation.pk])
+    assert f'<th scope="row"><a href="{report_url}">{number}</a></th>' in page
+    day = formats.date_format(timezone.localtime(assessment.assessed_at), "SHORT_DATE_FORMAT")
+    assert f'<div class="assessment">{day}: Not yet assessed → Partly implemented</div>' in page
+    assert re.search(r'data-recommendation="V-17" data-status="not_assessed">.*?<td>—</td></tr>', page)
+
+
+def test_profile_page_says_when_a_party_has_no_recommendation_and_no_assessment(client_for, officer, party_b):
+    page = client_for(officer).get(_url(party_b)).content.decode()
+    assert "No recommendation is addressed to this Party." in page and "No assessment yet." in page
 
 
 def test_profile_page_totals_the_party_s_follow_ups_by_status(client_for, officer, follow_up_a, v17, party_a):
