@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from monitoring.models import Submission, Transition
 from tests.factories import OrganisationFactory, PartyFactory, ReplyFactory
@@ -195,6 +196,10 @@ def test_submission_page_lists_its_replies_in_order_each_linked_to_its_page(
     assert first_link in page and second_link in page
     assert page.index(first_link) < page.index(second_link)
     assert "Second long" in page and "long " * 60 not in page  # the excerpt is cut at 160 characters
+    first.refresh_from_db()
+    updated = formats.localize(timezone.localtime(first.updated_at))
+    assert '<td class="field-language">English</td>' in page
+    assert f'<td class="field-updated_at">{updated}</td>' in page
 
 
 def test_submission_page_lists_replies_without_an_inline_form_each(
