@@ -81,7 +81,7 @@ def reply_table(rows: list[ReplyRow]) -> str:
             when[row.updated_at] = formats.localize(timezone.localtime(row.updated_at))
     return format_html_join(
         "",
-        '<tr class="form-row has_original"><td class="field-refs"><a href="{}">{}</a></td>'
+        '<tr><td class="field-refs"><a href="{}">{}</a></td>'
         '<td class="field-language">{}</td><td class="field-excerpt">{}</td>'
         '<td class="field-updated_at">{}</td></tr>',
         ((row.url, row.refs_label, row.language, row.excerpt, when[row.updated_at]) for row in rows),
