@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from secretariat import access, audit
+from secretariat.models import choice_labels
 
 from . import compliance
 from .models import (
@@ -86,7 +87,7 @@ def _matrix_rows(matrix: compliance.Matrix) -> list[tuple[compliance.MatrixRow, 
 def _matrix_header(matrix: compliance.Matrix) -> str:
     """The matrix's column headers (a recommendation each: its urgency, its compliance report),
     written here for the same reason as its rows."""
-    urgencies = {value: str(label) for value, label in Urgency.choices}
+    urgencies = choice_labels(Recommendation, "urgency")
     return format_html_join(
         "",
         '<th scope="col" title="{}"><a href="{}">{}</a></th>',
@@ -252,8 +253,8 @@ class _Days:
 def _profile_rows(rollup: compliance.PartyRollup, *, linked: bool) -> str:
     """The profile's recommendations by report, written here as the matrix's rows are: a Party is
     addressed hundreds of recommendations, each with its history."""
-    urgencies, statuses = _labels(Recommendation, "urgency"), _labels(FollowUp, "assessed_status")
-    reported = _labels(FollowUp, "reported_status")
+    urgencies, statuses = choice_labels(Recommendation, "urgency"), choice_labels(FollowUp, "assessed_status")
+    reported = choice_labels(FollowUp, "reported_status")
     day, deadline = _Days("SHORT_DATE_FORMAT"), _Days("DATE_FORMAT")
     html = []
     for report, lines in itertools.groupby(rollup.lines, key=lambda line: line.recommendation.report):
@@ -293,7 +294,7 @@ def _profile_rows(rollup: compliance.PartyRollup, *, linked: bool) -> str:
 
 def _history_rows(rollup: compliance.PartyRollup) -> str:
     """Every assessment of the Party's follow-ups, newest first (the profile's last table)."""
-    statuses, when = _labels(Assessment, "status"), _Days("SHORT_DATETIME_FORMAT")
+    statuses, when = choice_labels(Assessment, "status"), _Days("SHORT_DATETIME_FORMAT")
     return format_html_join(
         "",
         '<tr class="history-entry" data-recommendation="{}" data-status="{}"><td>{}</td><td>{}</td>'
@@ -312,10 +313,6 @@ def _history_rows(rollup: compliance.PartyRollup) -> str:
             for a in rollup.history
         ),
     )
-
-
-def _labels(model, field_name: str) -> dict:
-    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
 
 
 def party_profile(request: HttpRequest, code: str) -> HttpResponse:

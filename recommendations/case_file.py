@@ -16,12 +16,11 @@ from secretariat.case_file import (
     Text,
     admin_change_url,
     admin_url,
-    choice_labels,
     day,
     person,
     register_section,
 )
-from secretariat.models import Party, User, localized
+from secretariat.models import Party, User, choice_labels, localized
 
 from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, ImplementationReport, Recommendation
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -147,12 +146,6 @@ def admin_change_url(name: str) -> Callable[[Any], str]:
     page is not installed): one reverse() for a table of hundreds of rows."""
     changelist = admin_url(name)
     return lambda pk: f"{changelist}{pk}/change/" if changelist else ""
-
-
-def choice_labels(model: type[Model], field_name: str) -> dict[Any, str]:
-    """The labels of a field's choices in the active language, each translated once (a row's
-    `get_FOO_display()` hashes every lazy label of the field again)."""
-    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
 
 
 def day(value: datetime.date | datetime.datetime | None) -> str:

@@ -1,8 +1,10 @@
 """The shared core: Parties, organisations, people and roles, Convention articles, documents,
 the background jobs of data imports and the audit log."""
 
+import functools
 import re
 import time
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -19,6 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .validators import ALLOWED_EXTENSIONS, validate_party_code, validate_upload
+
+
+def choice_labels(model: type[models.Model], field_name: str) -> dict[Any, str]:
+    """The labels of a field's choices in the active language, for tables of hundreds of rows: a
+    row's `get_FOO_display()` builds the field's choices again and translates every label."""
+    return _choice_labels(model._meta.get_field(field_name), get_language())
+
+
+@functools.cache
+def _choice_labels(field: models.Field, language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 def localized(obj: models.Model, field: str) -> str:

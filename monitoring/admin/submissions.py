@@ -17,10 +17,11 @@ from django.utils.translation import ngettext
 
 from secretariat import access, admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
+from secretariat.models import choice_labels
 
 from .. import access as rules
 from .. import services
-from ..models import Language, Reminder, Reply, Submission, Transition, format_refs
+from ..models import Reminder, Reply, Submission, Transition, format_refs
 from ..state_of_play import overdue, with_due_date
 from .common import ReadOnlyAdminMixin, optional_url
 
@@ -92,7 +93,7 @@ def reply_rows(user, submission: Submission) -> list[ReplyRow]:
     """The submission's replies, in order, with the refs they answer, their language, stored
     excerpt and last change: one query of plain values, whatever their number (neither their
     Markdown nor their HTML, nor a model instance per reply and question)."""
-    languages = {value: str(label) for value, label in Language.choices}
+    languages = choice_labels(Reply, "language")
     changelist = reverse("admin:monitoring_reply_changelist")  # a reply's page is below: no reverse() each
     rows: dict[int, ReplyRow] = {}
     values = (
