@@ -327,13 +327,13 @@ def write_pdf(
         bottomMargin=2 * cm,
     )
     flowables: list[Flowable] = []
-    blocks = list(blocks)
-    total, done = sum(block.kind == Kind.PAGE_BREAK for block in blocks), -1
+    if progress:
+        # A milestone where each part begins: the layout reaching it reports the part done.
+        def milestone(done: int, total: int) -> None:
+            flowables.append(_Milestone(functools.partial(progress, done, total)))
+
+        blocks = _reporting(list(blocks), milestone)
     for block in blocks:
-        if progress and block.kind == Kind.PAGE_BREAK:
-            done += 1
-            if done:
-                flowables.append(_Milestone(functools.partial(progress, done, total)))
         flowables += _pdf_flowables(block)
     decorate = _decoration(_printable(title))
     # build consumes the list it is given, each flowable freed once drawn: keep no other list
