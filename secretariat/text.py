@@ -78,10 +78,13 @@ def render_markdown(text: str) -> SafeString:
 
 def plain_text(text: str) -> str:
     """The text with every tag removed (for DOCX, PDF and search snippets)."""
-    return html.unescape(nh3.clean(_to_html(text), tags=set()))
+    return _without_tags(_to_html(text))
 
 
 def excerpt_of(html_text: str, length: int) -> str:
     """The first `length` characters of sanitised HTML as one line of plain text."""
-    plain = html.unescape(nh3.clean(html_text, tags=set()))
-    return " ".join(plain.split())[:length]
+    return " ".join(_without_tags(html_text).split())[:length]
+
+
+def _without_tags(html_text: str) -> str:
+    return html.unescape(nh3.clean(html_text, tags=set()))
