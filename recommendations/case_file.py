@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from secretariat import access
+from secretariat import access, rendering
 from secretariat.case_file import (
     Link,
     Part,
@@ -25,9 +25,7 @@ from secretariat.models import Party, User, choice_labels, localized
 from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, ImplementationReport, Recommendation
 
 SHOWN = 20
-
-
-_LONG_TEXTS = ("text_en", "text_fr", "text_html_en", "text_html_fr")
+_EXCERPTS = ("text_excerpt_en", "text_excerpt_fr")
 
 
 def asked_last_time(party: Party, user: User) -> list[Part]:
@@ -45,7 +43,11 @@ def asked_last_time(party: Party, user: User) -> list[Part]:
         .filter(party=party, recommendation__report=report)
         .select_related("recommendation")
         # The table shows each recommendation's stored excerpt, not its texts.
-        .defer(*(f"recommendation__{name}" for name in _LONG_TEXTS))
+        .defer(
+            *rendering.text_columns(
+                Recommendation, keep=("text_excerpt_en", "text_excerpt_fr"), path="recommendation"
+            )
+        )
         .order_by("recommendation__order", "recommendation__pk")
     )
     urgencies = choice_labels(Recommendation, "urgency")

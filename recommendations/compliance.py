@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Submission
-from secretariat import access
+from secretariat import access, rendering
 from secretariat.models import Party
 from secretariat.spreadsheets import safe_dataset, spreadsheet_safe  # noqa: F401 - spreadsheet_safe re-exported
 
@@ -289,12 +289,6 @@ def treaty_statuses(party: Party) -> list[Treaty]:
     ]
 
 
-def _recommendation_texts(path: str) -> list[str]:
-    """The texts of the recommendation at `path`: the profile names recommendations by number."""
-    names = ("text_en", "text_fr", "text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr")
-    return [f"{path}__{name}" for name in names]
-
-
 _HISTORY_FIELDS = (
     "follow_up",
     "assessed_at",
@@ -320,7 +314,8 @@ def party_rollup(*, user, party: Party, today: datetime.date | None = None) -> P
         access.scoped(FollowUp, user)
         .filter(party=party, active=True)
         .select_related("recommendation__report")
-        .defer(*_recommendation_texts("recommendation"))
+        # The profile names recommendations by number: none of their texts.
+        .defer(*rendering.text_columns(Recommendation, path="recommendation"))
         .order_by(
             "-recommendation__report__adoption_date",
             "recommendation__report__reference",

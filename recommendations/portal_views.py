@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from secretariat import access
+from secretariat import access, rendering
 from secretariat.models import Role
 
 from . import access as rules
@@ -32,6 +32,7 @@ from .models import (
     FollowUp,
     FollowUpUpdate,
     ImplementationReport,
+    Recommendation,
     UpdateAttachment,
     Urgency,
 )
@@ -67,10 +68,9 @@ def _visible_follow_ups(user) -> QuerySet:
     )
 
 
-def _recommendation_texts(*kept: str) -> list[str]:
-    """The recommendation's stored texts a page does not show (all but `kept`), to defer."""
-    names = ("text_en", "text_fr", "text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr")
-    return [f"recommendation__{name}" for name in names if name not in kept]
+def _recommendation_texts(*, keep: tuple[str, ...]) -> list[str]:
+    """The recommendation's texts a page does not show (all but `keep`), to defer."""
+    return rendering.text_columns(Recommendation, keep=keep, path="recommendation")
 
 
 def _row(follow_up: FollowUp, today: datetime.date) -> FollowUpRow:
@@ -93,7 +93,8 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     """The recommendations addressed to the user's Party, with their statuses and deadlines."""
     visible = _visible_follow_ups(request.user).filter(active=True)
     follow_ups, chosen = _filtered(
-        request, visible.defer(*_recommendation_texts("text_excerpt_en", "text_excerpt_fr"))
+        request,
+        visible.defer(*_recommendation_texts(keep=("text_excerpt_en", "text_excerpt_fr"))),
     )
     ordered = follow_ups.order_by(
         "recommendation__report", "recommendation__order", "recommendation__pk", "party__code"
@@ -159,7 +160,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         _visible_follow_ups(request.user)
         .select_related("recommendation__chapter")
-        .defer(*_recommendation_texts("text_html_en", "text_html_fr")),
+        .defer(*_recommendation_texts(keep=("text_html_en", "text_html_fr"))),
         pk=pk,
     )
     may_report = rules.may_report(request.user, follow_up)

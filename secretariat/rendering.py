@@ -102,6 +102,15 @@ def rendered_fields(model: type[models.Model]) -> list[models.Field]:
     return [field for field in model._meta.concrete_fields if isinstance(field, _RenderedField)]
 
 
+def text_columns(model: type[models.Model], *, keep: Iterable[str] = (), path: str = "") -> list[str]:
+    """The long text columns of `model`, its Markdown sources and their renderings, but `keep`:
+    what a page that shows some or none of them defers (through the relation `path` if given)."""
+    fields = rendered_fields(model)
+    names = dict.fromkeys([*(field.source for field in fields), *(field.name for field in fields)])
+    prefix = f"{path}__" if path else ""
+    return [f"{prefix}{name}" for name in names if name not in set(keep)]
+
+
 def with_rendered(model: type[models.Model], field_names: Iterable[str]) -> list[str]:
     """`field_names` and the rendered fields whose source is among them (for update_fields, bulk_update)."""
     names = list(field_names)

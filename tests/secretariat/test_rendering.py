@@ -196,3 +196,15 @@ def test_every_rendering_of_the_demo_data_equals_a_fresh_one(demo_loaded):
     assert stale_renderings() == {}
     assert Reply.objects.exclude(text_html="").exists()
     assert Recommendation.objects.exclude(text_html_en="").exists()
+
+
+def test_text_columns_name_the_sources_and_their_renderings_but_those_kept():
+    columns = rendering.text_columns(Recommendation, keep=("text_excerpt_en",), path="recommendation")
+
+    assert sorted(columns) == [
+        "recommendation__text_en",
+        "recommendation__text_excerpt_fr",
+        "recommendation__text_fr",
+        "recommendation__text_html_en",
+        "recommendation__text_html_fr",
+    ]
