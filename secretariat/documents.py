@@ -101,7 +101,7 @@ ABANDONED = "The worker stopped while preparing the document. Ask for it again."
 def documents_fail_abandoned() -> list[GeneratedDocument]:
     """What a starting worker does: fail the documents left running by a worker that is gone
     (killed, out of memory) — no heartbeat for a minute. Their requesters ask again."""
-    from .tasks import HEARTBEAT_TIMEOUT, document_heartbeat_key
+    from .tasks import HEARTBEAT_TIMEOUT, document_heartbeat_key, fail_task_left_running
 
     started_before = timezone.now() - datetime.timedelta(seconds=HEARTBEAT_TIMEOUT)
     running = GeneratedDocument.objects.filter(
@@ -116,6 +116,7 @@ def documents_fail_abandoned() -> list[GeneratedDocument]:
             status=GeneratedDocument.Status.FAILED
         ):
             _finish(document, GeneratedDocument.Status.FAILED, error=ABANDONED)  # recorded, requester told
+            fail_task_left_running(document.task_id, ABANDONED)
             failed.append(document)
     return failed
 

@@ -11,14 +11,12 @@ from pathlib import Path
 
 from django.core.cache import caches
 from django.core.files import File
-from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from . import access
 from .imports import KINDS, ImportKind
 from .models import ImportJob, User
-from .tasks import HEARTBEAT_TIMEOUT, run_import_job, worker_alive
+from .tasks import HEARTBEAT_TIMEOUT, fail_task_left_running, run_import_job, worker_alive
 
 #: Why a job whose worker died (killed, out of memory, machine restarted) ended failed. Its
 #: import ran in one transaction, which the database rolled back when the connection dropped.
@@ -84,10 +82,6 @@ def _enqueue(job: ImportJob) -> None:
     job.save(update_fields=["task_id"])
 
 
-class WorkerStopped(Exception):
-    """Recorded on the task result of a job whose worker died while running it."""
-
-
 def import_job_fail_if_abandoned(job: ImportJob) -> ImportJob:
     """End as failed a running job whose worker no longer says it is alive.
 
@@ -103,9 +97,7 @@ def import_job_fail_if_abandoned(job: ImportJob) -> ImportJob:
     if ImportJob.objects.filter(pk=job.pk, status=job.status).update(
         status=ImportJob.Status.FAILED, errors=[reason], finished_at=timezone.now()
     ):
-        task = DBTaskResult.objects.filter(id=job.task_id or None, status=TaskResultStatus.RUNNING).first()
-        if task is not None:  # left running by the dead worker; no worker would ever end it
-            task.set_failed(WorkerStopped(reason))
+        fail_task_left_running(job.task_id, reason)
     job.refresh_from_db()
     return job
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from django.core.cache import caches
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from . import documents, events, notifications, schedule
 from .imports import ImportRejected, Source, open_source, run_import
@@ -34,6 +35,17 @@ def _heartbeat_key(job_id: int) -> str:
 def worker_alive(job: ImportJob) -> bool:
     """Whether a worker is running `job` now (in any process that shares the `progress` cache)."""
     return caches["progress"].get(_heartbeat_key(job.pk)) is not None
+
+
+class WorkerStopped(Exception):
+    """Recorded on the task result of a job whose worker died while running it."""
+
+
+def fail_task_left_running(task_id: str, reason: str) -> None:
+    """Fail the task result a dead worker left running: no worker would ever end it."""
+    task = DBTaskResult.objects.filter(id=task_id or None, status=TaskResultStatus.RUNNING).first()
+    if task is not None:
+        task.set_failed(WorkerStopped(reason))
 
 
 def document_heartbeat_key(document_id: int) -> str:

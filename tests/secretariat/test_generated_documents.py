@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 from django.core.cache import caches
+from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from secretariat import access, documents, tasks
 from secretariat.models import GeneratedDocument, Notification
@@ -267,3 +269,15 @@ def test_a_starting_worker_fails_what_a_dead_worker_left_running(kinds, officer)
     assert GeneratedDocument.objects.get(pk=alive.pk).status == Status.RUNNING
     assert GeneratedDocument.objects.get(pk=just_started.pk).status == Status.RUNNING
     assert Notification.objects.filter(recipient=officer, event="document.finished").count() == 1
+
+
+def test_the_task_a_dead_worker_left_running_is_failed_with_its_document(kinds, officer):
+    dead = request_hello(officer)
+    GeneratedDocument.objects.filter(pk=dead.pk).update(
+        status=Status.RUNNING, started_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    DBTaskResult.objects.filter(id=dead.task_id).update(status=TaskResultStatus.RUNNING)
+
+    documents.documents_fail_abandoned()
+
+    assert DBTaskResult.objects.get(id=dead.task_id).status == TaskResultStatus.FAILED
