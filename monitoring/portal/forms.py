@@ -7,6 +7,7 @@ built from the questionnaire already in memory, so rendering dozens of forms cos
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from secretariat import services as secretariat_services
@@ -27,20 +28,15 @@ def reply_choices(replies: list[Reply], exclude: Reply | None = None) -> list[tu
     choices: list[tuple[str | int, str]] = [("", _("(none)"))]
     for reply in replies:
         if exclude is None or reply.pk != exclude.pk:
-            choices.append((reply.pk, f"{reply} – {_first_words(reply.text_excerpt)}"))
+            # the stored excerpt: plain text on one line
+            choices.append((reply.pk, f"{reply} – {Truncator(reply.text_excerpt).chars(80)}"))
     return choices
 
 
 def _first_line(text: str, length: int = 80) -> str:
     """The first line of a text with Markdown and HTML removed, cut to `length`."""
     text = plain_text(text).strip()
-    line = text.splitlines()[0] if text else ""
-    return line if len(line) <= length else line[: length - 1] + "…"
-
-
-def _first_words(excerpt: str, length: int = 80) -> str:
-    """The start of a reply's stored excerpt (plain text on one line), cut to `length`."""
-    return excerpt if len(excerpt) <= length else excerpt[: length - 1] + "…"
+    return Truncator(text.splitlines()[0] if text else "").chars(length)
 
 
 class ReplyForm(WithAttachment, forms.Form):
