@@ -10,6 +10,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The production settings, as a server runs them (DEBUG off, manifest static files), with only what
+# a benchmark on 127.0.0.1 needs changed: plain HTTP (no HTTPS redirect, no secure cookies), the
+# API's per-user throttle raised (the run measures the endpoint, not the limiter) and the static files
+# collected under var/bench-static (bench/load_settings.py).
+PRODUCTION_ENVIRONMENT = {
+    "DEBUG": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "API_THROTTLE_USER": "1000000/hour",
+    "DJANGO_SETTINGS_MODULE": "load_settings",
+}
+
 
 def start_django(sqlite_name: str) -> None:
     """Set Django up on BENCH_DATABASE_URL, by default a SQLite file var/<sqlite_name>.
@@ -24,6 +37,15 @@ def start_django(sqlite_name: str) -> None:
     import django
 
     django.setup()
+
+
+def collect_static_once() -> None:
+    """Collect the static files once: with DEBUG off, pages name them through the manifest."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.DEBUG and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def timed(function: Callable[[], object], repeat: int) -> tuple[float, float, int]:

@@ -18,36 +18,29 @@ endpoint. Gunicorn is stopped at the end, whatever happens.
 
 import os
 
+from common import PRODUCTION_ENVIRONMENT
+
 # Production settings for this process and the server (read when Django starts, below).
-SERVER_ENVIRONMENT = {
-    "DEBUG": "0",
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "API_THROTTLE_USER": "1000000/hour",
-    "DJANGO_SETTINGS_MODULE": "load_settings",
-}
-os.environ.update(SERVER_ENVIRONMENT)
+os.environ.update(PRODUCTION_ENVIRONMENT)
 
-import argparse  # noqa: E402
-import http.client  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import http.client
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
 
-import pages  # noqa: E402  (sets Django up on the bench database)
-from common import ROOT, signed_in_client  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+import pages  # sets Django up on the bench database
+from common import ROOT, collect_static_once, signed_in_client
+from django.conf import settings
 
-from secretariat import api_tokens  # noqa: E402
-from secretariat.models import Party, Role, User  # noqa: E402
+from secretariat import api_tokens
+from secretariat.models import Party, Role, User
 
 P95_TARGET = 500
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -178,8 +171,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     round_, _, _ = pages.prepare()
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static_once()
     targets = endpoints(round_.number)
     # A SIGTERM (a timeout, a kill) ends the run through the finally below, which stops gunicorn.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"stopped by signal {signum}"))

@@ -3,7 +3,7 @@
 Usage (PostgreSQL, as in production):
     createdb -h 127.0.0.1 -U postgres lanzarote_bench_heavy
     export BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lanzarote_bench_heavy
-    .venv/bin/python bench/pages.py [--repeat N] [--only WORD]
+    .venv/bin/python bench/pages.py [--repeat N] [--only WORD] [--development]
 
 Builds (each once, shared with the other benches of the same database) the heavy round of
 bench/monitoring_round.py (48 Parties x 120 questions, 300-word replies), the 600 x 48 report of
@@ -16,18 +16,36 @@ API list (as a Secretariat officer and as France's coordinator). Beside each: it
 floor, the same SELECTs executed raw through the driver's cursor with every row fetched, and the
 ratio; rows over the targets of issue 12 (150 ms, 200 ms for the dashboard; 10x the floor) are
 flagged. Pages that do not answer 200 are listed, not timed.
+
+The pages run with the production settings, as a server runs them (DEBUG off; see
+common.PRODUCTION_ENVIRONMENT); --development times them with the settings of `.env` (DEBUG on, as
+`make run` serves them: the template engine's debug information and the query log cost each page
+a few milliseconds more).
 """
 
 import argparse
+import os
+import sys
 import time
 
-from common import TABLE_HEADER, Measure, measure, signed_in_client, start_django
+from common import (
+    PRODUCTION_ENVIRONMENT,
+    TABLE_HEADER,
+    Measure,
+    collect_static_once,
+    measure,
+    signed_in_client,
+    start_django,
+)
 
+if "--development" not in sys.argv:
+    os.environ.update(PRODUCTION_ENVIRONMENT)
 start_django("bench_heavy.sqlite3")
 
 import compliance_dashboard  # noqa: E402
 import monitoring_round  # noqa: E402
 import my_work  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib import admin  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
@@ -162,11 +180,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--only", default="", help="time only the pages whose name contains this")
+    parser.add_argument("--development", action="store_true", help="the settings of .env (DEBUG on)")
     args = parser.parse_args()
     round_, report, officer = prepare()
+    collect_static_once()
     print(
         f"{connection.vendor}, {time.strftime('%Y-%m-%d')}: heavy round {round_.number} and report "
-        f"{report.reference}; {args.repeat} requests a page after a warm-up; targets {PAGE_TARGET} ms "
+        f"{report.reference}; {'development' if args.development else 'production'} settings "
+        f"(DEBUG {'on' if settings.DEBUG else 'off'}); {args.repeat} requests a page after a warm-up; "
+        f"targets {PAGE_TARGET} ms "
         f"({DASHBOARD_TARGET} ms for the dashboard) and {MAX_RATIO}× the floor"
     )
     failures = []
