@@ -1,4 +1,4 @@
-"""Daily jobs (deadline reminders, digests): run once a day, by the worker's schedule or by cron.
+"""Daily jobs (reminders, digests, housekeeping): run once a day, by the worker's schedule or by cron.
 
 A job is a function of the day it runs for, registered by name (`register_job`, from an
 AppConfig.ready()); `settings.SCHEDULE` says at what local time each runs. Whoever starts a job
@@ -44,6 +44,15 @@ def _digests(day: datetime.date) -> str:
 
 
 register_job("digests", _digests)
+
+
+def _housekeeping(day: datetime.date) -> str:
+    from .housekeeping import scheduled_job
+
+    return scheduled_job(day)
+
+
+register_job("housekeeping", _housekeeping)
 
 
 def time_of(job: str) -> datetime.time | None:
