@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from secretariat import access
 
@@ -99,11 +100,40 @@ class QuestionBlock:
         """What follows the title in the question's own text, if anything."""
         return self.question.text.strip().partition("\n")[2].strip()
 
+    @property
+    def in_english_only(self) -> bool:
+        """Whether any text of the question falls back to English (a French page, no French text)."""
+        return any(node.fallback_lang for node in self.nodes)
+
+    @property
+    def unanswered_items(self) -> list[Question]:
+        """The items (nodes with nothing below them) that no reply answers, itself or above it.
+
+        A reply to 1.1 answers 1.1.a and 1.1.b; a reply to 1 answers every item of question 1.
+        """
+        answered = {question.ref for reply in self.replies for question in reply.questions.all()}
+        parents = {node.parent_id for node in self.nodes}
+        return [
+            node
+            for node in self.below
+            if node.pk not in parents and not any(ref in answered for ref in _refs_up(node.ref))
+        ]
+
+
+def _refs_up(ref: str) -> list[str]:
+    """The ref and those above it: 1.1.a, 1.1, 1."""
+    parts = ref.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
 
 @dataclass
 class SectionBlock:
     section: Section
     questions: list[QuestionBlock] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for block in self.questions if block.replies)
 
 
 @dataclass
@@ -133,8 +163,34 @@ class Questionnaire:
         returns = [t for t in self.transitions if t.to_status == Submission.Status.RETURNED]
         return returns[-1] if returns else None
 
+    @property
+    def unanswered(self) -> list[QuestionBlock]:
+        """The numbered questions no reply answers, in order."""
+        return [block for block in self.blocks if not block.replies]
+
+    @property
+    def partly_answered(self) -> list[QuestionBlock]:
+        """The questions answered in part: some of their items have no reply."""
+        return [block for block in self.blocks if block.replies and block.unanswered_items]
+
     def block(self, question_id: int) -> QuestionBlock | None:
         return next((b for b in self.blocks if b.question.pk == question_id), None)
+
+    def section(self, order: int | None) -> SectionBlock | None:
+        """The section of that order (the first one when `order` is None)."""
+        if order is None:
+            return self.sections[0] if self.sections else None
+        return next((s for s in self.sections if s.section.order == order), None)
+
+    def section_of(self, block: QuestionBlock) -> SectionBlock:
+        return next(s for s in self.sections if block in s.questions)
+
+    def neighbours(self, current: SectionBlock) -> tuple[SectionBlock | None, SectionBlock | None]:
+        """The sections before and after `current`."""
+        index = self.sections.index(current)
+        before = self.sections[index - 1] if index > 0 else None
+        after = self.sections[index + 1] if index + 1 < len(self.sections) else None
+        return before, after
 
     def reply(self, reply_id: int) -> Reply | None:
         return next((r for r in self.replies if r.pk == reply_id), None)
@@ -168,8 +224,11 @@ def questionnaire(user, submission: Submission) -> Questionnaire:
     by_section = {block.section.pk: block for block in sections}
     questions = list(access.scoped(Question, user).filter(round=round_id).order_by("order", "pk"))
     blocks: dict[str, QuestionBlock] = {}
+    french = (get_language() or "en").startswith("fr")
     for question in questions:
         question.depth = question.ref.count(".")  # how far to indent: 1 > 1.1 > 1.1.a
+        # Its text shown in English on a French page: the page says so and marks it lang="en".
+        question.fallback_lang = "en" if french and not question.text_fr else ""
         if question.kind == Question.Kind.QUESTION:
             blocks[question.ref] = QuestionBlock(question, [question])
             by_section[question.section_id].questions.append(blocks[question.ref])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
     path("rounds/<int:number>/", views.questionnaire, name="questionnaire"),
+    path("rounds/<int:number>/sections/<int:section>/", views.questionnaire, name="questionnaire_section"),
     path("rounds/<int:number>/submit/", views.submit, name="submit"),
     path("rounds/<int:number>/consent/", views.consent, name="consent"),
     path("rounds/<int:number>/history/", views.submission_history, name="submission_history"),

@@ -4,6 +4,8 @@ Views only translate HTTP into calls to monitoring.services and to the portal's 
 row comes from secretariat.access, and a row outside the user's scope answers 404.
 """
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from secretariat import access, work
 
 from .. import access as rules
 from .. import services
-from ..models import MonitoringRound, Reply, Submission, Transition
+from ..models import MonitoringRound, Question, Reply, Submission, Transition
 from . import selectors
 from .forms import DocumentForm, ReplyEditForm, ReplyForm, SubmitForm, question_choices, reply_choices
 
@@ -46,9 +48,43 @@ def _respondent_submission(user, number: int, *, write: bool = False) -> Submiss
     return get_object_or_404(scoped, pk=submission.pk)
 
 
-def _questionnaire_url(submission: Submission, anchor: str = "") -> str:
-    url = reverse("portal:questionnaire", args=[submission.round.number])
+def _questionnaire_url(submission: Submission, anchor: str = "", *, section: int | None = None) -> str:
+    """The questionnaire's page (the section of that order, if given), at `anchor`."""
+    number = submission.round.number
+    if section is None:
+        url = reverse("portal:questionnaire", args=[number])
+    else:
+        url = reverse("portal:questionnaire_section", args=[number, section])
     return f"{url}#{anchor}" if anchor else url
+
+
+def _url_of(page: selectors.Questionnaire, block: selectors.QuestionBlock | None, anchor: str = "") -> str:
+    """The page of the section holding `block` (the first section's without one), at `anchor`."""
+    if block is None:
+        return _questionnaire_url(page.submission, anchor)
+    return _questionnaire_url(page.submission, anchor, section=page.section_of(block).section.order)
+
+
+def _block_of(page: selectors.Questionnaire, reply: Reply) -> selectors.QuestionBlock | None:
+    """The first numbered question the reply answers (where the page shows it)."""
+    return next((block for block in page.blocks if reply in block.replies), None)
+
+
+def _notice(request: HttpRequest, level: int, text: str, anchor: str) -> None:
+    """A message shown beside the reply or question `anchor` names ("r12", "q3"), where the page lands."""
+    messages.add_message(request, level, text, extra_tags=f"at-{anchor}")
+
+
+def _split_messages(request: HttpRequest) -> tuple[list, dict[str, list]]:
+    """The messages for the top of the page, and those to show beside a reply or question."""
+    top, beside = [], defaultdict(list)
+    for message in messages.get_messages(request):
+        anchor = next((tag[3:] for tag in message.extra_tags.split() if tag.startswith("at-")), None)
+        if anchor:
+            beside[anchor].append(message)
+        else:
+            top.append(message)
+    return top, beside
 
 
 @login_required(login_url=LOGIN_URL)
@@ -67,11 +103,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url=LOGIN_URL)
-def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
-    """The questionnaire with the submission's replies; POST adds a reply to one numbered question."""
+def questionnaire(request: HttpRequest, number: int, section: int | None = None) -> HttpResponse:
+    """One section of the questionnaire with the submission's replies (the first section unless
+    `section` names one), the table of contents of all; POST adds a reply to one numbered question.
+    """
     submission = _respondent_submission(request.user, number)
     page = selectors.questionnaire(request.user, submission)
     editable = rules.may_edit(request.user, submission)
+    current = page.section(section)
+    if section is not None and current is None:
+        raise Http404
     if request.method == "POST":
         if not editable:
             messages.error(request, _("This submission cannot be changed now."))
@@ -79,21 +120,38 @@ def questionnaire(request: HttpRequest, number: int) -> HttpResponse:
         block = page.block(_int(request.POST.get("question")))
         if block is None:
             raise Http404
+        current = page.section_of(block)  # a refused reply is shown in its own section, with its errors
         block.form = _new_reply_form(page, block, data=request.POST, files=request.FILES)
-        if _save(request, block.form, submission):
-            messages.success(request, _("Your reply has been saved."))
-            return redirect(_questionnaire_url(submission, f"q{block.question.pk}"))
-    if editable:
-        for block in page.blocks:
+        if reply := _save(request, block.form, submission):
+            _notice(request, messages.SUCCESS, _("Your reply has been saved."), f"r{reply.pk}")
+            return redirect(_url_of(page, block, f"r{reply.pk}"))
+    if editable and current is not None:
+        for block in current.questions:
             # The form just posted keeps its data and errors; the others are blank.
             if block.form is None:
                 block.form = _new_reply_form(page, block)
+    top_messages, beside = _split_messages(request)
+    for block in page.blocks:
+        block.messages = beside.get(f"q{block.question.pk}", [])
+    reply_urls: dict[int, str] = {}  # where each reply is shown: a "see reply" may lead to another section
+    for section_block in page.sections:
+        url = _questionnaire_url(submission, section=section_block.section.order)
+        for block in section_block.questions:
+            for reply in block.replies:
+                reply_urls.setdefault(reply.pk, f"{url}#r{reply.pk}")
+    for reply in page.replies:
+        reply.messages = beside.get(f"r{reply.pk}", [])
+        reply.url = reply_urls.get(reply.pk, "")
+    previous, following = page.neighbours(current) if current is not None else (None, None)
     context = {
         "page": page,
+        "current": current,
+        "previous": previous,
+        "following": following,
         "submission": submission,
         "editable": editable,
         "may_submit": rules.may_submit(request.user, submission),
-        "submit_form": SubmitForm(),
+        "top_messages": top_messages,
     }
     return render(request, "portal/questionnaire.html", context)
 
@@ -118,25 +176,23 @@ def _int(value) -> int | None:
         return None
 
 
-def _save(request: HttpRequest, form: ReplyForm, submission: Submission, **kwargs) -> bool:
-    """Validate and save; errors (validation, permission) end up on the form. True when saved.
+def _save(request: HttpRequest, form: ReplyForm, submission: Submission, **kwargs) -> Reply | None:
+    """Validate and save; errors (validation, permission) end up on the form. The reply, once saved.
 
     The first reply opens a submission not saved yet, with the reply (nothing stays if it fails).
     """
     if not form.is_valid():
-        return False
+        return None
     try:
         with transaction.atomic():
             if submission.pk is None:
                 submission = _respondent_submission(request.user, submission.round.number, write=True)
-            form.save(submission=submission, by=request.user, **kwargs)
+            return form.save(submission=submission, by=request.user, **kwargs)
     except ValidationError as error:
         form.add_model_errors(error)
-        return False
     except PermissionDenied as error:
         form.add_error(None, str(error) or _("This submission cannot be changed now."))
-        return False
-    return True
+    return None
 
 
 def _own_reply(request: HttpRequest, pk: int) -> Reply:
@@ -159,12 +215,13 @@ def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if _save(request, form, submission, reply=reply, based_on_version=form.cleaned_data["version"]):
-                messages.success(request, _("Your reply has been saved."))
-                return redirect(_questionnaire_url(submission, f"r{reply.pk}"))
+                _notice(request, messages.SUCCESS, _("Your reply has been saved."), f"r{reply.pk}")
+                return redirect(_url_of(page, _block_of(page, reply), f"r{reply.pk}"))
         except services.EditConflict as error:
             conflict = error.current
             form = _conflict_form(page, reply, request, conflict)
-    context = {"form": form, "reply": reply, "submission": submission, "conflict": conflict}
+    back = _url_of(page, _block_of(page, reply), f"r{reply.pk}")
+    context = {"form": form, "reply": reply, "submission": submission, "conflict": conflict, "back": back}
     return render(request, "portal/reply_edit.html", context)
 
 
@@ -200,35 +257,64 @@ def _conflict_form(page, reply: Reply, request: HttpRequest, current: Reply) -> 
     return form
 
 
+def _top_question(user, reply: Reply) -> Question | None:
+    """The numbered question of the first node the reply answers (two queries)."""
+    scoped = access.scoped(Question, user)
+    first = scoped.filter(replies=reply).order_by("order", "pk").first()
+    if first is None:
+        return None
+    return scoped.select_related("section").filter(round=first.round_id, ref=first.top_ref).first()
+
+
 @require_POST
 @login_required(login_url=LOGIN_URL)
 def reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
     reply = _own_reply(request, pk)
     submission = reply.submission
+    top = _top_question(request.user, reply)  # back there, with the message beside it
+    anchor = f"q{top.pk}" if top is not None else ""
     try:
         services.reply_delete(reply=reply, by=request.user)
     except PermissionDenied as error:
         messages.error(request, str(error) or _("This submission cannot be changed now."))
     else:
-        messages.success(request, _("The reply has been deleted."))
-    return redirect(_questionnaire_url(submission))
+        if anchor:
+            _notice(request, messages.SUCCESS, _("The reply has been deleted."), anchor)
+        else:
+            messages.success(request, _("The reply has been deleted."))
+    section = top.section.order if top is not None else None
+    return redirect(_questionnaire_url(submission, anchor, section=section))
 
 
-@require_POST
 @login_required(login_url=LOGIN_URL)
 def submit(request: HttpRequest, number: int) -> HttpResponse:
-    """Send the submission to the Secretariat; only its author may, and only from draft or returned."""
-    form = SubmitForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        with transaction.atomic():  # a refused first write opens nothing
-            submission = _respondent_submission(request.user, number, write=True)
-            services.submission_submit(submission=submission, by=request.user, comment=comment)
-    except (services.InvalidTransition, PermissionDenied) as error:
-        messages.error(request, str(error) or _("You may not send this submission."))
-    else:
-        messages.success(request, _("Your submission has been sent to the Secretariat. Thank you."))
-    return redirect("portal:questionnaire", number)
+    """Send the submission to the Secretariat, the one step a respondent cannot undo: first a page
+    saying what is still unanswered and what happens next, then (its POST, `confirmed`) the send.
+    Only its author may, and only from draft or returned."""
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            with transaction.atomic():  # a refused first write opens nothing
+                submission = _respondent_submission(request.user, number, write=True)
+                services.submission_submit(submission=submission, by=request.user, comment=comment)
+        except (services.InvalidTransition, PermissionDenied) as error:
+            messages.error(request, str(error) or _("You may not send this submission."))
+        else:
+            messages.success(request, _("Your submission has been sent to the Secretariat. Thank you."))
+        return redirect("portal:questionnaire", number)
+    submission = _respondent_submission(request.user, number)
+    if not rules.may_submit(request.user, submission):
+        messages.error(request, _("You may not send this submission."))
+        return redirect("portal:questionnaire", number)
+    page = selectors.questionnaire(request.user, submission)
+    if not page.replies:
+        messages.error(request, _("There is no reply to submit yet."))
+        return redirect("portal:questionnaire", number)
+    for block in page.blocks:
+        block.url = _url_of(page, block, f"q{block.question.pk}")
+    context = {"page": page, "submission": submission, "form": form}
+    return render(request, "portal/submit_confirm.html", context)
 
 
 @require_POST

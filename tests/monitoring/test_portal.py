@@ -103,12 +103,40 @@ def test_home_offers_no_way_into_the_admin_to_states_and_stakeholders(request, c
 # --- questionnaire -------------------------------------------------------------------------------
 
 
-def test_questionnaire_shows_sections_questions_and_items(client_for, coordinator_a, round_ab):
+def section_url(round, order):
+    return reverse("portal:questionnaire_section", args=[round.number, order])
+
+
+def test_questionnaire_shows_the_first_section_and_a_table_of_contents(client_for, coordinator_a, round_ab):
     response = client_for(coordinator_a).get(questionnaire_url(round_ab))
     assert response.status_code == 200
     assert "Section 1" in response.text and "Section 2" in response.text
-    for ref in ("1", "1.a", "4.b"):
+    assert section_url(round_ab, 2) in response.text  # the contents and "next" lead to section 2
+    for ref in ("1", "1.a", "2.b"):
         assert question(round_ab, ref).text_en in response.text
+    assert question(round_ab, "4.b").text_en not in response.text
+
+
+def test_each_section_has_its_own_page(client_for, coordinator_a, round_ab):
+    response = client_for(coordinator_a).get(section_url(round_ab, 2))
+    assert question(round_ab, "4.b").text_en in response.text
+    assert question(round_ab, "1.a").text_en not in response.text
+    assert 'rel="prev"' in response.text and 'rel="next"' not in response.text
+
+
+def test_unknown_section_answers_404(client_for, coordinator_a, round_ab):
+    assert client_for(coordinator_a).get(section_url(round_ab, 9)).status_code == 404
+
+
+def test_table_of_contents_says_which_questions_are_answered(
+    client_for, coordinator_a, round_ab, submission_a
+):
+    ReplyFactory(submission=submission_a, questions=[question(round_ab, "3.a")])
+    response = client_for(coordinator_a).get(questionnaire_url(round_ab))
+    toc = response.text.split('id="toc"')[1].split("</nav>")[0]
+    answered = [line for line in toc.split("<li") if 'class="answered"' in line]
+    assert len(answered) == 1 and f"#q{question(round_ab, '3').pk}" in answered[0]
+    assert toc.count('class="unanswered"') == 3
 
 
 @pytest.mark.parametrize("persona", ["coordinator_a", "contributor_a", "stakeholder_b"])
@@ -179,8 +207,10 @@ def test_raw_html_script_in_a_reply_is_not_rendered(client_for, coordinator_a, r
 def test_see_reply_pointer_names_the_reply_it_points_to(client_for, coordinator_a, round_ab, submission_a):
     target = ReplyFactory(submission=submission_a, questions=[question(round_ab, "1.a")])
     ReplyFactory(submission=submission_a, text="", see_reply=target, questions=[question(round_ab, "3")])
-    response = client_for(coordinator_a).get(questionnaire_url(round_ab))
-    assert "See reply to 1.a." in response.text
+    response = client_for(coordinator_a).get(section_url(round_ab, 2))
+    # The reply pointed to is in section 1: the link leads to that section's page.
+    assert f'href="{section_url(round_ab, 1)}#r{target.pk}"' in response.text
+    assert "See reply to" in response.text
 
 
 def test_returned_message_is_shown_prominently(client_for, coordinator_a, officer, round_ab, party_a):
@@ -216,10 +246,24 @@ def test_questionnaire_in_french_shows_french_titles(client_for, coordinator_a, 
     assert '<html lang="fr">' in response.text
 
 
-def test_question_without_french_text_falls_back_to_english(client_for, coordinator_a, round_ab):
+def test_question_without_french_text_falls_back_to_english_and_says_so(client_for, coordinator_a, round_ab):
     Question.objects.filter(round=round_ab, ref="1").update(text_fr="")
     response = client_for(coordinator_a).get(questionnaire_url(round_ab), headers={"accept-language": "fr"})
-    assert question(round_ab, "1").text_en in response.text
+    card = response.text.split(f'id="q{question(round_ab, "1").pk}"')[1].split("</section>")[0]
+    assert f'<span lang="en">{question(round_ab, "1").text_en}</span>' in card
+    assert 'class="fallback muted"' in card
+
+
+def test_question_with_its_french_text_is_not_marked(client_for, coordinator_a, round_ab):
+    response = client_for(coordinator_a).get(questionnaire_url(round_ab), headers={"accept-language": "fr"})
+    card = response.text.split(f'id="q{question(round_ab, "1").pk}"')[1].split("</section>")[0]
+    assert 'lang="en"' not in card and "fallback" not in card
+
+
+def test_english_pages_do_not_mark_the_english_text(client_for, coordinator_a, round_ab):
+    Question.objects.filter(round=round_ab, ref="1").update(text_fr="")
+    response = client_for(coordinator_a).get(questionnaire_url(round_ab))
+    assert 'class="fallback muted"' not in response.text
 
 
 def test_language_switcher_posts_to_set_language(client_for, coordinator_a):

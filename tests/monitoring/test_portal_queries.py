@@ -80,3 +80,33 @@ def test_reply_edit_query_budget(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("portal:reply_edit", args=[reply.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])
+def test_questionnaire_section_query_budget(
+    client_for, coordinator_a, officer, party_a, size, django_assert_max_num_queries
+):
+    round = build_round(parties=[party_a], **size)
+    filled_submission(round, party_a, by=officer)
+    client = client_for(coordinator_a)
+    # As the first section's page: the table of contents and the links to the other sections are
+    # built from the questionnaire already in memory.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("portal:questionnaire_section", args=[round.number, 1]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])
+def test_send_confirmation_query_budget(
+    client_for, coordinator_a, officer, party_a, size, django_assert_max_num_queries
+):
+    round = build_round(parties=[party_a], **size)
+    submission = filled_submission(round, party_a, by=officer)
+    client = client_for(coordinator_a)
+    # session, user; the round; submission_to_show: the Party takes part, its submission; the
+    # submission again through access; sections; questions; replies, their questions, their
+    # attachments; transitions. The unanswered questions and items are counted in Python.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("portal:submit", args=[round.number]))
+    assert response.status_code == 200
+    assert response.context["submission"] == submission

@@ -82,6 +82,44 @@ def test_contributor_saves_a_reply_recorded_in_history_with_its_author(
     assert reply.history.latest().history_user == contributor_a
 
 
+def section_url(round, order):
+    return reverse("portal:questionnaire_section", args=[round.number, order])
+
+
+def test_after_a_save_the_page_lands_on_the_new_reply_with_the_message_beside_it(
+    client_for, contributor_a, round_ab, submission_a
+):
+    client = client_for(contributor_a)
+    top = question(round_ab, "2")
+    response = client.post(questionnaire_url(round_ab), new_reply(top, text="Saved here"))
+    reply = Reply.objects.get()
+    assert response["Location"] == f"{section_url(round_ab, 1)}#r{reply.pk}"
+    page = client.get(response["Location"]).text
+    article = page.split(f'id="r{reply.pk}"')[1].split("</article>")[0]
+    assert "Your reply has been saved." in article
+    assert 'class="messages"' not in page  # not also at the top, out of sight
+
+
+def test_a_refused_reply_is_shown_in_its_section_with_its_form_in_view(
+    client_for, contributor_a, round_ab, submission_a
+):
+    top = question(round_ab, "2")
+    response = client_for(contributor_a).post(questionnaire_url(round_ab), new_reply(top, text="  "))
+    assert response.context["current"].section.order == 1
+    # The form posts to its own anchor, so that the browser shows the answer at the form.
+    assert f'action="{section_url(round_ab, 1)}#add-q{top.pk}"' in response.text
+    assert f'<details class="add" id="add-q{top.pk}" open>' in response.text
+    assert "Your reply has not been saved" in response.text
+
+
+def test_after_an_edit_the_page_lands_on_the_reply(client_for, contributor_a, round_ab, reply_a):
+    client = client_for(contributor_a)
+    response = client.post(reverse("portal:reply_edit", args=[reply_a.pk]), edit(reply_a, text="Better"))
+    assert response["Location"] == f"{section_url(round_ab, 1)}#r{reply_a.pk}"
+    article = client.get(response["Location"]).text.split(f'id="r{reply_a.pk}"')[1].split("</article>")[0]
+    assert "Your reply has been saved." in article
+
+
 def test_reply_form_only_offers_the_nodes_of_its_question(client_for, contributor_a, round_ab, submission_a):
     top = question(round_ab, "1")
     data = new_reply(top, refs=[question(round_ab, "2.a")])
@@ -203,7 +241,12 @@ def test_after_a_conflict_saving_again_is_a_deliberate_choice(
 
 def test_deleting_a_reply(client_for, contributor_a, round_ab, reply_a):
     response = client_for(contributor_a).post(reverse("portal:reply_delete", args=[reply_a.pk]))
-    assert response["Location"] == questionnaire_url(round_ab)
+    # Back to the question the reply answered, where the message is shown.
+    top = question(round_ab, "1")
+    assert (
+        response["Location"]
+        == reverse("portal:questionnaire_section", args=[round_ab.number, 1]) + f"#q{top.pk}"
+    )
     assert not Reply.objects.exists()
 
 
@@ -237,6 +280,9 @@ def submit_url(round):
     return reverse("portal:submit", args=[round.number])
 
 
+CONFIRMED = {"confirmed": "yes"}  # the POST of the confirmation page
+
+
 def test_coordinator_sees_the_send_button(client_for, coordinator_a, round_ab, submission_a):
     response = client_for(coordinator_a).get(questionnaire_url(round_ab))
     assert submit_url(round_ab) in response.text
@@ -248,7 +294,7 @@ def test_contributor_does_not_see_the_send_button(client_for, contributor_a, rou
 
 
 def test_coordinator_submits(client_for, coordinator_a, round_ab, submission_a, reply_a):
-    response = client_for(coordinator_a).post(submit_url(round_ab), {"comment": "Here you are."})
+    response = client_for(coordinator_a).post(submit_url(round_ab), {"comment": "Here you are.", **CONFIRMED})
     assert response["Location"] == questionnaire_url(round_ab)
     submission_a.refresh_from_db()
     assert submission_a.status == Submission.Status.SUBMITTED
@@ -256,10 +302,71 @@ def test_coordinator_submits(client_for, coordinator_a, round_ab, submission_a, 
     assert (transition.by, transition.comment) == (coordinator_a, "Here you are.")
 
 
+def test_sending_asks_for_confirmation_with_what_is_unanswered(
+    client_for, coordinator_a, round_ab, submission_a, reply_a
+):
+    response = client_for(coordinator_a).get(submit_url(round_ab))
+    assert response.status_code == 200
+    assert "1 of 2 questions answered." in response.text
+    unanswered = response.text.split('id="unanswered"')[1].split("</div>")[0]
+    second = question(round_ab, "2")
+    assert f"{section_url(round_ab, 1)}#q{second.pk}" in unanswered
+    assert "What happens next" in response.text
+    assert 'name="confirmed" value="yes"' in response.text
+    submission_a.refresh_from_db()
+    assert submission_a.status == Submission.Status.DRAFT
+
+
+def test_confirmation_lists_the_items_without_a_reply_in_answered_questions(
+    client_for, coordinator_a, round_ab, submission_a
+):
+    ReplyFactory(submission=submission_a, questions=[question(round_ab, "1.a")])
+    response = client_for(coordinator_a).get(submit_url(round_ab))
+    assert [item.ref for item in response.context["page"].partly_answered[0].unanswered_items] == ["1.b"]
+
+
+def test_a_reply_to_a_question_answers_all_its_items(
+    client_for, coordinator_a, round_ab, submission_a, reply_a
+):
+    response = client_for(coordinator_a).get(submit_url(round_ab))
+    assert response.context["page"].partly_answered == []
+
+
+def test_a_post_without_confirmation_sends_nothing_and_keeps_the_comment(
+    client_for, coordinator_a, round_ab, submission_a, reply_a
+):
+    response = client_for(coordinator_a).post(submit_url(round_ab), {"comment": "Typed before"})
+    assert response.status_code == 200
+    assert "Typed before" in response.text
+    submission_a.refresh_from_db()
+    assert submission_a.status == Submission.Status.DRAFT
+
+
+def test_the_questionnaire_links_the_confirmation_not_a_send_button(
+    client_for, coordinator_a, round_ab, submission_a, reply_a
+):
+    response = client_for(coordinator_a).get(questionnaire_url(round_ab))
+    assert f'href="{submit_url(round_ab)}"' in response.text
+    assert 'name="confirmed"' not in response.text
+
+
+def test_confirmation_page_is_refused_to_a_contributor(client_for, contributor_a, round_ab, reply_a):
+    response = client_for(contributor_a).get(submit_url(round_ab))
+    assert response.status_code == 302
+    assert messages_of(response) == ["You may not send this submission."]
+
+
+def test_confirmation_of_an_empty_submission_says_there_is_nothing_to_send(
+    client_for, coordinator_a, round_ab, submission_a
+):
+    response = client_for(coordinator_a).get(submit_url(round_ab))
+    assert messages_of(response) == ["There is no reply to submit yet."]
+
+
 def test_contributor_cannot_submit_and_is_told_why(
     client_for, contributor_a, round_ab, submission_a, reply_a
 ):
-    response = client_for(contributor_a).post(submit_url(round_ab))
+    response = client_for(contributor_a).post(submit_url(round_ab), CONFIRMED)
     assert response.status_code == 302
     assert messages_of(response) == ["You may not mark this submission as “Submitted”."]
     submission_a.refresh_from_db()
@@ -267,7 +374,7 @@ def test_contributor_cannot_submit_and_is_told_why(
 
 
 def test_submitting_nothing_is_refused_with_a_message(client_for, coordinator_a, round_ab, submission_a):
-    response = client_for(coordinator_a).post(submit_url(round_ab))
+    response = client_for(coordinator_a).post(submit_url(round_ab), CONFIRMED)
     assert messages_of(response) == ["There is no reply to submit yet."]
     submission_a.refresh_from_db()
     assert submission_a.status == Submission.Status.DRAFT
@@ -276,7 +383,7 @@ def test_submitting_nothing_is_refused_with_a_message(client_for, coordinator_a,
 def test_returned_submission_is_sent_again_as_resubmitted(client_for, coordinator_a, round_ab, party_a):
     submission = SubmissionFactory(round=round_ab, party=party_a, status=Submission.Status.RETURNED)
     ReplyFactory(submission=submission, questions=[question(round_ab, "1")])
-    client_for(coordinator_a).post(submit_url(round_ab))
+    client_for(coordinator_a).post(submit_url(round_ab), CONFIRMED)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RESUBMITTED
 
@@ -284,14 +391,14 @@ def test_returned_submission_is_sent_again_as_resubmitted(client_for, coordinato
 def test_stakeholder_submits_its_own_comments(client_for, stakeholder_b, organisation_b, round_ab):
     comments = SubmissionFactory(round=round_ab, party=organisation_b.party, organisation=organisation_b)
     ReplyFactory(submission=comments, questions=[question(round_ab, "1")])
-    client_for(stakeholder_b).post(submit_url(round_ab))
+    client_for(stakeholder_b).post(submit_url(round_ab), CONFIRMED)
     comments.refresh_from_db()
     assert comments.status == Submission.Status.SUBMITTED
 
 
 def test_submit_of_a_round_the_party_is_not_in_answers_404(client_for, party_a, coordinator_b):
     only_a = build_round(parties=[party_a], questions_per_section=1, sections=1)
-    assert client_for(coordinator_b).post(submit_url(only_a)).status_code == 404
+    assert client_for(coordinator_b).post(submit_url(only_a), CONFIRMED).status_code == 404
 
 
 # --- the first write opens the submission; reading, or a refused write, opens nothing -----------
@@ -321,7 +428,7 @@ def test_refused_first_reply_opens_nothing(client_for, contributor_a, round_ab):
 
 @pytest.mark.parametrize("persona", ["coordinator_a", "contributor_a"])
 def test_refused_first_submit_opens_nothing(client_for, request, persona, round_ab):
-    response = client_for(request.getfixturevalue(persona)).post(submit_url(round_ab))
+    response = client_for(request.getfixturevalue(persona)).post(submit_url(round_ab), CONFIRMED)
     assert response["Location"] == questionnaire_url(round_ab)
     assert messages_of(response) == ["There is no reply to submit yet."]
     assert not Submission.objects.exists()

@@ -124,7 +124,9 @@ def test_the_page_that_caused_it_succeeds_though_the_mail_server_is_down(
     submission = SubmissionFactory(round=round_, party=party_a)
     ReplyFactory(submission=submission, questions=[round_.questions.get(ref="1")])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(coordinator_a).post(reverse("portal:submit", args=[round_.number]))
+        response = client_for(coordinator_a).post(
+            reverse("portal:submit", args=[round_.number]), {"confirmed": "yes"}
+        )
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == Submission.Status.SUBMITTED
