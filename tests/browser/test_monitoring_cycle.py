@@ -58,9 +58,11 @@ def test_replies_go_from_draft_to_the_compilation(browser, live_server):
     assert "1 / 6" in page.locator("#summary").inner_text()  # question 1 of the 6 numbered ones
     page.context.close()
 
-    # The coordinator sends them to the Secretariat.
+    # The coordinator sends them to the Secretariat, after a page saying what is unanswered.
     page = _portal_login(browser, live_server, "camille")
     page.goto(f"{live_server.url}/portal/rounds/5/")
+    page.locator("#send-link").click()
+    page.wait_for_selector("#unanswered")
     page.locator("#submit textarea, #submit input[name=comment]").first.fill("Replies of France")
     page.locator("#submit button[type=submit]").click()
     page.wait_for_selector(".badge.submitted")
