@@ -72,6 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's /health/ is answered before any host check, HTTPS redirect or
+    # session; then every request gets its id, on its log lines and in its response headers.
+    "secretariat.observability.HealthCheckMiddleware",
+    "secretariat.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -149,11 +153,39 @@ SCHEDULE = {"reminders": "07:00", "digests": "08:00"}
 NOTIFICATION_EMAIL_RETRY_MINUTES = env.int("NOTIFICATION_EMAIL_RETRY_MINUTES", default=15)
 # The address of the site, for the links in e-mails (sent by the worker, outside any request).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# More than one machine (docs/deployment.md): REDIS_URL puts the shared cache (rate limits, API
+# throttles) and the imports' progress on Redis; CACHE_URL and PROGRESS_CACHE_URL override each.
+REDIS_URL = env("REDIS_URL", default="")
+
+
+def _redis_cache(prefix: str) -> dict:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": prefix,
+    }
+
+
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "default": (
+        env.cache_url("CACHE_URL")
+        if "CACHE_URL" in env
+        else _redis_cache("lanzarote")
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
     # The progress of background imports, written by the worker and read by the web pages:
     # shared across processes, and outside the database (an import runs in one transaction).
-    "progress": env.cache_url("PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'progress'}"),
+    "progress": (
+        env.cache_url("PROGRESS_CACHE_URL")
+        if "PROGRESS_CACHE_URL" in env
+        else _redis_cache("lanzarote-progress")
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "progress"),
+        }
+    ),
 }
 
 AUTH_USER_MODEL = "secretariat.User"
@@ -230,8 +262,29 @@ STATIC_ROOT = VAR_DIR / "static"
 # checks the access rules first (see docs/architecture.md).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/files/"
+# Uploads on the local file system (MEDIA_ROOT), or in an S3-compatible object store when S3_BUCKET
+# is set (django-storages): private objects, never served by the store, only through
+# secretariat.views.protected_file. Without keys, boto3 takes the machine's own credentials.
+S3_BUCKET = env("S3_BUCKET", default="")
+DEFAULT_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "location": env("S3_PREFIX", default=""),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -382,12 +435,49 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Exports read this many records (and their prefetched relations) per query; the default is 100.
 IMPORT_EXPORT_CHUNK_SIZE = 2000
 
+# Logs on standard output, one line per record, each with the id of the request that wrote it
+# (secretariat/observability.py); LOG_FORMAT=json for a log collector, text otherwise. One line per
+# request on "secretariat.requests" (REQUEST_LOG_LEVEL=WARNING silences them).
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "secretariat.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "secretariat.requests": {"level": env("REQUEST_LOG_LEVEL", default="WARNING" if DEBUG else "INFO")},
+    },
 }
+
+# Errors: to Sentry when SENTRY_DSN is set; otherwise e-mailed to ADMINS (comma-separated
+# addresses) by Django's own handler, when DEBUG is off.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+ADMINS = [] if SENTRY_DSN else [address.strip() for address in env.list("ADMINS", default=[])]
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # no names, addresses or cookies: the replies concern children
+    )
 
 from import_export.formats import base_formats  # noqa: E402
 
