@@ -30,10 +30,16 @@ class UpdateForm(WithAttachment, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One address per line: laws, reports, web pages."),
     )
+    # No status preselected: the State says where its measures stand (an empty choice to start from).
     reported_status = forms.ChoiceField(
         label=_("Where the measures stand"),
         choices=[
-            (value, label) for value, label in ReportedStatus.choices if value != ReportedStatus.NOT_REPORTED
+            ("", "---------"),
+            *(
+                (value, label)
+                for value, label in ReportedStatus.choices
+                if value != ReportedStatus.NOT_REPORTED
+            ),
         ],
     )
     attachment = forms.FileField(label=_("Attachment"), required=False)

@@ -101,13 +101,17 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    reports = access.scoped(ImplementationReport, request.user).filter(
-        recommendations__follow_ups__in=access.scoped(FollowUp, request.user).filter(active=True)
+    reports = list(
+        access.scoped(ImplementationReport, request.user)
+        .filter(recommendations__follow_ups__in=access.scoped(FollowUp, request.user).filter(active=True))
+        .distinct()
     )
     context = {
         "page": page,
         "rows": [_row(follow_up, today) for follow_up in page],
-        "reports": reports.distinct(),
+        "reports": reports,
+        # One report: said once above the table rather than on every row.
+        "several_reports": len(reports) > 1,
         "urgencies": [(urgency, URGENCY_DEFINITIONS[urgency]) for urgency in Urgency],
         "chosen": chosen,
     }

@@ -12,9 +12,11 @@ from secretariat import access
 
 from ..models import AssessedStatus, FollowUp, FollowUpUpdate
 
-# Going back to "not yet assessed" is refused by the service; the forms do not offer it.
+# Going back to "not yet assessed" is refused by the service; the forms do not offer it. They
+# start on an empty choice: the assessor chooses a status, none is preselected for them.
 ASSESSMENT_CHOICES = [
-    (value, label) for value, label in AssessedStatus.choices if value != AssessedStatus.NOT_ASSESSED
+    ("", "---------"),
+    *((value, label) for value, label in AssessedStatus.choices if value != AssessedStatus.NOT_ASSESSED),
 ]
 
 _reasoning = forms.CharField(

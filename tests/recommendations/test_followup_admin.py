@@ -402,3 +402,15 @@ def test_assessment_evidence_lists_only_what_the_reader_may_see(
     url = reverse("admin:recommendations_assessment_change", args=[assessment.pk])
     assert str(draft_reply) in client_for(officer).get(url).text
     assert str(draft_reply) not in client_for(committee_member).get(url).text
+
+
+def test_assess_page_starts_with_no_status_chosen(client_for, officer, follow_up_a):
+    form = client_for(officer).get(_assess_url(follow_up_a)).context["form"]
+    assert form["status"].value() is None
+    assert form.fields["status"].choices[0][0] == ""
+
+
+def test_assessment_without_a_status_is_refused(client_for, officer, follow_up_a):
+    response = client_for(officer).post(_assess_url(follow_up_a), {"status": "", "reasoning": "Why"})
+    assert response.context["form"].errors["status"]
+    assert not follow_up_a.assessments.exists()

@@ -230,3 +230,32 @@ def test_the_review_trail_holds_only_the_users_own_updates(
     own = _submit(follow_up_b, stakeholder_b, text="What the NGO says")
     updates = client_for(stakeholder_b).get(_detail(follow_up_b)).context["updates"]
     assert [(update, [step.id for step in update.review_trail]) for update in updates] == [(own, [own.pk])]
+
+
+def test_update_form_starts_with_no_status_chosen(client_for, coordinator_a, follow_up_a):
+    form = client_for(coordinator_a).get(_detail(follow_up_a)).context["form"]
+    assert form["reported_status"].value() is None
+    assert form.fields["reported_status"].choices[0][0] == ""
+
+
+def test_update_without_a_status_is_refused(client_for, coordinator_a, follow_up_a):
+    response = client_for(coordinator_a).post(_detail(follow_up_a), _update_form(reported_status=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["reported_status"]
+    assert not FollowUpUpdate.objects.exists()
+
+
+def test_list_names_parties_and_reports_not_their_codes(client_for, coordinator_a, follow_up_a):
+    content = client_for(coordinator_a).get(LIST).content.decode()
+    rows = content.split('id="follow-ups"')[1]
+    report = follow_up_a.recommendation.report
+    assert follow_up_a.party.name_en in rows
+    assert f"<td>{follow_up_a.party.code}</td>" not in rows
+    assert report.reference not in content  # neither in the rows nor in the filter
+    assert report.title_en in content
+
+
+def test_detail_names_the_report_by_its_title(client_for, coordinator_a, follow_up_a):
+    content = client_for(coordinator_a).get(_detail(follow_up_a)).content.decode()
+    report = follow_up_a.recommendation.report
+    assert report.title_en in content and report.reference not in content
