@@ -103,3 +103,18 @@ def test_page_runs_a_fixed_number_of_queries(
         PracticeFactory(parties=[party_a, PartyFactory()], themes=[theme, ThemeFactory()])
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(URL, {"q": "practice"}).status_code == 200
+
+
+def test_a_search_finding_nothing_says_so_and_how_to_widen_it(client_for, officer):
+    PracticeFactory(title="Helpline for children")
+    response = client_for(officer).get(URL, {"q": "helpline submarine"})
+    content = response.content.decode()
+    assert "No practice matches your search." in content
+    assert "use fewer words" in content
+    assert 'href="?"' in content  # every practice, one click away
+
+
+def test_a_search_finding_something_does_not_say_nothing_matches(client_for, officer):
+    PracticeFactory(title="Helpline for children")
+    content = client_for(officer).get(URL, {"q": "helpline"}).content.decode()
+    assert "No practice matches" not in content
