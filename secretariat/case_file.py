@@ -301,7 +301,7 @@ def case_file_pdf(party: Party, user: User) -> bytes:
 
     def decorate(canvas, document) -> None:
         canvas.saveState()
-        canvas.setFont("Vera", 8)
+        canvas.setFont(printing.REGULAR, 8)
         canvas.drawRightString(A4[0] - 1.8 * cm, A4[1] - 1.2 * cm, printing.clean(title))
         canvas.drawCentredString(A4[0] / 2, 1.2 * cm, str(document.page))
         canvas.restoreState()

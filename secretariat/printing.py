@@ -1,8 +1,14 @@
-"""What the core prints as PDF (letters, a Party's case file): reportlab with the Bitstream Vera
-fonts it ships (Latin accents, typographic quotes and dashes print without a system library).
+"""The fonts and the PDF styles every printed document shares (letters, a Party's case file, and
+the feature apps' compilations, submissions and factsheets): DejaVu Sans, shipped in
+secretariat/fonts/ (free licence, LICENSE beside them), so Cyrillic, Greek, Turkish, Polish …
+print as written on any machine, with no system font.
 
-The feature apps print their own documents (compilations, factsheets); the core cannot import
-their writers, so it keeps this small one.
+DejaVu Sans is the free counterpart of Verdana (both from Bitstream Vera's design, same Latin
+widths), the face of the Council of Europe's printed documents; the DOCX writers name Verdana,
+which LibreOffice replaces by DejaVu Sans where Verdana is missing.
+
+The feature apps print their own documents; the core cannot import their writers, so it keeps
+the fonts and this small set of styles.
 """
 
 import functools
@@ -11,19 +17,30 @@ import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+FONT_FOLDER = Path(__file__).resolve().parent / "fonts"
+# reportlab's names of the family's faces, and their files
+REGULAR, BOLD, ITALIC, BOLD_ITALIC = (
+    "DejaVuSans",
+    "DejaVuSans-Bold",
+    "DejaVuSans-Oblique",
+    "DejaVuSans-BoldOblique",
+)
 _FONT_FILES = {
-    "Vera": "Vera.ttf",
-    "Vera-Bold": "VeraBd.ttf",
-    "Vera-Italic": "VeraIt.ttf",
-    "Vera-BoldItalic": "VeraBI.ttf",
+    REGULAR: "DejaVuSans.ttf",
+    BOLD: "DejaVuSans-Bold.ttf",
+    ITALIC: "DejaVuSans-Oblique.ttf",
+    BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
+# The face the DOCX writers name (see above).
+DOCX_FONT = "Verdana"
+# The house colours: black text, the Council of Europe's dark blue for rules and banners' frames.
+BLUE = colors.HexColor("#003366")
 # XML 1.0 (DOCX) refuses these; texts pasted from other tools sometimes carry them.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -34,20 +51,17 @@ def clean(text: str) -> str:
 
 
 @functools.cache
-def vera() -> frozenset[int]:
-    """Register the Vera family once; return the code points it can print."""
-    folder = Path(reportlab.__file__).parent / "fonts"
+def fonts() -> frozenset[int]:
+    """Register the DejaVu Sans family once; return the code points it can print."""
     for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
-    pdfmetrics.registerFontFamily(
-        "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic"
-    )
-    return frozenset(pdfmetrics.getFont("Vera").face.charToGlyph)
+        pdfmetrics.registerFont(TTFont(name, str(FONT_FOLDER / filename)))
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+    return frozenset(pdfmetrics.getFont(REGULAR).face.charToGlyph)
 
 
 def markup(text: str) -> str:
     """Plain text as reportlab paragraph markup, characters the font lacks spelled in ASCII."""
-    known = vera()
+    known = fonts()
     characters = []
     for character in clean(text):
         if ord(character) in known or character in "\n\t":
@@ -59,17 +73,15 @@ def markup(text: str) -> str:
 
 @functools.cache
 def styles() -> dict[str, ParagraphStyle]:
-    vera()
-    body = ParagraphStyle("body", fontName="Vera", fontSize=10, leading=13.5, spaceAfter=6)
-    bold = ParagraphStyle("bold", parent=body, fontName="Vera-Bold")
+    fonts()
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13.5, spaceAfter=6)
+    bold = ParagraphStyle("bold", parent=body, fontName=BOLD)
     return {
         "body": body,
         "bold": bold,
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=2),
         "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
-        "sender": ParagraphStyle(
-            "sender", parent=bold, fontSize=11, leading=14, textColor=colors.HexColor("#003366")
-        ),
+        "sender": ParagraphStyle("sender", parent=bold, fontSize=11, leading=14, textColor=BLUE),
         "title": ParagraphStyle("title", parent=bold, fontSize=16, leading=20, spaceAfter=10),
         "heading": ParagraphStyle(
             "heading", parent=bold, fontSize=13, leading=17, spaceBefore=12, spaceAfter=6

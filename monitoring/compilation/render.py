@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 
 import docx
 from django.template.loader import get_template, render_to_string
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -26,13 +28,13 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from secretariat import printing
 from secretariat.documents import Progress
 
 from . import selectors
-from .blocks import Block, Kind, Piece, block_pieces, compilation_blocks, submission_blocks
+from .blocks import BOLD, ITALIC, Block, Kind, Piece, Run, block_pieces, compilation_blocks, submission_blocks
 from .selectors import Compilation, SubmissionDocument
 
 
@@ -54,6 +56,7 @@ def stream_html(compilation: Compilation) -> Iterator[str]:
         "convention": selectors.CONVENTION,
         "revision": selectors.REVISION,
         "no_replies": selectors.NO_REPLIES,
+        "attachments": selectors.ATTACHMENTS,
     }
     context = {"compilation": compilation, "labels": labels}
     yield render_to_string("compilation/compilation.html", context)
@@ -119,6 +122,8 @@ _DOCX_STYLES = (
     "List Bullet",
     "List Bullet 2",
     "List Bullet 3",
+    "List Paragraph",
+    "Table Grid",
     *(f"Heading {level}" for level in range(1, 10)),
 )
 
@@ -143,7 +148,7 @@ def write_docx(blocks: Iterable[Block], output: BinaryIO, *, title: str = "") ->
     word/document.xml, since python-docx sets a run's text one character at a time (25 s of a
     whole round's 66 s) and keeps every element in memory.
     """
-    document = docx.Document()
+    document = docx.Document(io.BytesIO(_docx_template()))
     document.core_properties.title = _clean(title)
     template = io.BytesIO()
     document.save(template)
@@ -165,9 +170,44 @@ def write_docx(blocks: Iterable[Block], output: BinaryIO, *, title: str = "") ->
                 stream.write(xml[body_end:].encode())
 
 
+# The house style's sizes (points), as the PDF prints them.
+_DOCX_SIZES = {"Normal": 10, "Title": 16, "Subtitle": 12, "Heading 1": 14, "Heading 2": 12, "Heading 3": 11}
+
+
+@functools.cache
+def _docx_template() -> bytes:
+    """python-docx's blank document in the house style, once: A4 with margins of 2 cm, Verdana
+    (DejaVu Sans where it is missing: see secretariat/printing.py), headings and titles black and
+    bold in the PDF's sizes rather than Word's blue ones."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    styles = document.styles
+    for name in (*_DOCX_SIZES, "Heading 4"):
+        font = styles[name].font
+        font.name = printing.DOCX_FONT
+        font.color.rgb = RGBColor(0, 0, 0)
+        font.size = Pt(_DOCX_SIZES.get(name, 10))
+        if name != "Normal":
+            font.bold = name != "Subtitle"
+            font.italic = False
+        fonts = styles[name].element.rPr.rFonts
+        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attribute), None)
+        fonts.set(qn("w:cs"), printing.DOCX_FONT)
+    title = styles["Title"].element.pPr
+    for border in title.findall(qn("w:pBdr")):  # Word's blue rule under the title
+        title.remove(border)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
 @functools.cache
 def _docx_style_ids() -> dict[str, str]:
-    styles = docx.Document().styles
+    styles = docx.Document(io.BytesIO(_docx_template())).styles
     return {name: styles[name].style_id for name in _DOCX_STYLES}
 
 
@@ -232,12 +272,74 @@ def _docx_block(block: Block, styles: dict[str, str]) -> str:
     return ""
 
 
+_DOCX_RUN_PROPERTIES = {
+    0: "",
+    BOLD: "<w:rPr><w:b/></w:rPr>",
+    ITALIC: "<w:rPr><w:i/></w:rPr>",
+    BOLD | ITALIC: "<w:rPr><w:b/><w:i/></w:rPr>",
+}
+_DOCX_TEXT_WIDTH = 9638  # twips: A4's 21 cm less two margins of 2 cm
+
+
+def _docx_runs(runs: Iterable[Run], bold: bool = False) -> str:
+    """Runs with their bold and italic (`bold`: every run bold, a table's header)."""
+    return "".join(
+        _docx_run(_clean(text), _DOCX_RUN_PROPERTIES[flags | (BOLD if bold else 0)]) for text, flags in runs
+    )
+
+
 def _docx_piece(piece: Piece, styles: dict[str, str]) -> str:
+    if piece.kind == "table":
+        return _docx_table(piece, styles)
     text = _clean(piece.text)
-    if piece.kind == "bullet":
+    if piece.kind == "bullet" and piece.number == 0:
         name = "List Bullet" if piece.depth <= 1 else f"List Bullet {min(piece.depth, 3)}"
-        return _docx_paragraph(text, style=styles[name])
-    return _docx_paragraph(text, bold=piece.kind == "heading")
+        properties = f'<w:pPr><w:pStyle w:val="{styles[name]}"/></w:pPr>'
+    elif piece.kind == "bullet":
+        # A numbered item prints its number, as the PDF does (a numbering of Word's own would
+        # need a definition for each list to restart at 1); the text after a nested list none.
+        left = 360 * (min(piece.depth, 3) + 1)
+        properties = (
+            f'<w:pPr><w:pStyle w:val="{styles["List Paragraph"]}"/>'
+            f'<w:ind w:left="{left}" w:hanging="{360 if piece.number > 0 else 0}"/></w:pPr>'
+        )
+        if piece.number > 0:
+            return f"<w:p>{properties}{_docx_run(f'{piece.number}.\t')}{_docx_piece_runs(piece, text)}</w:p>"
+    else:
+        properties = ""
+    return f"<w:p>{properties}{_docx_piece_runs(piece, text)}</w:p>"
+
+
+def _docx_piece_runs(piece: Piece, text: str) -> str:
+    if piece.runs:
+        return _docx_runs(piece.runs, bold=piece.kind == "heading")
+    return _docx_run(text, _DOCX_RUN_PROPERTIES[BOLD] if piece.kind == "heading" else "") if text else ""
+
+
+def _docx_table(piece: Piece, styles: dict[str, str]) -> str:
+    """A table with a grid, each cell as wide as the others, its header rows bold and repeated
+    on each page."""
+    columns = max(len(row) for row in piece.rows)
+    width = _DOCX_TEXT_WIDTH // columns
+    grid = f'<w:gridCol w:w="{width}"/>' * columns
+    rows = []
+    for row in piece.rows:
+        header = all(cell.header for cell in row)
+        cells = [
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+            f"<w:p>{_docx_runs(cell.runs, bold=cell.header)}</w:p></w:tc>"
+            for cell in row
+        ]
+        cells += [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p/></w:tc>'] * (
+            columns - len(row)
+        )
+        properties = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
+        rows.append(f"<w:tr>{properties}{''.join(cells)}</w:tr>")
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{styles["Table Grid"]}"/>'
+        f'<w:tblW w:w="{width * columns}" w:type="dxa"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl><w:p/>"
+    )
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -246,7 +348,7 @@ def _docx_piece(piece: Piece, styles: dict[str, str]) -> str:
 # in reportlab's pure-Python encoder); every PDF reader takes binary streams.
 rl_config.useA85 = 0
 
-# Characters replies use that Vera lacks, printed as readable stand-ins rather than empty boxes.
+# Characters replies use that DejaVu Sans lacks, printed as readable stand-ins rather than empty boxes.
 _STAND_INS = {"→": "->", "←": "<-", "№": "No.", "₽": "RUB", "✓": "v", "\u200b": ""}
 
 
@@ -261,7 +363,7 @@ def _printable(text: str) -> str:
 
 @functools.cache
 def _printable_characters() -> frozenset[str]:
-    return frozenset(map(chr, printing.vera())) | {"\n", "\t"}
+    return frozenset(map(chr, printing.fonts())) | {"\n", "\t"}
 
 
 def _stand_in(character: str) -> str:
@@ -277,9 +379,9 @@ def _markup(text: str) -> str:
 
 @functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
-    printing.vera()
-    body = ParagraphStyle("body", fontName="Vera", fontSize=10, leading=13.5, spaceAfter=5)
-    bold = ParagraphStyle("bold", parent=body, fontName="Vera-Bold")
+    printing.fonts()
+    body = ParagraphStyle("body", fontName=printing.REGULAR, fontSize=10, leading=13.5, spaceAfter=5)
+    bold = ParagraphStyle("bold", parent=body, fontName=printing.BOLD)
     return {
         "body": body,
         "bold": bold,
@@ -302,6 +404,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "heading4", parent=bold, fontSize=10, spaceBefore=6, textColor=colors.HexColor("#333")
         ),
         "bullet": ParagraphStyle("bullet", parent=body, spaceAfter=2),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
     }
 
 
@@ -345,12 +448,12 @@ def _decoration(header: str) -> Callable:
     """What prints the reference at the top right and the page number at the bottom centre of a
     page: what canvas.drawRightString and drawCentredString write, written straight to the page
     (they measured and formatted the same header again on each of a round's 4,000 pages)."""
-    right = _number(A4[0] - 2 * cm - pdfmetrics.stringWidth(header, "Vera", 8))
+    right = _number(A4[0] - 2 * cm - pdfmetrics.stringWidth(header, printing.REGULAR, 8))
     top, bottom = _number(A4[1] - 1.2 * cm), _number(1.2 * cm)
 
     def decorate(canvas, doc) -> None:
-        encoder, number = _encoder(canvas, "Vera"), str(doc.page)
-        centre = _number(A4[0] / 2 - pdfmetrics.stringWidth(number, "Vera", 8) / 2)
+        encoder, number = _encoder(canvas, printing.REGULAR), str(doc.page)
+        centre = _number(A4[0] / 2 - pdfmetrics.stringWidth(number, printing.REGULAR, 8) / 2)
         canvas._code.append(
             f"q BT 1 0 0 1 {right} {top} Tm {encoder.lines([header], 8, 9.6)} ET"
             f" BT 1 0 0 1 {centre} {bottom} Tm {encoder.lines([number], 8, 9.6)} ET Q"
@@ -379,9 +482,14 @@ def _pdf_flowables(block: Block) -> list[Flowable]:
         case Kind.PAGE_BREAK:
             return [PageBreak()]
         case Kind.MARKDOWN | Kind.HTML:
-            return [_pdf_piece(piece.kind, piece.text, piece.depth) for piece in block_pieces(block)]
+            return [_pdf_piece(piece.kind, piece.text, piece.depth, piece) for piece in block_pieces(block)]
         case Kind.LIST_ITEM:
-            return [PlainParagraph(_printable(block.text), _indented("bullet", 0.4 * cm), bullet="•")]
+            indent = _LIST_INDENT * max(block.level, 1)
+            return [
+                PlainParagraph(
+                    _printable(block.text), _indented("bullet", indent, indent - _MARK_WIDTH), bullet="•"
+                )
+            ]
         case Kind.HEADING:
             style = styles[f"heading{min(max(block.level, 1), 4)}"]
             return [PlainParagraph(_printable(block.text), style)]
@@ -391,12 +499,72 @@ def _pdf_flowables(block: Block) -> list[Flowable]:
             return [Paragraph(_markup(block.text), styles[str(block.kind)])]
 
 
-def _pdf_piece(kind: str, text: str, depth: int) -> Flowable:
-    styles = _styles()
+_LIST_INDENT = 0.75 * cm  # each level of a list
+_MARK_WIDTH = 0.65 * cm  # room for a bullet or a number ('10.') before an item's text
+# A table whose cells hold more than this is printed as text (' | ' between cells): a cell taller
+# than a page cannot be split by reportlab's tables and would stop the whole document.
+_TABLE_MAX_CHARACTERS = 3000
+
+
+def _pdf_piece(kind: str, text: str, depth: int, piece: Piece | None = None) -> Flowable:
+    """A piece as a flowable: plain text on the fast path (`PlainParagraph`), text with bold or
+    italic runs as reportlab's Paragraph, a table as a Table of Paragraphs."""
+    if piece is not None and piece.kind == "table":
+        return _pdf_table(piece)
+    runs = piece.runs if piece is not None else ()
     if kind == "bullet":
-        indent = 0.6 * cm * depth
-        return PlainParagraph(_printable(text), _indented("bullet", indent, indent - 0.4 * cm), bullet="•")
-    return PlainParagraph(_printable(text), styles["bold" if kind == "heading" else "body"])
+        number = piece.number if piece is not None else 0
+        mark = "•" if number == 0 else f"{number}." if number > 0 else ""
+        indent = _LIST_INDENT * depth
+        style = _indented("bullet", indent, indent - _MARK_WIDTH)
+        if runs:
+            return Paragraph(_runs_markup(runs), style, bulletText=mark or None)
+        return PlainParagraph(_printable(text), style, bullet=mark)
+    style = _styles()["bold" if kind == "heading" else "body"]
+    if runs and kind != "heading":
+        return Paragraph(_runs_markup(runs), style)
+    return PlainParagraph(_printable(text), style)
+
+
+_TAGS = {0: ("", ""), BOLD: ("<b>", "</b>"), ITALIC: ("<i>", "</i>"), BOLD | ITALIC: ("<b><i>", "</i></b>")}
+
+
+def _runs_markup(runs: Iterable[Run], bold: bool = False) -> str:
+    """Runs as reportlab paragraph markup, each in its face of the DejaVu Sans family."""
+    parts = []
+    for text, flags in runs:
+        start, end = _TAGS[flags | (BOLD if bold else 0)]
+        parts.append(f"{start}{_markup(text)}{end}")
+    return "".join(parts)
+
+
+def _pdf_table(piece: Piece) -> Flowable:
+    """A table with a grid, its columns of one width, its header rows bold on grey and repeated
+    on each page it runs onto."""
+    if len(piece.text) > _TABLE_MAX_CHARACTERS * max(len(piece.rows), 1):
+        return PlainParagraph(_printable(piece.text), _styles()["body"])
+    columns = max(len(row) for row in piece.rows)
+    style = _styles()["cell"]
+    data = [
+        [Paragraph(_runs_markup(cell.runs, bold=cell.header), style) for cell in row]
+        + [""] * (columns - len(row))
+        for row in piece.rows
+    ]
+    headers = 0
+    while headers < len(piece.rows) and all(cell.header for cell in piece.rows[headers]):
+        headers += 1
+    width = (A4[0] - 4 * cm) / columns
+    table = Table(data, colWidths=[width] * columns, repeatRows=headers, hAlign="LEFT", spaceAfter=6)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#808080")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if headers:
+        commands.append(("BACKGROUND", (0, 0), (-1, headers - 1), colors.HexColor("#e6e6e6")))
+    table.setStyle(TableStyle(commands))
+    return table
 
 
 @functools.cache
@@ -450,14 +618,14 @@ class PlainParagraph(Flowable):
     def draw(self) -> None:
         style, canvas = self.style, self.canv
         baseline = self.height - style.fontSize  # where reportlab's Paragraph puts its first line
+        if self.bullet:  # first, so that the text extracted reads "• item", "2. item"
+            canvas.setFont(style.fontName, style.fontSize)
+            canvas.drawString(style.bulletIndent, baseline, self.bullet)
         text = canvas.beginText(style.leftIndent, baseline)
         text.setFont(style.fontName, style.fontSize, style.leading)
         text.setFillColor(style.textColor)
         text._code.append(_encoder(canvas, style.fontName).lines(self.lines, style.fontSize, style.leading))
         canvas.drawText(text)
-        if self.bullet:
-            canvas.setFont(style.fontName, style.fontSize)
-            canvas.drawString(style.bulletIndent, baseline, self.bullet)
 
 
 class PlainParagraphs(Flowable):

@@ -19,13 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from secretariat import access
 from secretariat.models import User
+from secretariat.models import localized as localized_text
 
-from ..models import MonitoringRound, Question, Reply, Submission, format_refs
+from ..models import MonitoringRound, Question, Reply, ReplyAttachment, Submission, format_refs
 
 
 @dataclass(frozen=True)
 class Bilingual:
-    """A text printed in both languages, English first ('State replies / Réponses de l'Etat')."""
+    """A text printed in both languages, English first ('State replies / Réponses de l'État')."""
 
     en: str
     fr: str
@@ -37,7 +38,7 @@ class Bilingual:
 # A compilation is a bilingual document by design: its headings are printed in both languages
 # whatever the reader's interface language, so they are fixed pairs here rather than gettext
 # strings (which would print one language twice).
-STATE_REPLIES = Bilingual("State replies", "Réponses de l'Etat")
+STATE_REPLIES = Bilingual("State replies", "Réponses de l'État")
 COMMENTS_SENT_BY = Bilingual("Comments sent by", "Commentaires envoyés par")
 CONTENTS = Bilingual("Contents", "Table des matières")
 DRAFT_PREVIEW = Bilingual("DRAFT PREVIEW – not registered", "APERÇU PROVISOIRE – non enregistré")
@@ -48,6 +49,7 @@ CONFIDENTIAL = Bilingual(
 CONVENTION = Bilingual("LANZAROTE CONVENTION", "CONVENTION DE LANZAROTE")
 REVISION = Bilingual("Revision", "Révision")
 SEE_REPLY = Bilingual("See reply to question", "Voir la réponse à la question")
+ATTACHMENTS = Bilingual("Attachments", "Pièces jointes")
 NO_REPLIES = Bilingual("No replies to compile.", "Aucune réponse à compiler.")
 
 
@@ -71,6 +73,14 @@ class QuestionNode:
 
 
 @dataclass(frozen=True)
+class AttachmentEntry:
+    """A file sent with a reply: its name as the reply lists it, and where `/files/` serves it."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ReplyBlock:
     """A block of reply text, headed by the refs it answers ('Question 16.1.a., b.')."""
 
@@ -78,6 +88,7 @@ class ReplyBlock:
     html: SafeString  # the reply's stored rendering: sanitised when the reply was written
     language: str
     see_reply: str = ""  # 'See reply to question 16.1.', when the block refers to another
+    attachments: tuple[AttachmentEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,8 +262,8 @@ def _replies(
 ) -> list[_Row]:
     """The replies answering `questions`, by Party, organisation and order, with the refs they answer.
 
-    Two queries: the replies (their stored HTML, submission, Party and organisation joined), then
-    the questions each of them, and each reply they refer to, answers.
+    Three queries: the replies (their stored HTML, submission, Party and organisation joined),
+    the questions each of them, and each reply they refer to, answers, and their attachments.
     """
     question_ids = [question.pk for question in questions]
     answering = Reply.questions.through.objects.filter(reply=OuterRef("pk"), question__in=question_ids)
@@ -277,6 +288,7 @@ def _replies(
         )
     )
     refs = _refs_of({row[0] for row in rows} | {row[3] for row in rows if row[3]}, refs_in_scope)
+    attachments = _attachments_of(user, replies)
     return [
         _Row(
             party=(party_id, code, name_en, name_fr),
@@ -286,6 +298,7 @@ def _replies(
                 html=SafeString(html or ""),
                 language=language,
                 see_reply=_see_reply(refs.get(see_reply_id, []) if see_reply_id else []),
+                attachments=attachments.get(pk, ()),
             ),
             refs=refs.get(pk, []),
         )
@@ -304,6 +317,15 @@ def _refs_of(reply_ids: set[int], refs_in_scope: dict[int, str]) -> dict[int, li
     for reply_id, question_id in links:
         refs[reply_id].append(refs_in_scope[question_id])
     return refs
+
+
+def _attachments_of(user: User, replies: QuerySet) -> dict[int, tuple[AttachmentEntry, ...]]:
+    """The attachments of `replies` (a queryset, read as a subquery), by reply, in the order sent."""
+    found: dict[int, list[AttachmentEntry]] = defaultdict(list)
+    attachments = access.scoped(ReplyAttachment, user).filter(reply__in=replies.values("pk")).order_by("pk")
+    for attachment in attachments.only("pk", "reply_id", "file", "title"):
+        found[attachment.reply_id].append(AttachmentEntry(str(attachment), attachment.file.url))
+    return {reply_id: tuple(entries) for reply_id, entries in found.items()}
 
 
 def _ref_questions(user: User) -> QuerySet:
@@ -358,12 +380,14 @@ def _see_reply(refs: list[str]) -> str:
     return f"{SEE_REPLY.en} {formatted} / {SEE_REPLY.fr} {formatted}"
 
 
-def reply_block(reply: Reply, heading: str) -> ReplyBlock:
+def reply_block(reply: Reply, heading: str, attachments: tuple[AttachmentEntry, ...] = ()) -> ReplyBlock:
     see_reply = ""
     if reply.see_reply_id and reply.see_reply is not None:
         see_reply = _see_reply([question.ref for question in reply.see_reply.questions.all()])
     html = SafeString(reply.text_html)  # stored sanitised when the reply was written
-    return ReplyBlock(heading=heading, html=html, language=reply.language, see_reply=see_reply)
+    return ReplyBlock(
+        heading=heading, html=html, language=reply.language, see_reply=see_reply, attachments=attachments
+    )
 
 
 def sort_key(name: str) -> str:
@@ -372,15 +396,19 @@ def sort_key(name: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _node(question: Question, root: Question) -> QuestionNode:
+def _node(question: Question, root: Question, localized: bool = False) -> QuestionNode:
+    """The node of `question` under `root`; `localized`: its text in the reader's language in
+    both fields (the submission's document is printed in one language)."""
     depth = question.ref.count(".") - root.ref.count(".")
+    text_fr = question.text_fr or question.text_en
+    text = localized_text(question, "text") if localized else question.text_en
     return QuestionNode(
         ref=question.ref,
         kind=question.kind,
         depth=depth,
         label=_label(question),
-        text_en=question.text_en,
-        text_fr=question.text_fr or question.text_en,
+        text_en=text,
+        text_fr=text if localized else text_fr,
     )
 
 
@@ -398,6 +426,16 @@ def _label(question: Question) -> str:
 
 
 @dataclass(frozen=True)
+class SubmittedQuestion:
+    """A numbered question of the questionnaire and the replies the submission gives to it."""
+
+    ref: str
+    section: str
+    nodes: list[QuestionNode]
+    blocks: list[ReplyBlock]
+
+
+@dataclass(frozen=True)
 class SubmissionDocument:
     """What a State or a stakeholder sent for a round, as the Secretariat registered it."""
 
@@ -406,12 +444,30 @@ class SubmissionDocument:
     organisation: str
     round_number: int
     round_title: str
+    round_theme: str
     registered_on: datetime.date | None
-    blocks: list[ReplyBlock] = field(default_factory=list)
+    questions: list[SubmittedQuestion] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[ReplyBlock]:
+        return [block for question in self.questions for block in question.blocks]
 
 
 def submission_document(*, submission: Submission, user: User) -> SubmissionDocument:
-    """Every reply block of `submission` in the order sent, each headed by the refs it answers."""
+    """The replies of `submission` question by question, in the questionnaire's order (16 after
+    10, as the questionnaire numbers them), each question printed before the replies to it in the
+    reader's language, each reply headed by the refs it answers and listing its attachments.
+
+    A reply answering several questions is printed under the first of them. Four queries: the
+    round's questions, the replies (with the questions they answer and those of the replies they
+    refer to) and their attachments.
+    """
+    questions = list(
+        access.scoped(Question, user)
+        .filter(round=submission.round_id)
+        .select_related("section")
+        .order_by("order")
+    )
     replies = (
         access.scoped(Reply, user)
         .filter(submission=submission)
@@ -422,17 +478,41 @@ def submission_document(*, submission: Submission, user: User) -> SubmissionDocu
         )
         .order_by("order", "pk")
     )
-    blocks = [
-        reply_block(reply, f"Question {format_refs([question.ref for question in reply.questions.all()])}")
-        for reply in replies
-    ]
+    attachments = _attachments_of(user, replies)
+    by_ref = {question.ref: question for question in questions}
+    position = {question.ref: index for index, question in enumerate(questions)}
+    answered: dict[str, list[tuple[int, ReplyBlock]]] = defaultdict(list)
+    for index, reply in enumerate(replies):
+        refs = [question.ref for question in reply.questions.all()]
+        block = reply_block(reply, f"Question {format_refs(refs)}", attachments.get(reply.pk, ()))
+        root = refs[0].split(".")[0] if refs else ""
+        answered[root].append((index, block))
+    roots = sorted(answered, key=lambda ref: (ref not in position, position.get(ref, 0)))
+    parts = []
+    for root_ref in roots:
+        root = by_ref.get(root_ref)
+        nodes = [
+            _node(question, root, localized=True)
+            for question in questions
+            if root and _in_subtree(question.ref, root.ref)
+        ]
+        parts.append(
+            SubmittedQuestion(
+                ref=root_ref,
+                section=localized_text(root.section, "title") if root else "",
+                nodes=nodes,
+                blocks=[block for _, block in answered[root_ref]],
+            )
+        )
     registered_at = submission.registered_at
+    round = submission.round
     return SubmissionDocument(
         reference=submission.reference,
         party=str(submission.party),
         organisation=str(submission.organisation) if submission.organisation_id else "",
-        round_number=submission.round.number,
-        round_title=submission.round.title,
+        round_number=round.number,
+        round_title=round.title,
+        round_theme=localized_text(round, "theme"),
         registered_on=timezone.localdate(registered_at) if registered_at else None,
-        blocks=blocks,
+        questions=parts,
     )

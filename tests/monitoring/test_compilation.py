@@ -291,7 +291,8 @@ def test_query_count_does_not_grow_with_parties_and_replies(
     _grow(round, [germany])
     secretariat = UserFactory()
     # Allowed: the questions, the replies (with submission, Party, organisation and referred
-    # reply joined), the questions each reply answers, the questions of referred replies.
+    # reply joined), the questions each reply answers and those of referred replies, the
+    # replies' attachments.
     with django_assert_max_num_queries(4) as few:
         compile_replies(round=round, question_ref=question_ref, user=secretariat)
     _grow(round, PartyFactory.create_batch(30))
@@ -304,6 +305,6 @@ def test_query_count_for_a_committee_member_is_bounded(round, germany, django_as
     _grow(round, [germany, *PartyFactory.create_batch(20)])
     member = UserFactory(role=Role.COMMITTEE_MEMBER)
     # Allowed: the rapporteur assignments (for the scope), the questions, the replies, the
-    # questions they answer.
+    # questions they answer, their attachments.
     with django_assert_max_num_queries(5):
         compile_replies(round=round, user=member)

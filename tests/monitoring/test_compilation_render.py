@@ -11,7 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from monitoring.compilation import compile_replies, render_docx, render_html, render_pdf
 from monitoring.compilation.blocks import Block, Kind, html_pieces, markdown_pieces
 from monitoring.compilation.render import _break_lines, pdf_from_blocks, stream_html
-from monitoring.models import Question, Reply, Submission
+from monitoring.models import Question, Reply, ReplyAttachment, Submission
 from secretariat import printing
 from tests.factories import (
     OrganisationFactory,
@@ -72,7 +72,7 @@ def test_html_is_a_standalone_document_with_the_headings_in_both_languages(compi
 
     assert html.startswith("<!DOCTYPE html>")
     assert "<style>" in html
-    for text in ("GERMANY / ALLEMAGNE", "State replies / Réponses de l&#x27;Etat", "Question 1.a., b."):
+    for text in ("GERMANY / ALLEMAGNE", "State replies / Réponses de l&#x27;État", "Question 1.a., b."):
         assert text in html
     assert "Comments sent by / Commentaires envoyés par La Strada" in html
 
@@ -115,7 +115,7 @@ def test_docx_opens_with_python_docx_and_holds_the_replies(compilation):
 
     for expected in (
         "GERMANY / ALLEMAGNE",
-        "State replies / Réponses de l'Etat",
+        "State replies / Réponses de l'État",
         "Question 1.a., b.",
         "The State's reply.",
         "first measure",
@@ -159,7 +159,7 @@ def test_pdf_is_a_pdf_holding_the_replies(compilation):
 def test_pdf_prints_french_accents_and_typographic_quotes(compilation):
     text = pdf_text(render_pdf(compilation))
 
-    assert "Réponses de l'Etat" in text
+    assert "Réponses de l'État" in text
     assert "“toujours”" in text
     assert "l’État" in text
     assert "–" in text
@@ -171,10 +171,10 @@ def test_pdf_of_a_draft_preview_is_marked(round, germany):
     assert "DRAFT PREVIEW – not registered" in pdf_text(render_pdf(compiled(round, include_drafts=True)))
 
 
-def test_pdf_prints_an_arrow_the_font_lacks_as_a_readable_stand_in(round, germany):
-    reply(round, germany, ["1"], "see → there")
+def test_pdf_prints_arrows_and_signs_as_written(round, germany):
+    reply(round, germany, ["1"], "see → there, № 5, 100 ₽")
 
-    assert "see -> there" in pdf_text(render_pdf(compiled(round)))
+    assert "see → there, № 5, 100 ₽" in pdf_text(render_pdf(compiled(round)))
 
 
 def test_pdf_of_a_compilation_without_replies_says_so(round):
@@ -286,7 +286,7 @@ def test_docx_headings_and_title_use_the_word_styles(compilation):
     styles = {paragraph.text: paragraph.style.name for paragraph in document.paragraphs}
     assert styles["LANZAROTE CONVENTION / CONVENTION DE LANZAROTE"] == "Title"
     assert styles["GERMANY / ALLEMAGNE"] in ("Heading 2", "List Bullet")
-    assert styles["State replies / Réponses de l'Etat"] == "Heading 3"
+    assert styles["State replies / Réponses de l'État"] == "Heading 3"
     assert styles["Question 1.a., b."] == "Heading 4"
     assert document.core_properties.title == compilation.reference
 
@@ -312,8 +312,11 @@ def test_pdf_prints_reply_text_literally_never_as_markup(round, germany):
 
 
 def test_pdf_prints_every_character_of_the_font_beyond_its_first_subset():
-    # The first subset holds ASCII and 161 other characters; the rest go to a second one.
-    characters = [chr(c) for c in sorted(printing.vera()) if 160 < c < 0xFFF0 and c != 0xAD]
+    # The first subset holds ASCII and 161 other characters; the rest go to further ones. Latin,
+    # Greek and Cyrillic letters (the alphabets of the Parties), not combining marks alone.
+    characters = [
+        chr(c) for c in sorted(printing.fonts()) if 160 < c < 0x530 and c != 0xAD and not 0x2B0 <= c < 0x370
+    ]
     assert len(characters) > 161
 
     text = pdf_text(pdf_from_blocks([Block(Kind.HTML, f"<p>{' '.join(characters)}</p>")]))
@@ -331,16 +334,16 @@ def test_pdf_cuts_a_word_wider_than_the_column_and_prints_all_of_it(round, germa
 
 
 def test_pdf_lines_are_filled_greedily_within_the_column():
-    printing.vera()
+    printing.fonts()
     text = " ".join(f"word{n * 7919 % 1000}" + "s" * (n % 5) for n in range(400))
     width = 300
 
-    lines = _break_lines(text, "Vera", 10, width)
+    lines = _break_lines(text, printing.REGULAR, 10, width)
 
     assert " ".join(lines).split() == text.split()
-    assert all(pdfmetrics.stringWidth(line, "Vera", 10) <= width for line in lines)
+    assert all(pdfmetrics.stringWidth(line, printing.REGULAR, 10) <= width for line in lines)
     assert all(
-        pdfmetrics.stringWidth(f"{line} {following.split()[0]}", "Vera", 10) > width
+        pdfmetrics.stringWidth(f"{line} {following.split()[0]}", printing.REGULAR, 10) > width
         for line, following in itertools.pairwise(lines)
     )
 
@@ -360,3 +363,144 @@ def test_pdf_lays_grouped_paragraphs_out_as_the_frame_lays_them_one_by_one(monke
 
     assert len(grouped) > 5
     assert grouped == pages(pdf_from_blocks(blocks))
+
+
+# --- formatting, alphabets and attachments in every format -------------------------------------
+
+FORMATTED = (
+    "The State's **firm** reply, *in italics*.\n\n"
+    "1. first step\n2. second step\n    - a detail\n\n"
+    "| Year | Cases |\n|---|---|\n| 2016 | **31** |\n"
+)
+CYRILLIC = "Ответ Российской Федерации: «защита детей» — статья 38."
+
+
+def test_stored_html_keeps_bold_and_italic_runs():
+    [piece] = html_pieces("<p>plain <strong>bold</strong> and <em>italic <b>both</b></em>.</p>")
+
+    assert piece.text == "plain bold and italic both."
+    assert piece.runs == (("plain ", 0), ("bold", 1), (" and ", 0), ("italic ", 2), ("both", 3), (".", 0))
+
+
+def test_stored_html_numbers_the_items_of_a_numbered_list():
+    pieces = markdown_pieces("1. first\n2. second\n    - nested\n3. third")
+
+    assert [(p.text, p.depth, p.number) for p in pieces] == [
+        ("first", 1, 1),
+        ("second", 1, 2),
+        ("nested", 2, 0),
+        ("third", 1, 3),
+    ]
+
+
+def test_stored_html_keeps_a_table_with_its_header_row():
+    [table] = markdown_pieces("| Year | Cases |\n|---|---|\n| 2016 | **31** |")
+
+    assert table.kind == "table"
+    assert [[(cell.text, cell.header) for cell in row] for row in table.rows] == [
+        [("Year", True), ("Cases", True)],
+        [("2016", False), ("31", False)],
+    ]
+    assert table.rows[1][1].runs == (("31", 1),)
+
+
+def test_docx_keeps_bold_and_italic(round, germany):
+    reply(round, germany, ["1"], FORMATTED)
+
+    document = docx.Document(io.BytesIO(render_docx(compiled(round))))
+
+    runs = [run for paragraph in document.paragraphs for run in paragraph.runs]
+    assert any(run.text == "firm" and run.bold for run in runs)
+    assert any(run.text == "in italics" and run.italic for run in runs)
+
+
+def test_docx_prints_numbered_and_nested_lists_as_list_paragraphs(round, germany):
+    reply(round, germany, ["1"], FORMATTED)
+
+    document = docx.Document(io.BytesIO(render_docx(compiled(round))))
+
+    listed = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("List")]
+    assert ("List Paragraph", "1.\tfirst step") in listed
+    assert ("List Paragraph", "2.\tsecond step") in listed
+    assert ("List Bullet 2", "a detail") in listed
+
+
+def test_docx_prints_a_table_as_a_word_table(round, germany):
+    reply(round, germany, ["1"], FORMATTED)
+
+    [table] = docx.Document(io.BytesIO(render_docx(compiled(round)))).tables
+
+    assert [[cell.text for cell in row.cells] for row in table.rows] == [["Year", "Cases"], ["2016", "31"]]
+    assert table.rows[1].cells[1].paragraphs[0].runs[0].bold
+
+
+def test_pdf_prints_a_table_cell_a_numbered_item_and_a_bullet(round, germany):
+    reply(round, germany, ["1"], FORMATTED + "\n- a bulleted point")
+
+    text = " ".join(pdf_text(render_pdf(compiled(round))).split())  # a mark and its text: one line
+
+    assert "2. second step" in text
+    assert "• a bulleted point" in text
+    assert "2016" in text and "31" in text
+    assert "firm" in text and "in italics" in text
+
+
+def test_pdf_prints_bold_and_italic_in_their_faces(round, germany):
+    reply(round, germany, ["1"], FORMATTED)
+
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(compiled(round))))
+
+    fonts = {str(font["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    assert any(name.endswith("DejaVuSans-Bold") for name in fonts)
+    assert any(name.endswith("DejaVuSans-Oblique") for name in fonts)
+
+
+def test_pdf_prints_a_cyrillic_reply_unchanged(round, germany):
+    reply(round, germany, ["1"], CYRILLIC)
+
+    assert CYRILLIC in pdf_text(render_pdf(compiled(round)))
+
+
+def test_pdf_prints_greek_turkish_and_polish_letters_unchanged(round, germany):
+    text = "Ελληνική Δημοκρατία; Türkiye Cumhuriyeti, ığşİ; Rzeczpospolita Polska, żółć"
+    reply(round, germany, ["1"], text)
+
+    assert text in pdf_text(render_pdf(compiled(round)))
+
+
+def test_the_pdf_fonts_ship_with_the_project():
+    folder = printing.FONT_FOLDER
+
+    assert folder.is_relative_to(printing.Path(__file__).resolve().parents[2])
+    assert {path.name for path in folder.glob("*.ttf")} >= {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}
+    assert (folder / "LICENSE").exists()
+
+
+@pytest.fixture
+def attached(round, germany):
+    written = reply(round, germany, ["1"], "Statistics attached.")
+    ReplyAttachment.objects.create(reply=written, file="attachments/2026/statistics-2016.xlsx")
+    ReplyAttachment.objects.create(reply=written, file="attachments/2026/x.pdf", title="Ministry booklet")
+    return compiled(round)
+
+
+def test_html_lists_a_reply_attachments_with_their_links(attached):
+    html = render_html(attached)
+
+    assert "Attachments / Pièces jointes:" in html
+    assert '<a href="/files/attachments/2026/statistics-2016.xlsx">statistics-2016.xlsx</a>' in html
+    assert ">Ministry booklet</a>" in html
+
+
+def test_docx_lists_a_reply_attachments(attached):
+    text = docx_text(render_docx(attached))
+
+    assert "Attachments / Pièces jointes:" in text
+    assert "statistics-2016.xlsx" in text and "Ministry booklet" in text
+
+
+def test_pdf_lists_a_reply_attachments(attached):
+    text = pdf_text(render_pdf(attached))
+
+    assert "Attachments / Pièces jointes:" in text
+    assert "statistics-2016.xlsx" in text and "Ministry booklet" in text

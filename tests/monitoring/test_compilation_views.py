@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.models import Question, Submission
+from monitoring.models import Question, ReplyAttachment, Submission
 from secretariat import documents
 from secretariat.models import GeneratedDocument
 from tests.factories import (
@@ -147,9 +147,9 @@ def test_compilation_download_query_count_does_not_grow_with_replies(
     client = client_for(officer)
     url = compilation_url(format="pdf")
     # Allowed: session, user, the round, its questions (form), then the compilation: the
-    # questions, the replies with submission, Party and organisation, the questions answered;
-    # the download's audit event.
-    with django_assert_max_num_queries(8) as few:
+    # questions, the replies with submission, Party and organisation, the questions answered,
+    # the replies' attachments; the download's audit event.
+    with django_assert_max_num_queries(9) as few:
         assert client.get(url).status_code == 200
     _grow(round, PartyFactory.create_batch(25))
     with django_assert_num_queries(len(few.captured_queries)):
@@ -189,6 +189,34 @@ def test_submission_pdf_gives_the_registration_date(client_for, officer, round, 
     text = pdf_text(client_for(officer).get(submission_pdf_url(submission)))
 
     assert "Registered by the Secretariat on 24 October 2017" in text
+
+
+def test_submission_pdf_prints_the_questions_in_the_questionnaire_order(client_for, officer, round, party_a):
+    section = round.sections.last()
+    _sixteen, ten = (
+        QuestionFactory(
+            round=round, section=section, ref=ref, order=int(ref) * 1000, text_en=f"Text of {ref}"
+        )
+        for ref in ("16", "10")
+    )
+    submission = submission_with_reply(round, party_a, "Reply to sixteen", refs=("16",))
+    ReplyFactory(submission=submission, questions=[ten], text="Reply to ten", order=99)
+
+    text = pdf_text(client_for(officer).get(submission_pdf_url(submission)))
+
+    assert text.index("Text of 10") < text.index("Reply to ten") < text.index("Text of 16")
+    assert text.index("Text of 16") < text.index("Reply to sixteen")
+    assert text.count("SECTION 2") == 1  # the section heads its first question only
+
+
+def test_submission_pdf_lists_the_attachments_of_each_reply(client_for, officer, round, party_a):
+    submission = submission_with_reply(round, party_a, "Figures attached")
+    ReplyAttachment.objects.create(reply=submission.replies.get(), file="attachments/2026/figures-2016.csv")
+
+    text = pdf_text(client_for(officer).get(submission_pdf_url(submission)))
+
+    assert "Attachments:" in text
+    assert "figures-2016.csv" in text
 
 
 def test_state_user_of_another_party_cannot_open_the_submission_pdf(
@@ -248,9 +276,10 @@ def test_submission_pdf_query_count_does_not_grow_with_replies(
 ):
     submission = submission_with_reply(round, party_a, "first")
     client = client_for(coordinator_a)
-    # Allowed: session, user, the submission with round, Party and organisation, its replies,
-    # the questions they answer.
-    with django_assert_max_num_queries(5) as few:
+    # Allowed: session, user, the submission with round, Party and organisation, the round's
+    # questions (printed before the replies), its replies, the questions they answer, their
+    # attachments.
+    with django_assert_max_num_queries(7) as few:
         assert client.get(submission_pdf_url(submission)).status_code == 200
     for question in round.questions.all():
         ReplyFactory(submission=submission, questions=[question], text=f"Reply to {question.ref}")
