@@ -142,29 +142,65 @@ class ScopedAdmin(ExportMixin, SimpleHistoryAdmin):
         return done
 
     def action_with_message(
-        self, request, queryset, *, action: str, form_class, title, intro, detail, act, refusals, done_message
+        self,
+        request,
+        queryset,
+        *,
+        action: str,
+        form_class,
+        title,
+        intro,
+        detail,
+        act,
+        refusals,
+        done_message,
+        eligible=None,
     ):
         """An action that asks for a message before it runs (return for clarification, ask for more
         information...): the first call shows the chosen rows (`detail(row)` next to each) and
         `form_class`'s form; its POST (with `apply`), once the form is valid, runs
-        `act(row, **cleaned_data)` on each row through apply_each. `action` is the action's name."""
+        `act(row, **cleaned_data)` on each row through apply_each. `action` is the action's name.
+
+        `eligible(row)` says whether the service would accept the row: the others are left out
+        before anyone types a message, and with none left the action stops at once. If every row
+        is refused once the message is typed (someone moved them meanwhile), the page comes back
+        with the message as typed.
+        """
+        rows = list(queryset)
+        if eligible is not None:
+            left_out = [row for row in rows if not eligible(row)]
+            rows = [row for row in rows if eligible(row)]
+            for row in left_out:
+                self.message_user(
+                    request,
+                    _("%(item)s: %(reason)s")
+                    % {
+                        "item": row,
+                        "reason": _("not possible in its present state (%(state)s).")
+                        % {"state": detail(row)},
+                    },
+                    messages.WARNING,
+                )
+            if not rows and "apply" not in request.POST:
+                return None
         form = form_class(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self.apply_each(
+        if rows and form.is_bound and form.is_valid():
+            done = self.apply_each(
                 request,
-                queryset,
+                rows,
                 lambda row: act(row, **form.cleaned_data),
                 refusals=refusals,
                 done_message=done_message,
             )
-            return None
+            if done:
+                return None
         context = {
             **self.admin_site.each_context(request),
             "title": title,
             "opts": self.opts,
             "intro": intro,
-            "items": [(row, detail(row)) for row in queryset],
-            "rows": queryset,
+            "items": [(row, detail(row)) for row in rows],
+            "rows": rows,
             "form": form,
             "submit_label": title,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

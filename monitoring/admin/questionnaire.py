@@ -50,7 +50,7 @@ class MonitoringRoundAdmin(ScopedAdmin):
     list_filter = ["status"]
     search_fields = ["=number", "title_en", "title_fr", "theme_en", "theme_fr"]
     filter_horizontal = ["parties"]
-    readonly_fields = ["pages"]
+    readonly_fields = ["pages", "pages_with_compilation"]
     fieldsets = [
         (None, {"fields": ["number", "title_en", "title_fr", "theme_en", "theme_fr", "status"]}),
         (_("Dates"), {"fields": ["launch_date", "reply_deadline"]}),
@@ -65,17 +65,40 @@ class MonitoringRoundAdmin(ScopedAdmin):
         if not change and not form.cleaned_data.get("parties"):
             form.instance.parties.set(MonitoringRound.default_parties())
 
-    @admin.display(description=_("pages"))
-    def pages(self, obj):
+    # The compilation page is the Secretariat's (it may hold drafts and confidential material):
+    # the Committee is not offered a link that would answer 404.
+    def _with_compilation(self, request, names):
+        if not access.is_secretariat(request.user):
+            return names
+        return ["pages_with_compilation" if name == "pages" else name for name in names]
+
+    def get_list_display(self, request):
+        return self._with_compilation(request, super().get_list_display(request))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": self._with_compilation(request, options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def _page_links(self, obj, *, compilation: bool):
         if not obj.pk:
             return "—"
         links = [
             (reverse("admin:monitoring_monitoringround_state_of_play", args=[obj.pk]), _("state of play")),
             (_questions_url(round__id__exact=obj.pk), _("questionnaire")),
         ]
-        if compilation := optional_url("monitoring:compilation", obj.number):
-            links.append((compilation, _("compilation of replies")))
+        if compilation and (url := optional_url("monitoring:compilation", obj.number)):
+            links.append((url, _("compilation of replies")))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    @admin.display(description=_("pages"))
+    def pages(self, obj):
+        return self._page_links(obj, compilation=False)
+
+    @admin.display(description=_("pages"))
+    def pages_with_compilation(self, obj):
+        return self._page_links(obj, compilation=True)
 
     def get_urls(self):
         state_of_play_url = path(

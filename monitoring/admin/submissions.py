@@ -250,6 +250,8 @@ class SubmissionAdmin(ScopedAdmin):
             act=lambda submission, message: services.submission_return(
                 submission=submission, by=request.user, message=message
             ),
+            # Only what the service accepts is offered: a registered submission cannot go back.
+            eligible=lambda submission: submission.can_move_to(Status.RETURNED),
             refusals=(services.InvalidTransition,),
             done_message=lambda n: (
                 ngettext(

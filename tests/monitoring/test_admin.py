@@ -93,6 +93,45 @@ def test_return_action_returns_the_submissions_with_the_message(
     assert comments == {"Please give the 2025 statistics."}
 
 
+def test_return_of_a_registered_submission_is_refused_before_the_message_is_asked(
+    client_for, officer, round_, party_a, make_submission
+):
+    registered = make_submission(round_, party_a, Status.REGISTERED)
+    response = _act(client_for(officer), "return_for_clarification", [registered])
+    assert response.templates[0].name != "admin/action_with_message.html"  # back to the list
+    assert 'name="message"' not in response.text
+    assert "not possible in its present state (Registered)." in response.text
+    assert _statuses(registered) == [Status.REGISTERED]
+
+
+def test_return_leaves_out_the_registered_ones_and_asks_for_the_others(
+    client_for, officer, round_, party_a, party_b, make_submission
+):
+    registered = make_submission(round_, party_a, Status.REGISTERED)
+    submitted = make_submission(round_, party_b, Status.SUBMITTED)
+    response = _act(client_for(officer), "return_for_clarification", [registered, submitted])
+    assert [row for row, _detail in response.context["items"]] == [submitted]
+    assert f'value="{registered.pk}"' not in response.text.split('name="action"')[0].split("<form")[-1]
+
+
+def test_a_message_refused_all_the_same_is_kept(client_for, officer, round_, party_a, make_submission):
+    submitted = make_submission(round_, party_a, Status.SUBMITTED)
+    client = client_for(officer)
+    page = _act(client, "return_for_clarification", [submitted])
+    assert page.context["items"]
+    Submission.objects.filter(pk=submitted.pk).update(status=Status.REGISTERED)  # meanwhile
+    # The officer's page still holds the submission; its POST names it.
+    payload = {
+        "action": "return_for_clarification",
+        helpers.ACTION_CHECKBOX_NAME: [submitted.pk],
+        "apply": "1",
+        "message": "Please give the 2025 statistics.",
+    }
+    response = client.post(CHANGELIST, payload, follow=True)
+    assert "Please give the 2025 statistics." in response.text
+    assert not Transition.objects.exists()
+
+
 def test_committee_member_cannot_register(client_for, committee_member, round_, party_a, make_submission):
     submitted = make_submission(round_, party_a, Status.SUBMITTED, consent_to_publication=True)
     _act(client_for(committee_member), "register", [submitted])

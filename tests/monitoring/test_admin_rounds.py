@@ -55,6 +55,27 @@ def test_round_page_links_to_the_compilation_when_it_exists(client_for, officer,
     assert f"/compiled/{round_.number}/" in response.text
 
 
+def test_committee_member_is_not_offered_the_compilation_it_may_not_open(
+    client_for, committee_member, grant_monitoring_view, round_
+):
+    client = client_for(grant_monitoring_view(committee_member))
+    compilation = reverse("monitoring:compilation", args=[round_.number])
+    for url in (
+        reverse("admin:monitoring_monitoringround_changelist"),
+        reverse("admin:monitoring_monitoringround_change", args=[round_.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert reverse("admin:monitoring_monitoringround_state_of_play", args=[round_.pk]) in response.text
+        assert compilation not in response.text
+    assert client.get(compilation).status_code == 404  # the page it would have led to
+
+
+def test_secretariat_is_offered_the_compilation(client_for, officer, round_):
+    response = client_for(officer).get(reverse("admin:monitoring_monitoringround_change", args=[round_.pk]))
+    assert reverse("monitoring:compilation", args=[round_.number]) in response.text
+
+
 def test_question_list_shows_the_tree_by_ref(client_for, officer, round_):
     url = reverse("admin:monitoring_question_changelist") + f"?round__id__exact={round_.pk}"
     response = client_for(officer).get(url)
