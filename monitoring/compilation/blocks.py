@@ -23,6 +23,7 @@ from .selectors import (
     CONFIDENTIAL,
     CONTENTS,
     CONVENTION,
+    CONVENTION_NAME,
     DRAFT_PREVIEW,
     NO_REPLIES,
     REVISION,
@@ -35,14 +36,14 @@ from .selectors import (
 )
 
 # The Convention's full name, under its short one on a title page (the Council's documents).
-CONVENTION_NAME = gettext_lazy(
+CONVENTION_FULL_NAME = gettext_lazy(
     "Council of Europe Convention on the protection of children against sexual exploitation and sexual abuse"
 )
 
 
 class Kind(StrEnum):
     BANNER = "banner"  # a warning across the page: draft preview, confidential
-    REFERENCE = "reference"  # the document reference, top right
+    REFERENCE = "reference"  # the document reference, top right; `level` 1 the line under it
     TITLE = "title"
     SUBTITLE = "subtitle"
     HEADING = "heading"  # `level` 1 to 4
@@ -65,8 +66,10 @@ def compilation_blocks(compilation: Compilation) -> list[Block]:
     blocks = _banners(compilation)
     blocks += [
         Block(Kind.REFERENCE, compilation.reference),
-        Block(Kind.TEXT, f"{REVISION}: {compilation.revision_date.isoformat()}"),
+        Block(Kind.REFERENCE, f"{REVISION}: {compilation.revision_date.isoformat()}", level=1),
         Block(Kind.TITLE, str(CONVENTION)),
+        Block(Kind.SUBTITLE, CONVENTION_NAME.en),
+        Block(Kind.SUBTITLE, CONVENTION_NAME.fr),
         Block(Kind.SUBTITLE, compilation.round_title.en),
         Block(Kind.SUBTITLE, compilation.round_title.fr),
         Block(Kind.TITLE, compilation.title.en),
@@ -144,7 +147,7 @@ def submission_blocks(document: SubmissionDocument) -> list[Block]:
     blocks = [
         Block(Kind.REFERENCE, document.reference),
         Block(Kind.TITLE, _("LANZAROTE CONVENTION")),
-        Block(Kind.SUBTITLE, str(CONVENTION_NAME)),
+        Block(Kind.SUBTITLE, str(CONVENTION_FULL_NAME)),
         Block(Kind.TITLE, kind),
         Block(Kind.TITLE, document.party.upper()),
         Block(

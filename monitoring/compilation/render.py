@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 import docx
 from django.template.loader import get_template, render_to_string
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from reportlab import rl_config
@@ -54,6 +55,7 @@ def stream_html(compilation: Compilation) -> Iterator[str]:
         "draft_preview": selectors.DRAFT_PREVIEW,
         "confidential": selectors.CONFIDENTIAL,
         "convention": selectors.CONVENTION,
+        "convention_name": selectors.CONVENTION_NAME,
         "revision": selectors.REVISION,
         "no_replies": selectors.NO_REPLIES,
         "attachments": selectors.ATTACHMENTS,
@@ -197,6 +199,8 @@ def _docx_template() -> bytes:
         for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             fonts.attrib.pop(qn(attribute), None)
         fonts.set(qn("w:cs"), printing.DOCX_FONT)
+    for name in ("Title", "Subtitle"):  # centred, as the PDF's title block
+        styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title = styles["Title"].element.pPr
     for border in title.findall(qn("w:pBdr")):  # Word's blue rule under the title
         title.remove(border)
@@ -256,7 +260,7 @@ def _docx_block(block: Block, styles: dict[str, str]) -> str:
             run = _docx_run(text, '<w:rPr><w:b/><w:color w:val="B00020"/></w:rPr>')
             return f"<w:p>{run}</w:p>"
         case Kind.REFERENCE:
-            return _docx_paragraph(text, align="right")
+            return _docx_paragraph(text, align="right", bold=not block.level)
         case Kind.TITLE:
             return _docx_paragraph(text, style=styles["Title"])
         case Kind.SUBTITLE:
@@ -389,6 +393,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "banner", parent=bold, textColor=colors.HexColor("#b00020"), alignment=TA_CENTER, fontSize=12
         ),
         "reference": ParagraphStyle("reference", parent=bold, alignment=TA_RIGHT),
+        "revision": ParagraphStyle("revision", parent=body, fontSize=8.5, alignment=TA_RIGHT),
         "title": ParagraphStyle(
             "title", parent=bold, fontSize=16, leading=20, alignment=TA_CENTER, spaceAfter=8
         ),
@@ -495,6 +500,8 @@ def _pdf_flowables(block: Block) -> list[Flowable]:
             return [PlainParagraph(_printable(block.text), style)]
         case Kind.TEXT:
             return [PlainParagraph(_printable(block.text), _indented("body", 0.75 * cm * block.level))]
+        case Kind.REFERENCE if block.level:
+            return [Paragraph(_markup(block.text), styles["revision"])]
         case _:
             return [Paragraph(_markup(block.text), styles[str(block.kind)])]
 

@@ -47,6 +47,11 @@ CONFIDENTIAL = Bilingual(
     "Contient des éléments confidentiels – ne pas publier",
 )
 CONVENTION = Bilingual("LANZAROTE CONVENTION", "CONVENTION DE LANZAROTE")
+CONVENTION_NAME = Bilingual(
+    "Council of Europe Convention on the protection of children against sexual exploitation and sexual abuse",
+    "Convention du Conseil de l'Europe sur la protection des enfants contre l'exploitation "
+    "et les abus sexuels",
+)
 REVISION = Bilingual("Revision", "Révision")
 SEE_REPLY = Bilingual("See reply to question", "Voir la réponse à la question")
 ATTACHMENTS = Bilingual("Attachments", "Pièces jointes")
