@@ -20,7 +20,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from . import events
+from . import events, task_queue
 from .history import set_author
 from .models import GeneratedDocument, User
 
@@ -63,8 +63,11 @@ def document_request(*, kind: str, title: str, parameters: dict, by: User) -> Ge
     set_author(document, by).save()
     from .tasks import generate_document  # the tasks module runs this module's services
 
-    document.task_id = str(generate_document.enqueue(document.pk).id)
-    GeneratedDocument.objects.filter(pk=document.pk).update(task_id=document.task_id)
+    def remember(result) -> None:
+        document.task_id = str(result.id)
+        GeneratedDocument.objects.filter(pk=document.pk).update(task_id=document.task_id)
+
+    task_queue.enqueue(generate_document, document.pk, then=remember)
     return document
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import cases as _cases  # noqa: F401  (its listener first: it fills `event.cases`)
-from . import events
+from . import events, task_queue
 from .events import Event
 from .models import (
     SECRETARIAT_ROLES,
@@ -197,7 +197,7 @@ events.listen(notify)
 def _enqueue_sending() -> None:
     from .tasks import send_notification_emails
 
-    send_notification_emails.enqueue()
+    task_queue.enqueue(send_notification_emails)
 
 
 # --- reading and marking -------------------------------------------------------------------------

@@ -145,24 +145,9 @@ def _migrations() -> str:
 
 
 def _task_queue() -> str:
-    """The queue's store answers; how many tasks wait, and since when (for the operators: a
-    stopped worker shows as a growing wait, which does not make the web machines unhealthy)."""
-    from django.db.models import Count, Min
-    from django.tasks import TaskResultStatus, task_backends
-    from django.utils import timezone
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
+    from . import task_queue  # reads the models: not importable while the apps load
 
-    backend = task_backends["default"]
-    if not isinstance(backend, DatabaseBackend):
-        return type(backend).__name__
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).aggregate(
-        count=Count("id"), oldest=Min("enqueued_at")
-    )
-    if not waiting["count"]:
-        return "database queue: none waiting"
-    age = (timezone.now() - waiting["oldest"]).total_seconds()
-    return f"database queue: {waiting['count']} waiting, the oldest for {age:.0f} s"
+    return task_queue.queue_state()
 
 
 HEALTH_CHECKS: dict[str, Callable[[], str]] = {

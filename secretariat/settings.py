@@ -144,8 +144,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work (large imports) runs in `manage.py run_worker` (db_worker), which `make run` starts.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Daily jobs the worker runs at these local times (and `manage.py run_scheduled` from cron), each
 # once a day whoever starts it first (secretariat/schedule.py).
 SCHEDULE = {"reminders": "07:00", "digests": "08:00"}
@@ -188,6 +186,23 @@ CACHES = {
     ),
 }
 
+# Background work (imports, documents, e-mails, daily jobs) runs in `manage.py run_worker`, which
+# `make run` starts. The tasks wait in the database (one machine, nothing more to run), or on Redis
+# with TASK_QUEUE=redis (RQ, through django-tasks-rq: workers on several machines); see
+# secretariat/task_queue.py. A task that runs longer than TASK_TIMEOUT_SECONDS is stopped by RQ.
+TASK_QUEUE = env("TASK_QUEUE", default="database")
+if TASK_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASK_QUEUE == "redis" and REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env.int("TASK_TIMEOUT_SECONDS", default=3 * 3600)}
+    }
+else:
+    raise ImproperlyConfigured(
+        f"TASK_QUEUE is {TASK_QUEUE!r}: it must be 'database', or 'redis' with REDIS_URL set."
+    )
 AUTH_USER_MODEL = "secretariat.User"
 LOGIN_URL = "admin:login"
 AUTH_PASSWORD_VALIDATORS = [
