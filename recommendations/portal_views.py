@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from secretariat import access, rendering
-from secretariat.models import Role
+from secretariat.models import Party, Role
 
 from . import access as rules
 from .models import (
@@ -80,9 +80,11 @@ def _row(follow_up: FollowUp, today: datetime.date) -> FollowUpRow:
 
 
 def _filtered(request: HttpRequest, follow_ups: QuerySet) -> tuple[QuerySet, dict]:
-    chosen = {"report": request.GET.get("report", ""), "urgency": request.GET.get("urgency", "")}
+    chosen = {key: request.GET.get(key, "") for key in ("report", "urgency", "party")}
     if chosen["report"].isdigit():
         follow_ups = follow_ups.filter(recommendation__report=chosen["report"])
+    if chosen["party"].isdigit():
+        follow_ups = follow_ups.filter(party=chosen["party"])
     if chosen["urgency"] in Urgency.values:
         follow_ups = follow_ups.filter(recommendation__urgency=chosen["urgency"])
     return follow_ups, chosen
@@ -106,9 +108,20 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         .filter(recommendations__follow_ups__in=access.scoped(FollowUp, request.user).filter(active=True))
         .distinct()
     )
+    # A State or a stakeholder follows one Party: a column and a filter of Parties only for the
+    # others (the Committee), who read every Party's follow-up.
+    several_parties = not access.is_respondent(request.user)
     context = {
         "page": page,
         "rows": [_row(follow_up, today) for follow_up in page],
+        "several_parties": several_parties,
+        "parties": (
+            access.scoped(Party, request.user).filter(
+                pk__in=access.scoped(FollowUp, request.user).filter(active=True).values("party")
+            )
+            if several_parties
+            else []
+        ),
         "reports": reports,
         # One report: said once above the table rather than on every row.
         "several_reports": len(reports) > 1,

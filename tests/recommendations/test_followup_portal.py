@@ -245,14 +245,28 @@ def test_update_without_a_status_is_refused(client_for, coordinator_a, follow_up
     assert not FollowUpUpdate.objects.exists()
 
 
-def test_list_names_parties_and_reports_not_their_codes(client_for, coordinator_a, follow_up_a):
+def test_list_names_reports_not_their_codes(client_for, coordinator_a, follow_up_a):
     content = client_for(coordinator_a).get(LIST).content.decode()
-    rows = content.split('id="follow-ups"')[1]
     report = follow_up_a.recommendation.report
-    assert follow_up_a.party.name_en in rows
-    assert f"<td>{follow_up_a.party.code}</td>" not in rows
     assert report.reference not in content  # neither in the rows nor in the filter
     assert report.title_en in content
+
+
+def test_a_state_is_not_shown_a_column_of_its_own_party(client_for, coordinator_a, follow_up_a):
+    response = client_for(coordinator_a).get(LIST)
+    assert not response.context["several_parties"]
+    assert 'name="party"' not in response.content.decode()
+
+
+def test_the_committee_reads_party_names_and_filters_by_party(
+    client_for, committee_member, follow_up_a, follow_up_b
+):
+    client = client_for(committee_member)
+    rows = client.get(LIST).content.decode().split('id="follow-ups"')[1]
+    assert follow_up_a.party.name_en in rows and follow_up_b.party.name_en in rows
+    assert f"<td>{follow_up_a.party.code}</td>" not in rows
+    filtered = client.get(LIST, {"party": follow_up_b.party.pk})
+    assert [row.follow_up for row in filtered.context["rows"]] == [follow_up_b]
 
 
 def test_detail_names_the_report_by_its_title(client_for, coordinator_a, follow_up_a):
