@@ -48,21 +48,40 @@ def round_option_field(user) -> forms.ModelChoiceField:
 
 RESPONDENT_KINDS = ("state", "stakeholder")
 
+#: What a `consent_to_publication` cell may say (case-insensitive); an empty cell keeps the default.
+CONSENT_VALUES = {
+    **dict.fromkeys(("yes", "true", "1", "oui"), True),
+    **dict.fromkeys(("no", "false", "0", "non"), False),
+}
+
+
+def parse_consent(value) -> bool | None:
+    """A `consent_to_publication` cell: True, False, or None when empty; ValueError otherwise."""
+    text = (value or "").strip().lower()
+    if not text:
+        return None
+    if text not in CONSENT_VALUES:
+        raise ValueError(_("expected yes or no (or true/false, 1/0, oui/non)"))
+    return CONSENT_VALUES[text]
+
 
 class QuestionRefsWidget(KeyListWidget):
     """Question refs of the row's round ('1.1;1.2'), kept in questionnaire order."""
 
     def __init__(self):
-        super().__init__(Question, "ref", label="question ref")
+        super().__init__(Question, "ref", label=_("question ref"))
 
     def clean(self, value, row=None, **kwargs):
         questions = self.resource.questions(row.get("round", ""))
         refs = split_list(value)
         if not refs:
-            raise ValueError("at least one question ref is needed")
+            raise ValueError(_("at least one question ref is needed"))
         unknown = [ref for ref in refs if ref not in questions]
         if unknown:
-            raise ValueError(f"not a question ref of round {row.get('round')}: {', '.join(unknown)}")
+            raise ValueError(
+                _("not a question ref of round %(round)s: %(refs)s")
+                % {"round": row.get("round"), "refs": ", ".join(unknown)}
+            )
         return sorted({questions[ref] for ref in refs}, key=lambda question: question.order)
 
 
@@ -81,6 +100,8 @@ class ReplyResource(ProjectResource):
     language = fields.Field(
         attribute="language", column_name="language", widget=ChoiceWidget(Language.choices)
     )
+    # The submission's, written on each of its rows; optional on import (read in import_instance).
+    consent_to_publication = fields.Field(column_name="consent_to_publication", readonly=True)
     text = fields.Field(attribute="text", column_name="text", widget=TextWidget())
 
     natural_key = ("round", "party", "respondent_kind", "respondent", "question_refs")
@@ -91,7 +112,16 @@ class ReplyResource(ProjectResource):
 
     class Meta:
         model = Reply
-        fields = ("round", "party", "respondent_kind", "respondent", "question_refs", "language", "text")
+        fields = (
+            "round",
+            "party",
+            "respondent_kind",
+            "respondent",
+            "question_refs",
+            "language",
+            "consent_to_publication",
+            "text",
+        )
         use_bulk = True
         batch_size = 1000
 
@@ -103,6 +133,13 @@ class ReplyResource(ProjectResource):
     def dehydrate_respondent(self, reply: Reply) -> str:
         submission = reply.submission
         return submission.organisation.name if submission.organisation_id else submission.party.name_en
+
+    def dehydrate_consent_to_publication(self, reply: Reply) -> str:
+        # What the row asks for while it is imported (compared with the database to see a change).
+        consent = getattr(reply, "_consent", None)
+        if consent is None:
+            consent = reply.submission.consent_to_publication if reply.submission_id else None
+        return "" if consent is None else ("yes" if consent else "no")
 
     def get_queryset(self) -> models.QuerySet:
         return Reply.objects.select_related(
@@ -122,6 +159,8 @@ class ReplyResource(ProjectResource):
         self._created: set[int] = set()
         self._next_order: dict[int, int] = {}
         self._notes: list[str] = []
+        #: Submission key -> (consent, line): what the file's consent_to_publication cells say.
+        self._consents: dict[tuple[str, str, str], tuple[bool, int]] = {}
 
     def existing(self):
         return Reply.objects.none()  # loaded round by round, as the file names them
@@ -175,36 +214,82 @@ class ReplyResource(ProjectResource):
         round_number, code = (row.get("round") or "").strip(), (row.get("party") or "").strip()
         kind, respondent = (row.get("respondent_kind") or "").strip(), (row.get("respondent") or "").strip()
         if round_number not in self._rounds:
-            errors["round"] = ["unknown monitoring round"]
+            errors["round"] = [_("unknown monitoring round")]
         if code not in self._parties:
-            errors["party"] = ["unknown Party code"]
+            errors["party"] = [_("unknown Party code")]
         if kind not in RESPONDENT_KINDS:
-            errors["respondent_kind"] = ["expected state or stakeholder"]
+            errors["respondent_kind"] = [_("expected state or stakeholder")]
         elif kind == "stakeholder" and not respondent:
-            errors["respondent"] = ["a stakeholder row needs the organisation's name"]
+            errors["respondent"] = [_("a stakeholder row needs the organisation's name")]
         elif kind == "stakeholder" and len(respondent) > Organisation._meta.get_field("name").max_length:
-            errors["respondent"] = ["an organisation's name has at most 200 characters"]
+            errors["respondent"] = [_("an organisation's name has at most 200 characters")]
+        key = (round_number, code, respondent if kind == "stakeholder" else "")
+        try:
+            instance._consent = parse_consent(row.get("consent_to_publication"))
+        except ValueError as error:
+            errors["consent_to_publication"] = [str(error)]
+        else:
+            self._note_consent(key, instance._consent, kwargs.get("row_number"), errors)
         if errors:
             raise ValidationError(errors)
-        instance._submission_key = (round_number, code, respondent if kind == "stakeholder" else "")
+        instance._submission_key = key
         instance._import_label = " ".join(
             filter(None, (code, instance._submission_key[2], row["question_refs"]))
         )
+
+    def _note_consent(self, key: tuple, consent: bool | None, row_number: int | None, errors: dict) -> None:
+        """Keep what a row says of its submission's consent; rows of one submission must agree."""
+        if consent is None:
+            return
+        line = self.lines[row_number - 1] if row_number else 0
+        first = self._consents.setdefault(key, (consent, line))
+        if first[0] != consent:
+            errors["consent_to_publication"] = [
+                _("line %(line)s says otherwise for the same respondent") % {"line": first[1]}
+            ]
 
     def check_instance(self, instance: Reply, new: bool) -> None:
         submission = self._submissions.get(instance._submission_key)
         if submission is None or submission.pk in self._created or submission.is_editable:
             return
+        if not new and self._only_consent_differs(instance):
+            # Consent is the submission's, which the Secretariat may change after registration
+            # (finish() writes it, with its history); the registered reply itself stays as it is.
+            instance._consent_only = True
+            return
         raise ValidationError(
             {
-                "party": (
-                    f"{submission} is {submission.get_status_display().lower()}; its replies are not "
-                    "overwritten by a file (return it to the respondent first)"
+                "party": _(
+                    "%(submission)s is %(status)s; its replies are not overwritten by a file "
+                    "(return it to the respondent first)"
                 )
+                % {"submission": submission, "status": submission.get_status_display().lower()}
             }
         )
 
+    def rendered(self, obj, columns=None) -> dict[str, str]:
+        # The consent column is written by a dehydrate method, which Field.export does not call.
+        values = super().rendered(obj, columns)
+        if "consent_to_publication" in values:
+            values["consent_to_publication"] = self.dehydrate_consent_to_publication(obj)
+        return values
+
+    def _only_consent_differs(self, instance: Reply) -> bool:
+        if self._before is None:
+            return False
+        now = self.rendered(instance, list(self._before))
+        now.pop("consent_to_publication", None)
+        before = {
+            column: value for column, value in self._before.items() if column != "consent_to_publication"
+        }
+        return now == before
+
     # --- writing ----------------------------------------------------------------------------
+
+    def save_instance(self, instance: Reply, is_create, row, **kwargs):
+        if getattr(instance, "_consent_only", False):
+            return  # only its submission's consent changes (in finish()): the reply is not rewritten
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def before_save_instance(self, instance: Reply, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
@@ -237,7 +322,8 @@ class ReplyResource(ProjectResource):
             party=self._parties[code],
             organisation=organisation,
             status=Submission.Status.REGISTERED,
-            consent_to_publication=organisation is None,
+            # As the file says, else the default: States' replies yes, stakeholders' comments no.
+            consent_to_publication=self._consents.get(key, (organisation is None, 0))[0],
             submitted_at=now,
             registered_at=now,
             registered_by=self.user,
@@ -272,7 +358,27 @@ class ReplyResource(ProjectResource):
             for row in self.m2m_rows["questions"]
         )
 
+    def _write_consents(self) -> None:
+        """The consent the file gives each submission, where it differs, recorded in its history."""
+        for key, (consent, _line) in self._consents.items():
+            submission = self._submissions.get(key)
+            if submission is None or submission.consent_to_publication == consent:
+                continue
+            submission.consent_to_publication = consent
+            submission._history_user = self.user
+            submission._change_reason = self.change_reason
+            submission.save(update_fields=["consent_to_publication"])
+            self._notes.append(
+                (
+                    _("consent to publication given for %(submission)s")
+                    if consent
+                    else _("consent to publication withdrawn for %(submission)s")
+                )
+                % {"submission": submission}
+            )
+
     def finish(self) -> list[str]:
+        self._write_consents()
         # The new submissions are cases (registered: closed, or waiting on the rapporteurs).
         refresh_submissions(
             [submission for submission in self._submissions.values() if submission.pk in self._created],
@@ -296,7 +402,7 @@ class RoundNumberWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = _cell(value)
         if not (text.isascii() and text.isdigit() and int(text) > 0):
-            raise ValueError("expected a round number such as 2")
+            raise ValueError(_("expected a round number such as 2"))
         return int(text)
 
     def render(self, value, obj=None, **kwargs):
@@ -307,7 +413,7 @@ class PartyCodesWidget(KeyListWidget):
     """Participating Parties as 'FRA;RUS', sorted by code, so a cell reads the same however it was typed."""
 
     def __init__(self):
-        super().__init__(Party, "code", label="Party code")
+        super().__init__(Party, "code", label=_("Party code"))
 
     def clean(self, value, row=None, **kwargs):
         return sorted(set(super().clean(value, row, **kwargs)), key=lambda party: party.code)
@@ -377,16 +483,16 @@ class RoundResource(ProjectResource):
         before = (self._before or {}).get("status")
         # `before` is None for a new round and for a file without a status column.
         if before in ROUND_STATUSES and ROUND_STATUSES.index(instance.status) < ROUND_STATUSES.index(before):
-            errors["status"] = (
-                f"round {instance.number} is at “{before}”; a file moves a round forward only "
+            errors["status"] = _(
+                "round %(number)s is at “%(status)s”; a file moves a round forward only "
                 "(move it back in the admin)"
-            )
+            ) % {"number": instance.number, "status": before}
         if (
             instance.launch_date
             and instance.reply_deadline
             and instance.reply_deadline < instance.launch_date
         ):
-            errors["reply_deadline"] = "the reply deadline is before the launch date"
+            errors["reply_deadline"] = _("the reply deadline is before the launch date")
         parties = getattr(instance, "_m2m", {}).get("parties")
         if parties is not None and instance.pk:
             kept = {party.pk for party in parties}
@@ -397,10 +503,10 @@ class RoundResource(ProjectResource):
                 if party_id not in kept and code in participating
             )
             if dropped:
-                errors["parties"] = (
-                    f"{', '.join(dropped)} already answered round {instance.number}; "
-                    "a Party with a submission stays a participating Party"
-                )
+                errors["parties"] = _(
+                    "%(parties)s already answered round %(number)s; a Party with a submission stays a "
+                    "participating Party"
+                ) % {"parties": ", ".join(dropped), "number": instance.number}
         if errors:
             raise ValidationError(errors)
 
@@ -426,7 +532,7 @@ class ParentWidget(KeyWidget):
     """The ref of the node above a question: on an earlier row of the file, or already in the round."""
 
     def __init__(self):
-        super().__init__(Question, "ref", label="question ref")
+        super().__init__(Question, "ref", label=_("question ref"))
 
     def clean(self, value, row=None, **kwargs):
         ref = _cell(value)
@@ -472,7 +578,7 @@ class QuestionnaireResource(ProjectResource):
         widget=KeyWidget(
             MonitoringRound,
             "number",
-            label="monitoring round",
+            label=_("monitoring round"),
             queryset=lambda resource: (
                 access.scoped(MonitoringRound, resource.user) if resource.user else None
             ),
@@ -548,13 +654,18 @@ class QuestionnaireResource(ProjectResource):
         if round_ is None:
             return None
         if ref == _cell(row.get("ref")):
-            raise ValueError("a question is not its own parent")
+            raise ValueError(_("a question is not its own parent"))
         parent = self._nodes[round_.pk].get(ref)
         if parent is None:
             line = self._seen.get((_cell(row.get("round")), ref))
             if line:
-                raise ValueError(f"the row of {ref} (line {line}) has errors")
-            raise ValueError(f"{ref} is neither on a row above nor a question of round {round_.number}")
+                raise ValueError(
+                    _("the row of %(ref)s (line %(line)s) has errors") % {"ref": ref, "line": line}
+                )
+            raise ValueError(
+                _("%(ref)s is neither on a row above nor a question of round %(number)s")
+                % {"ref": ref, "number": round_.number}
+            )
         return parent
 
     def section_for(self, row, title: str) -> Section | None:
@@ -562,9 +673,11 @@ class QuestionnaireResource(ProjectResource):
         if round_ is None:
             return None
         if not title:
-            raise ValueError("the section is empty")
+            raise ValueError(_("the section is empty"))
         if len(title) > _SECTION_TITLE_LENGTH:
-            raise ValueError(f"a section title has at most {_SECTION_TITLE_LENGTH} characters")
+            raise ValueError(
+                _("a section title has at most %(count)s characters") % {"count": _SECTION_TITLE_LENGTH}
+            )
         section = self._sections.get((round_.pk, title))
         if section is None:
             french = _cell(row.get("section_fr")) or SECTION_TITLES_FR.get(title, title)
@@ -590,15 +703,15 @@ class QuestionnaireResource(ProjectResource):
         line = self.lines[kwargs["row_number"] - 1] if kwargs.get("row_number") else 0
         round_ = self.round_of(row)
         if round_ is None:
-            errors.setdefault("round", ["unknown monitoring round"])
+            errors.setdefault("round", [_("unknown monitoring round")])
         if not _cell(row.get("ref")):
-            errors["ref"] = ["the ref is empty"]
+            errors["ref"] = [_("the ref is empty")]
         if errors or round_ is None:
             raise ValidationError(errors)
         errors.update(self._check_section_fr(instance, row, line))
         errors.update(self._check_tree(instance))
         if instance.pk is None and "section" not in row:
-            errors["section"] = ["a new question needs its section"]
+            errors["section"] = [_("a new question needs its section")]
         if errors:
             raise ValidationError(errors)
         instance._import_line = line
@@ -644,7 +757,12 @@ class QuestionnaireResource(ProjectResource):
         node, steps = instance.parent_id, 0
         while instance.pk and node and steps <= len(self._by_id):
             if node == instance.pk:
-                return {"parent": [f"{instance.parent.ref} is under {instance.ref}: that would make a loop"]}
+                return {
+                    "parent": [
+                        _("%(parent)s is under %(ref)s: that would make a loop")
+                        % {"parent": instance.parent.ref, "ref": instance.ref}
+                    ]
+                }
             node, steps = getattr(self._by_id.get(node), "parent_id", None), steps + 1
         return {}
 
@@ -652,12 +770,21 @@ class QuestionnaireResource(ProjectResource):
         count = self._answered.get(instance.round_id)
         if not count:
             return
-        reason = (
-            f"round {instance.round.number} has {count} submission(s): "
-            "its questionnaire is not changed by a file"
-        )
+        values = {"number": instance.round.number, "count": count}
         if new:
-            raise ValidationError({"ref": f"{reason} (no question is added)"})
+            raise ValidationError(
+                {
+                    "ref": _(
+                        "round %(number)s has %(count)s submission(s): its questionnaire is not changed "
+                        "by a file (no question is added)"
+                    )
+                    % values
+                }
+            )
+        reason = _(
+            "round %(number)s has %(count)s submission(s): its questionnaire is not changed by a file "
+            "(only a missing French text may be added)"
+        )
         now = self.rendered(instance, list(self._before))
         errors = {}
         for column, before in self._before.items():
@@ -665,7 +792,7 @@ class QuestionnaireResource(ProjectResource):
                 continue
             if column == "text_fr" and not before:
                 continue  # a missing translation may be added
-            errors[column] = f"{reason} (only a missing French text may be added)"
+            errors[column] = reason % values
         if errors:
             raise ValidationError(errors)
 
@@ -700,8 +827,11 @@ class QuestionnaireResource(ProjectResource):
                         row._import_line,
                         "ref",
                         row.ref,
-                        f"round {number} has submissions: its questions keep their order "
-                        f"({row.ref} comes before {previous.ref} in it)",
+                        _(
+                            "round %(number)s has submissions: its questions keep their order "
+                            "(%(ref)s comes before %(previous)s in it)"
+                        )
+                        % {"number": number, "ref": row.ref, "previous": previous.ref},
                     )
                     for previous, row in itertools.pairwise(rows)
                     if row.order <= previous.order

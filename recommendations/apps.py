@@ -44,7 +44,7 @@ class RecommendationsConfig(AppConfig):
                 resources.ThemeResource,
                 "recommendations.add_theme",
                 "admin:recommendations_theme_changelist",
-                order=50,
+                order=55,  # after the replies (50): each kind's export file has a number of its own
             ),
             imports.ImportKind(
                 "reports",

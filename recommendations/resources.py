@@ -111,7 +111,7 @@ class ThemesWidget(SortedKeyListWidget):
     """Theme slugs; the Committee's themes (`services.THEMES`) are created the first time they are named."""
 
     def __init__(self):
-        super().__init__(Theme, "slug", label="theme")
+        super().__init__(Theme, "slug", label=_("theme"))
 
     def clean(self, value, row=None, **kwargs):
         missing = [
@@ -162,9 +162,14 @@ class CitationsWidget(widgets.Widget):
         for cited in split_list(_text(value).replace(" ", "").replace(",", "")):
             match = _CITATION.match(cited)
             if not match or int(match[1]) not in self.articles():
-                problems.append(f"“{cited}” is not an article of the Convention such as 38(1)(a)")
+                problems.append(
+                    _("“%(cited)s” is not an article of the Convention such as 38(1)(a)") % {"cited": cited}
+                )
             elif len(match[2]) > self.paragraph_length:
-                problems.append(f"the paragraph of “{cited}” is over {self.paragraph_length} characters")
+                problems.append(
+                    _("the paragraph of “%(cited)s” is over %(count)s characters")
+                    % {"cited": cited, "count": self.paragraph_length}
+                )
             else:
                 citations.append((self.articles()[int(match[1])], match[2]))
         if problems:
@@ -199,9 +204,11 @@ class ChapterField(PendingField):
     def clean(self, row, **kwargs):
         title = super().clean(row, **kwargs)
         if not title and not self.french:
-            raise ValueError("the chapter is empty")
+            raise ValueError(_("the chapter is empty"))
         if len(title) > self.max_length:
-            raise ValueError(f"a chapter title has at most {self.max_length} characters")
+            raise ValueError(
+                _("a chapter title has at most %(count)s characters") % {"count": self.max_length}
+            )
         return title
 
 
@@ -212,10 +219,10 @@ class AddresseesField(ListField):
         value = row[self.column_name]
         codes = split_list(value)
         if not codes:
-            raise ValueError("no addressee: give ALL or Party codes separated by ;")
+            raise ValueError(_("no addressee: give ALL or Party codes separated by ;"))
         if ALL in codes:
             if len(codes) > 1:
-                raise ValueError("ALL cannot be combined with Party codes")
+                raise ValueError(_("ALL cannot be combined with Party codes"))
             return ALL
         return self.widget.clean(value)
 
@@ -243,7 +250,9 @@ class StatesField(ListField):
             code for code in others if code != code.upper() or pycountry.countries.get(alpha_3=code) is None
         ]
         if wrong:
-            raise ValueError(f"not ISO 3166-1 alpha-3 State code(s): {', '.join(wrong)}")
+            raise ValueError(
+                _("not ISO 3166-1 alpha-3 State code(s): %(codes)s") % {"codes": ", ".join(wrong)}
+            )
         return [parties[code] for code in codes if code in parties], others
 
     def save(self, instance, row, is_m2m=False, **kwargs):
@@ -276,20 +285,26 @@ def report_of_round(number) -> ImplementationReport:
     try:
         round_ = MonitoringRound.objects.get(number=int(_text(number)))
     except (ValueError, MonitoringRound.DoesNotExist):
-        raise ImportRejected([RowError(None, reason=f"there is no monitoring round “{number}”")]) from None
+        raise ImportRejected(
+            [RowError(None, reason=_("there is no monitoring round “%(number)s”") % {"number": number})]
+        ) from None
     reports = list(round_.reports.order_by("reference"))
     if len(reports) == 1:
         return reports[0]
     if not reports:
-        reason = (
-            f"round {round_.number} has no implementation report: import the report first "
-            "(kind reports) or give the report"
-        )
+        reason = _(
+            "round %(number)s has no implementation report: import the report first (kind reports) or "
+            "give the report"
+        ) % {"number": round_.number}
     else:
         references = ", ".join(report.reference for report in reports)
-        reason = (
-            f"round {round_.number} has {len(reports)} implementation reports ({references}): give the report"
-        )
+        reason = _(
+            "round %(number)s has %(count)s implementation reports (%(references)s): give the report"
+        ) % {
+            "number": round_.number,
+            "count": len(reports),
+            "references": references,
+        }
     raise ImportRejected([RowError(None, reason=reason)])
 
 
@@ -328,7 +343,7 @@ class ThemeResource(ProjectResource):
 class ImplementationReportResource(LoadingMixin, ProjectResource):
     reference = _text_column("reference")
     round = fields.Field(
-        attribute="round", column_name="round", widget=KeyWidget(MonitoringRound, "number", label="round")
+        attribute="round", column_name="round", widget=KeyWidget(MonitoringRound, "number", label=_("round"))
     )
     title_en = _text_column("title_en")
     title_fr = _text_column("title_fr")
@@ -344,7 +359,7 @@ class ImplementationReportResource(LoadingMixin, ProjectResource):
     document = fields.Field(
         attribute="document",
         column_name="document",
-        widget=KeyWidget(Document, "reference", label="document"),
+        widget=KeyWidget(Document, "reference", label=_("document")),
     )
 
     natural_key = ("reference",)
@@ -360,7 +375,7 @@ class ImplementationReportResource(LoadingMixin, ProjectResource):
 
     def check_instance(self, instance, new: bool) -> None:
         if instance.round_id is None:
-            raise ValidationError({"round": "the monitoring round is empty"})
+            raise ValidationError({"round": _("the monitoring round is empty")})
         instance._deadlines_changed = False
         if new:
             return
@@ -368,7 +383,7 @@ class ImplementationReportResource(LoadingMixin, ProjectResource):
         now = self.rendered(instance, list(before))
         if before.get("round", now.get("round")) != now.get("round") and instance.recommendations.exists():
             raise ValidationError(
-                {"round": "the report has recommendations: its monitoring round cannot change"}
+                {"round": _("the report has recommendations: its monitoring round cannot change")}
             )
         instance._deadlines_changed = any(
             before.get(column, now.get(column)) != now.get(column) for column in _DEADLINES
@@ -415,7 +430,7 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
         widget=KeyWidget(
             ImplementationReport,
             "reference",
-            label="implementation report",
+            label=_("implementation report"),
             queryset=ImplementationReport.objects.select_related("round"),
         ),
     )
@@ -426,7 +441,7 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
     addressees = AddresseesField(
         attribute="addressees",
         column_name="addressees",
-        widget=SortedKeyListWidget(Party, "code", label="Party code"),
+        widget=SortedKeyListWidget(Party, "code", label=_("Party code")),
     )
     articles = CitationsField(attribute="citations", column_name="articles", widget=CitationsWidget())
     chapter = ChapterField(attribute="chapter", column_name="chapter", widget=TextWidget())
@@ -479,15 +494,20 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
             first, line = self._chapter_fr.setdefault(key, (pending["chapter_fr"], self._line))
             if first != pending["chapter_fr"]:
                 raise ValidationError(
-                    {"chapter_fr": f"line {line} gives chapter “{key[1]}” the French title “{first}”"}
+                    {
+                        "chapter_fr": _(
+                            "line %(line)s gives chapter “%(chapter)s” the French title “%(title)s”"
+                        )
+                        % {"line": line, "chapter": key[1], "title": first}
+                    }
                 )
 
     def check_instance(self, instance, new: bool) -> None:
         if instance.report_id is None:
-            raise ValidationError({"report": "the implementation report is empty"})
+            raise ValidationError({"report": _("the implementation report is empty")})
         round_ = _text(self.options.get("round"))
         if round_ and str(instance.report.round.number) != round_:
-            raise ValidationError({"report": f"this report is not of round {round_}"})
+            raise ValidationError({"report": _("this report is not of round %(round)s") % {"round": round_}})
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
@@ -664,20 +684,26 @@ class FollowUpResource(ReportOptionMixin, LoadingMixin, ProjectResource):
             raise ValidationError(self._missing(*key))
         round_ = _text(self.options.get("round"))
         if round_ and str(instance.recommendation.report.round.number) != round_:
-            raise ValidationError({"report": f"this report is not of round {round_}"})
+            raise ValidationError({"report": _("this report is not of round %(round)s") % {"round": round_}})
         self._before = self.rendered(instance, list(row))
         return instance
 
     def _missing(self, reference: str, number: str, code: str) -> dict[str, str]:
         """Why a row names no follow-up, against the column at fault."""
         if reference not in self._reports:
-            return {"report": f"unknown implementation report “{reference}”"}
+            return {"report": _("unknown implementation report “%(reference)s”") % {"reference": reference}}
         if number not in self._numbers[reference]:
-            return {"recommendation": f"report {reference} has no recommendation “{number}”"}
+            return {
+                "recommendation": _("report %(reference)s has no recommendation “%(number)s”")
+                % {"reference": reference, "number": number}
+            }
         if code not in self._codes:
-            return {"party": f"unknown Party code “{code}”"}
+            return {"party": _("unknown Party code “%(code)s”") % {"code": code}}
         return {
-            "party": f"recommendation {number} is not addressed to {code}: it has no follow-up for this Party"
+            "party": _(
+                "recommendation %(number)s is not addressed to %(code)s: it has no follow-up for this Party"
+            )
+            % {"number": number, "code": code}
         }
 
     # --- assessing ---------------------------------------------------------------------------
@@ -754,7 +780,7 @@ class PracticeResource(CitingResource):
     parties = StatesField(
         attribute="parties",
         column_name="parties",
-        widget=SortedKeyListWidget(Party, "code", label="Party code"),
+        widget=SortedKeyListWidget(Party, "code", label=_("Party code")),
     )
     title = _text_column("title")
     text = _text_column("text")
@@ -762,12 +788,12 @@ class PracticeResource(CitingResource):
     themes = _themes_column()
     source = _text_column("source")
     round = fields.Field(
-        attribute="round", column_name="round", widget=KeyWidget(MonitoringRound, "number", label="round")
+        attribute="round", column_name="round", widget=KeyWidget(MonitoringRound, "number", label=_("round"))
     )
     source_document = fields.Field(
         attribute="source_document",
         column_name="source_document",
-        widget=KeyWidget(Document, "reference", label="document"),
+        widget=KeyWidget(Document, "reference", label=_("document")),
     )
 
     natural_key = ("title", "source")

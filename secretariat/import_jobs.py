@@ -12,19 +12,21 @@ from pathlib import Path
 from django.core.cache import caches
 from django.core.files import File
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from . import access
 from .imports import KINDS, ImportKind
 from .models import ImportJob, User
-from .tasks import HEARTBEAT_TIMEOUT, fail_task_left_running, run_import_job, worker_alive
+from .tasks import HEARTBEAT_TIMEOUT, LANGUAGE_OPTION, fail_task_left_running, run_import_job, worker_alive
 
 #: Why a job whose worker died (killed, out of memory, machine restarted) ended failed. Its
 #: import ran in one transaction, which the database rolled back when the connection dropped.
 ABANDONED = {
-    ImportJob.Status.CHECKING: (
+    ImportJob.Status.CHECKING: gettext_lazy(
         "The worker stopped while checking the file; nothing was imported. Start the import again."
     ),
-    ImportJob.Status.IMPORTING: (
+    ImportJob.Status.IMPORTING: gettext_lazy(
         "The worker stopped while importing; nothing was imported. Start the import again."
     ),
 }
@@ -48,11 +50,16 @@ class InvalidTransition(Exception):
 def import_job_create(
     *, kind: ImportKind, upload: File, options: dict, by: User, dry_run: bool = True
 ) -> ImportJob:
-    """Store the file and queue its check (or, with dry_run=False, its import straight away)."""
+    """Store the file and queue its check (or, with dry_run=False, its import straight away).
+
+    The active language is kept on the job: the worker writes its errors and summary in it."""
+    options = {key: value for key, value in options.items() if value not in (None, "")}
+    if language := get_language():
+        options.setdefault(LANGUAGE_OPTION, language)
     job = ImportJob(
         kind=kind.name,
         file_name=Path(upload.name).name[:255],
-        options={key: value for key, value in options.items() if value not in (None, "")},
+        options=options,
         user=by,
         dry_run=dry_run,
     )
@@ -65,12 +72,12 @@ def import_job_create(
 def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
     """Queue the import of a checked file; only its author may, and only once."""
     if job.user_id != by.pk:
-        raise InvalidTransition("Only the person who uploaded the file may confirm its import.")
+        raise InvalidTransition(_("Only the person who uploaded the file may confirm its import."))
     confirmable = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED, dry_run=True)
     if not confirmable.update(
         status=ImportJob.Status.QUEUED, dry_run=False, rows_done=0, confirmed_at=timezone.now()
     ):
-        raise InvalidTransition("This file is not waiting for confirmation (already confirmed?).")
+        raise InvalidTransition(_("This file is not waiting for confirmation (already confirmed?)."))
     job.refresh_from_db()
     _enqueue(job)
     return job
@@ -93,7 +100,7 @@ def import_job_fail_if_abandoned(job: ImportJob) -> ImportJob:
     )
     if not job.is_running or just_started or worker_alive(job):
         return job
-    reason = ABANDONED[job.status]
+    reason = str(ABANDONED[job.status])
     if ImportJob.objects.filter(pk=job.pk, status=job.status).update(
         status=ImportJob.Status.FAILED, errors=[reason], finished_at=timezone.now()
     ):

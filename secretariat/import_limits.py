@@ -17,6 +17,7 @@ from typing import IO
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 MB = 1024 * 1024
@@ -60,24 +61,33 @@ class Limits:
         return self.columns * self.cell_chars
 
     def too_many_rows(self, line: int, what: str = "file") -> LimitExceeded:
-        return LimitExceeded(
-            f"the {what} has more than {self.rows:,} rows, the most one import reads; "
-            "split it into several files",
-            line,
+        text = (
+            _(
+                "the workbook has more than %(rows)s rows, the most one import reads; "
+                "split it into several files"
+            )
+            if what == "workbook"
+            else _(
+                "the file has more than %(rows)s rows, the most one import reads; split it into several files"
+            )
         )
+        return LimitExceeded(text % {"rows": f"{self.rows:,}"}, line)
 
     def too_many_columns(self, line: int, column: str = "") -> LimitExceeded:
         return LimitExceeded(
-            f"the row has more than {self.columns:,} columns; the limit is {self.columns:,}", line, column
-        )
-
-    def cell_too_long(self, line: int | None, column: str = "") -> LimitExceeded:
-        where = "the cell" if line else "a text of the workbook"
-        return LimitExceeded(
-            f"{where} holds more than {self.cell_chars:,} characters; the limit is {self.cell_chars:,}",
+            _("the row has more than %(count)s columns; the limit is %(count)s")
+            % {"count": f"{self.columns:,}"},
             line,
             column,
         )
+
+    def cell_too_long(self, line: int | None, column: str = "") -> LimitExceeded:
+        text = (
+            _("the cell holds more than %(count)s characters; the limit is %(count)s")
+            if line
+            else _("a text of the workbook holds more than %(count)s characters; the limit is %(count)s")
+        )
+        return LimitExceeded(text % {"count": f"{self.cell_chars:,}"}, line, column)
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -213,7 +223,8 @@ class BoundedLines:
         self.chars += len(line)
         if self.chars > self.limit:
             raise LimitExceeded(
-                f"the row is longer than {self.limit:,} characters; the limit is {self.limit:,}"
+                _("the row is longer than %(count)s characters; the limit is %(count)s")
+                % {"count": f"{self.limit:,}"}
             )
         return line
 

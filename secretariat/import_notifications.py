@@ -22,6 +22,9 @@ def _text(event: Event, user: User) -> Text:
     if status == Status.CHECKED:
         subject = _("Import checked: %(file)s") % values
         body = _("%(file)s (%(kind)s) was checked. Look at the preview and confirm the import.") % values
+    elif status == Status.UNCHANGED:
+        subject = _("Import: nothing to change: %(file)s") % values
+        body = _("%(file)s (%(kind)s) says what the database already says: nothing was imported.") % values
     elif status == Status.DONE:
         subject = _("Import done: %(file)s") % values
         body = _("%(file)s (%(kind)s) was imported.") % values

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from . import access, import_jobs
 from .import_forms import ImportForm
-from .imports import KINDS, ImportKind
+from .imports import KINDS, ImportKind, summary_text
 from .models import ImportJob
 from .request_guards import upload_limit
 
@@ -91,6 +91,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         kind=kind,
         status=job_status(job),
         report=job.report,
+        summary=_summary(job.report),
         hidden_rows=_hidden_rows(job.report),
         changelist_url=_changelist_url(kind),
     )
@@ -109,6 +110,16 @@ def job_status(job: ImportJob) -> dict:
     progress = job.progress()
     done, total = progress["done"], progress["total"]
     percent = min(100, done * 100 // total) if total else 0
+    if total:
+        label = _("%(done)s / %(total)s rows (%(percent)s%%)") % {
+            "done": f"{done:,}",
+            "total": f"{total:,}",
+            "percent": percent,
+        }
+    elif job.is_running:  # the worker counts the rows before it reads them
+        label = _("Reading the file…")
+    else:  # queued: the status says it waits; no count to show yet
+        label = ""
     return {
         "status": job.status,
         "status_label": str(job.get_status_display()),
@@ -116,9 +127,21 @@ def job_status(job: ImportJob) -> dict:
         "done": done,
         "total": total,
         "percent": percent,
-        "label": _("%(done)s / %(total)s rows (%(percent)s%%)")
-        % {"done": f"{done:,}", "total": f"{total:,}", "percent": percent},
+        "label": label,
     }
+
+
+def _summary(report: dict | None) -> str:
+    """The report's sentence in the reader's language (the stored one is in the uploader's)."""
+    if not report:
+        return ""
+    return summary_text(
+        report["kind"],
+        report["new"],
+        report["changed"],
+        report["unchanged"],
+        dry_run=report.get("dry_run", True),
+    )
 
 
 def _hidden_rows(report: dict | None) -> int:

@@ -23,9 +23,11 @@ from typing import Any
 import openpyxl
 import tablib
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .import_limits import BoundedLines, LimitExceeded, Limits, check_workbook
 from .spreadsheets import unquote_cell
@@ -48,13 +50,14 @@ class RowError:
     reason: str = ""
 
     def __str__(self) -> str:
-        where = [f"line {self.line}" if self.line else "file"]
+        # Written in the active language: the worker runs a job in the language of its author's page.
+        where = [_("line %(line)s") % {"line": self.line} if self.line else _("file")]
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(_("column %(column)s") % {"column": self.column})
         if self.value:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            where.append(f"value “{shown}”")
-        return f"{', '.join(where)}: {self.reason}"
+            where.append(_("value “%(value)s”") % {"value": shown})
+        return _("%(where)s: %(reason)s") % {"where": ", ".join(where), "reason": self.reason}
 
 
 class ImportRejected(Exception):
@@ -76,7 +79,10 @@ class ImportRejected(Exception):
     def messages(self) -> list[str]:
         lines = [str(error) for error in self.errors]
         if self.more:
-            lines.append(f"... and {self.more} more error(s)")
+            lines.append(
+                ngettext("... and %(count)s more error", "... and %(count)s more errors", self.more)
+                % {"count": self.more}
+            )
         return lines
 
 
@@ -119,7 +125,7 @@ def open_source(
     if magic == b"PK\x03\x04" or name.lower().endswith(".xlsx"):
         return _xlsx_source(opener, name, limits)
     if not magic:
-        raise ImportRejected([RowError(None, reason="the file is empty")])
+        raise ImportRejected([RowError(None, reason=_("the file is empty"))])
     return _csv_source(opener, name, encoding or _detect_encoding(opener), delimiter, limits)
 
 
@@ -138,7 +144,9 @@ def _detect_encoding(opener) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise ImportRejected([RowError(None, reason="the file is neither UTF-8 nor Windows-1252 text, nor XLSX")])
+    raise ImportRejected(
+        [RowError(None, reason=_("the file is neither UTF-8 nor Windows-1252 text, nor XLSX"))]
+    )
 
 
 def _csv_source(opener, name: str, encoding: str, delimiter: str | None, limits: Limits) -> Source:
@@ -150,7 +158,13 @@ def _csv_source(opener, name: str, encoding: str, delimiter: str | None, limits:
             first_line = next(BoundedLines(stream, limits.row_chars), "")
     except (UnicodeDecodeError, LookupError) as error:
         raise ImportRejected(
-            [RowError(None, reason=f"the file cannot be read as {encoding}: {error}")]
+            [
+                RowError(
+                    None,
+                    reason=_("the file cannot be read as %(encoding)s: %(error)s")
+                    % {"encoding": encoding, "error": error},
+                )
+            ]
         ) from None
     except LimitExceeded as refusal:
         raise ImportRejected.beyond(refusal, line=1) from None
@@ -177,7 +191,9 @@ def _csv_source(opener, name: str, encoding: str, delimiter: str | None, limits:
             except LimitExceeded as refusal:
                 raise ImportRejected.beyond(refusal, line) from None
             except (csv.Error, UnicodeDecodeError) as error:
-                raise ImportRejected([RowError(line, reason=f"the CSV cannot be read: {error}")]) from None
+                raise ImportRejected(
+                    [RowError(line, reason=_("the CSV cannot be read: %(error)s") % {"error": error})]
+                ) from None
 
     total = sum(1 for _ in rows())
     return Source(header=header, total=total, rows=rows, name=name)
@@ -216,7 +232,9 @@ def _xlsx_source(opener, name: str, limits: Limits) -> Source:
             raise ImportRejected(
                 [
                     RowError(
-                        None, reason=f"the file is not a readable XLSX workbook ({error.__class__.__name__})"
+                        None,
+                        reason=_("the file is not a readable XLSX workbook (%(error)s)")
+                        % {"error": error.__class__.__name__},
                     )
                 ]
             ) from None
@@ -283,6 +301,14 @@ OPTIONS: dict[str, ImportOption] = {}
 
 
 def register(kind: ImportKind) -> None:
+    """Register a kind; its `order` numbers its file in a dataset export, so no two kinds share one."""
+    clash = next(
+        (other for other in KINDS.values() if other.order == kind.order and other.name != kind.name), None
+    )
+    if clash is not None:
+        raise ImproperlyConfigured(
+            f"import kinds {clash.name!r} and {kind.name!r} have the same order {kind.order}"
+        )
     KINDS[kind.name] = kind
 
 
@@ -314,13 +340,8 @@ class ImportReport:
         return self.new + self.changed + self.unchanged
 
     def summary(self) -> str:
-        if self.total and self.unchanged == self.total:
-            return f"Nothing to change: the {self.total} row(s) are already in the database."
-        verb = "Would create" if self.dry_run else "Created"
-        return (
-            f"{verb} {self.new}, {'would change' if self.dry_run else 'changed'} {self.changed}, "
-            f"left {self.unchanged} unchanged ({self.kind})"
-        )
+        """One sentence in the active language (the job page writes it again in the reader's)."""
+        return summary_text(self.kind, self.new, self.changed, self.unchanged, dry_run=self.dry_run)
 
     def as_dict(self) -> dict:
         return {
@@ -333,6 +354,24 @@ class ImportReport:
             "notes": self.notes,
             "preview": [vars(row) for row in self.preview],
         }
+
+
+def summary_text(kind: str, new: int, changed: int, unchanged: int, *, dry_run: bool) -> str:
+    """What an import wrote (or would write), as `ImportReport.summary` says it."""
+    total = new + changed + unchanged
+    if total and unchanged == total:
+        return ngettext(
+            "Nothing to change: the %(count)s row is already in the database.",
+            "Nothing to change: the %(count)s rows are already in the database.",
+            total,
+        ) % {"count": total}
+    values = {"new": new, "changed": changed, "unchanged": unchanged, "kind": kind}
+    if dry_run:
+        return (
+            _("Would create %(new)s, would change %(changed)s, left %(unchanged)s unchanged (%(kind)s)")
+            % values
+        )
+    return _("Created %(new)s, changed %(changed)s, left %(unchanged)s unchanged (%(kind)s)") % values
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -385,7 +424,7 @@ def run_import(
         if error_count:
             raise ImportRejected(errors, more=error_count - len(errors))
         if source.total == 0:
-            raise ImportRejected([RowError(None, reason="the file has a header but no rows")])
+            raise ImportRejected([RowError(None, reason=_("the file has a header but no rows"))])
         if dry_run:
             transaction.set_rollback(True)
         elif report.new or report.changed:  # a file that changes nothing writes nothing, audit included

@@ -472,6 +472,8 @@ class ImportJob(models.Model):
         CHECKED = "checked", _("Checked: waiting for confirmation")
         IMPORTING = "importing", _("Importing")
         DONE = "done", _("Imported")
+        #: The check found every row already in the database: nothing to confirm, nothing written.
+        UNCHANGED = "unchanged", _("Nothing to change")
         REJECTED = "rejected", _("Rejected: nothing was imported")
         FAILED = "failed", _("Failed: nothing was imported")
 

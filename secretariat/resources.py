@@ -12,6 +12,9 @@ import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history
@@ -38,9 +41,10 @@ class KeyWidget(widgets.ForeignKeyWidget):
     questions of the round being imported).
     """
 
-    def __init__(self, model, field: str, *, label: str = "", queryset=None, **kwargs):
+    def __init__(self, model, field: str, *, label: "str | Promise" = "", queryset=None, **kwargs):
         super().__init__(model, field=field, **kwargs)
-        self.label = label or str(model._meta.verbose_name)
+        # Lazy: the widgets are made as the resources' classes load, their errors in the worker's language.
+        self.label = label or model._meta.verbose_name
         self.scope = queryset
         self.resource = None
         self._cache: dict[str, models.Model] | None = None
@@ -56,7 +60,7 @@ class KeyWidget(widgets.ForeignKeyWidget):
     def find(self, key: str):
         obj = self.lookup().get(key)
         if obj is None:
-            raise ValueError(f"unknown {self.label} “{key}”")
+            raise ValueError(_("unknown %(label)s “%(key)s”") % {"label": self.label, "key": key})
         return obj
 
     def clean(self, value, row=None, **kwargs):
@@ -74,7 +78,9 @@ class KeyListWidget(KeyWidget):
         keys = split_list(value)
         unknown = [key for key in keys if key not in self.lookup()]
         if unknown:
-            raise ValueError(f"unknown {self.label}: {', '.join(unknown)}")
+            raise ValueError(
+                _("unknown %(label)s: %(keys)s") % {"label": self.label, "keys": ", ".join(unknown)}
+            )
         return [self.lookup()[key] for key in keys]
 
     def render(self, value, obj=None, **kwargs):
@@ -110,7 +116,7 @@ class YesNoWidget(widgets.BooleanWidget):
         if value in self.NULL_VALUES:
             return False
         if value not in self.TRUE_VALUES and value not in self.FALSE_VALUES:
-            raise ValueError("expected yes or no")
+            raise ValueError(_("expected yes or no"))
         return value in self.TRUE_VALUES
 
     def render(self, value, obj=None, **kwargs):
@@ -127,7 +133,7 @@ class IsoDateWidget(widgets.Widget):
         try:
             return datetime.date.fromisoformat(text + "-01" if len(text) == 7 else text[:10])
         except ValueError:
-            raise ValueError("expected a date such as 2019-10-01") from None
+            raise ValueError(_("expected a date such as 2019-10-01")) from None
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
@@ -144,7 +150,7 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = self.aliases.get(_text(value), _text(value))
         if text not in self.values:
-            raise ValueError(f"expected one of {', '.join(self.values)}")
+            raise ValueError(_("expected one of %(values)s") % {"values": ", ".join(self.values)})
         return text
 
     def render(self, value, obj=None, **kwargs):
@@ -263,12 +269,17 @@ class ProjectResource(resources.ModelResource):
         names = [name.strip() for name in header]
         errors = []
         if not any(names):
-            errors.append(RowError(1, reason="the header row is empty"))
+            errors.append(RowError(1, reason=_("the header row is empty")))
         duplicates = sorted({name for name in names if name and names.count(name) > 1})
-        errors += [RowError(1, name, reason="this column appears twice") for name in duplicates]
+        errors += [RowError(1, name, reason=_("this column appears twice")) for name in duplicates]
         unknown = [name for name in names if name and name not in self._columns]
         errors += [
-            RowError(1, name, reason=f"unknown column; the columns are {', '.join(self._columns)}")
+            RowError(
+                1,
+                name,
+                reason=_("unknown column; the columns are %(columns)s")
+                % {"columns": ", ".join(self._columns)},
+            )
             for name in unknown
         ]
         constants = []
@@ -279,8 +290,11 @@ class ProjectResource(resources.ModelResource):
                 constants.append(str(options[column]))
         missing = [c for c in (*self.natural_key, *self.required) if c not in names and c not in added]
         for column in dict.fromkeys(missing):
-            hint = f" (or give --{column})" if column in self.option_columns else ""
-            errors.append(RowError(1, column, reason=f"missing column{hint}"))
+            if column in self.option_columns:
+                reason = _("missing column (or give --%(column)s)") % {"column": column}
+            else:
+                reason = _("missing column")
+            errors.append(RowError(1, column, reason=reason))
         if errors:
             raise ImportRejected(errors)
         return [name or f"_blank_{index}" for index, name in enumerate(names)] + added, constants
@@ -322,7 +336,10 @@ class ProjectResource(resources.ModelResource):
         first = self._seen.setdefault(self.row_key(row), line)
         if first != line:
             raise ValidationError(
-                {self.natural_key[-1]: f"the same {' + '.join(self.natural_key)} as line {first}"}
+                {
+                    self.natural_key[-1]: _("the same %(key)s as line %(line)s")
+                    % {"key": " + ".join(self.natural_key), "line": first}
+                }
             )
 
     def import_instance(self, instance, row, **kwargs):
@@ -463,7 +480,8 @@ class ProjectResource(resources.ModelResource):
                             line,
                             header[index],
                             value[:60],
-                            f"the cell holds {len(value):,} characters; the limit is {limit:,}",
+                            _("the cell holds %(count)s characters; the limit is %(limit)s")
+                            % {"count": f"{len(value):,}", "limit": f"{limit:,}"},
                         )
                     )
                     values[index] = ""
@@ -489,7 +507,9 @@ class ProjectResource(resources.ModelResource):
 
 def _party_column(column: str = "party", attribute: str = "party") -> fields.Field:
     return fields.Field(
-        attribute=attribute, column_name=column, widget=KeyWidget(Party, "code", label="Party code")
+        attribute=attribute,
+        column_name=column,
+        widget=KeyWidget(Party, "code", label=gettext_lazy("Party code")),
     )
 
 

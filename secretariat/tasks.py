@@ -11,7 +11,8 @@ from pathlib import Path
 from django.core.cache import caches
 from django.db import transaction
 from django.tasks import TaskResultStatus, task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from . import documents, events, notifications, schedule
@@ -22,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 #: Job options that say how to read the file; the others are the kind's option columns.
 FILE_OPTIONS = ("encoding", "delimiter")
+#: The job option that holds the language of the page it was started from: its errors and
+#: summary are written in it.
+LANGUAGE_OPTION = "language"
 #: While a job runs, its worker says it is alive this often in the `progress` cache (a chunk of
 #: rows may take minutes, so progress alone says too little); silent for HEARTBEAT_TIMEOUT, it is gone.
 HEARTBEAT_SECONDS = 10
@@ -91,7 +95,8 @@ def run_import_job(job_id: int) -> str:
     if not queued.update(status=running, started_at=started, rows_done=0):
         return job.status
     job.status, job.started_at = running, started
-    with _heartbeat(_heartbeat_key(job.pk)):
+    language = job.options.get(LANGUAGE_OPTION) or job.user.language
+    with _heartbeat(_heartbeat_key(job.pk)), translation.override(language):
         return _run(job)
 
 
@@ -103,21 +108,34 @@ def _run(job: ImportJob) -> str:
             job.kind,
             source,
             user=job.user,
-            options={key: value for key, value in job.options.items() if key not in FILE_OPTIONS},
+            options={
+                key: value
+                for key, value in job.options.items()
+                if key not in FILE_OPTIONS and key != LANGUAGE_OPTION
+            },
             dry_run=job.dry_run,
             progress=job.record_progress,
         )
     except ImportRejected as rejected:
         _end(job, ImportJob.Status.REJECTED, errors=rejected.messages)
     except (KeyboardInterrupt, SystemExit):
-        _end(job, ImportJob.Status.FAILED, errors=["The worker was stopped during the import."])
+        _end(job, ImportJob.Status.FAILED, errors=[_("The worker was stopped during the import.")])
         raise
     except Exception as error:
         logger.exception("Import job %s failed", job.pk)
-        _end(job, ImportJob.Status.FAILED, errors=[f"Unexpected error: {error.__class__.__name__}: {error}"])
+        _end(
+            job,
+            ImportJob.Status.FAILED,
+            errors=[_("Unexpected error: %(error)s") % {"error": f"{error.__class__.__name__}: {error}"}],
+        )
         raise  # also recorded, with its traceback, on the task result
     else:
-        done = ImportJob.Status.CHECKED if job.dry_run else ImportJob.Status.DONE
+        if not job.dry_run:
+            done = ImportJob.Status.DONE
+        elif report.new or report.changed:
+            done = ImportJob.Status.CHECKED
+        else:  # nothing to confirm: the job ends here, saying so, rather than wait for a button
+            done = ImportJob.Status.UNCHANGED
         _end(job, done, report=report.as_dict())
     return job.status
 

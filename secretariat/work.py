@@ -31,6 +31,7 @@ RECENT_IMPORTS = datetime.timedelta(days=7)
 FINISHED_IMPORTS = (
     ImportJob.Status.CHECKED,
     ImportJob.Status.DONE,
+    ImportJob.Status.UNCHANGED,
     ImportJob.Status.REJECTED,
     ImportJob.Status.FAILED,
 )

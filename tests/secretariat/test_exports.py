@@ -287,3 +287,23 @@ def test_admin_export_page_offers_the_kind_columns(client_for, officer, name):
         field for field in response.context["form"].fields if field.startswith(kind.resource.__name__.lower())
     ]
     assert len(offered) == len(kind.resource.columns())
+
+
+def test_every_file_of_the_dataset_has_a_number_of_its_own_in_import_order():
+    numbers = [exports.file_name(kind, "csv").split("-")[0] for kind in exports.kinds_in_order()]
+    assert len(set(numbers)) == len(numbers)
+    assert numbers == sorted(numbers)
+
+
+def test_a_kind_with_the_order_of_another_is_refused(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from secretariat import imports
+
+    monkeypatch.setattr(imports, "KINDS", dict(KINDS))
+    replies = KINDS["replies"]
+    clash = imports.ImportKind(
+        "clash", "Clash", replies.resource, replies.permission, "", order=replies.order
+    )
+    with pytest.raises(ImproperlyConfigured, match="same order"):
+        imports.register(clash)

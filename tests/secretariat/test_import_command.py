@@ -59,7 +59,7 @@ def test_importing_the_same_file_again_changes_nothing(officer, tmp_path):
     path.write_text(PARTIES_CSV)
     _import(path, "parties")
     stdout, _stderr = _import(path, "parties")
-    assert "Nothing to change: the 3 row(s) are already in the database." in stdout
+    assert "Nothing to change: the 3 rows are already in the database." in stdout
     assert Party.history.count() == 3
 
 

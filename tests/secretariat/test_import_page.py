@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from secretariat import import_jobs
 from secretariat.imports import KINDS, ImportKind
@@ -15,6 +15,13 @@ from tests.factories import RoundFactory
 from .import_helpers import BAD_PARTIES_CSV, PARTIES_CSV, import_files, run_worker  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_files")]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in French leaves French active in the thread: the next tests expect English."""
+    yield
+    translation.deactivate()
 
 
 def _upload(client, text: str = PARTIES_CSV, name: str = "parties.csv", kind: str = "parties", **data):
@@ -141,7 +148,7 @@ def test_uploading_queues_a_check_and_runs_no_import(client_for, officer):
     job = ImportJob.objects.get()
     assert response.url == job.get_absolute_url()
     assert (job.status, job.dry_run, job.file_name) == ("queued", True, "parties.csv")
-    assert job.options == {"encoding": "auto", "delimiter": "auto"}
+    assert job.options == {"encoding": "auto", "delimiter": "auto", "language": "en"}
     assert not Party.objects.exists()
 
 
@@ -156,7 +163,7 @@ def test_a_queued_job_shows_a_progress_bar_that_also_works_without_javascript(cl
 
 def test_the_encoding_and_separator_are_kept_on_the_job(client_for, officer):
     _upload(client_for(officer), encoding="cp1252", delimiter=";")
-    assert ImportJob.objects.get().options == {"encoding": "cp1252", "delimiter": ";"}
+    assert ImportJob.objects.get().options == {"encoding": "cp1252", "delimiter": ";", "language": "en"}
 
 
 def test_a_file_over_the_size_limit_is_refused(client_for, officer, settings):
@@ -307,3 +314,78 @@ def test_a_confirmation_sent_twice_imports_once(client_for, officer):
     assert "not waiting for confirmation" in response.text
     run_worker()
     assert Party.history.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_already_imported_ends_as_nothing_to_change_without_waiting_for_a_button(client_for, officer):
+    client = client_for(officer)
+    for _ in range(2):
+        _upload(client)
+        run_worker()
+        job = ImportJob.objects.first()
+        if job.status == ImportJob.Status.CHECKED:
+            client.post(job.get_absolute_url(), {"confirm": "1"})
+            run_worker()
+    job = ImportJob.objects.first()
+    page = client.get(job.get_absolute_url()).text
+    assert job.status == ImportJob.Status.UNCHANGED
+    assert "Nothing to change: the 3 rows are already in the database." in page
+    assert "Confirm the import" not in page
+    assert "waiting for confirmation" not in page
+
+
+def test_a_queued_job_shows_no_row_count_before_the_worker_counts_them(client_for, officer):
+    client = client_for(officer)
+    _upload(client)
+    job = ImportJob.objects.get()
+    assert client.get(reverse("import_job_status", args=[job.pk])).json()["label"] == ""
+    assert "0 / 0 rows" not in client.get(job.get_absolute_url()).text
+
+
+def test_a_running_job_without_a_row_count_says_it_reads_the_file(client_for, officer):
+    job = _job(officer, status=ImportJob.Status.CHECKING, started_at=timezone.now())
+    status = client_for(officer).get(reverse("import_job_status", args=[job.pk])).json()
+    assert status["label"] == "Reading the file…"
+
+
+def test_a_finished_import_says_imported_once(client_for, officer):
+    report = {
+        "kind": "parties",
+        "dry_run": False,
+        "new": 3,
+        "changed": 0,
+        "unchanged": 0,
+        "preview": [],
+        "notes": [],
+    }
+    job = _job(officer, status=ImportJob.Status.DONE, report=report, rows_done=3, rows_total=3)
+    page = client_for(officer).get(job.get_absolute_url()).text
+    assert page.count("Imported") == 1
+    assert "Created 3, changed 0, left 0 unchanged (parties)" in page
+
+
+def test_the_job_page_writes_the_summary_in_the_readers_language(client_for, officer):
+    report = {
+        "kind": "parties",
+        "dry_run": True,
+        "new": 3,
+        "changed": 0,
+        "unchanged": 0,
+        "preview": [],
+        "notes": [],
+    }
+    job = _job(officer, status=ImportJob.Status.CHECKED, report=report)
+    page = client_for(officer).get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").text
+    assert "Créerait 3, modifierait 0, laisserait 0 inchangé(s) (parties)" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_errors_are_written_in_the_language_of_the_page_the_file_was_sent_from(client_for, officer):
+    client = client_for(officer)
+    upload = SimpleUploadedFile("parties.csv", BAD_PARTIES_CSV.encode())
+    form = {"encoding": "auto", "delimiter": "auto", "file": upload}
+    client.post(reverse("import_file", args=["parties"]), form, HTTP_ACCEPT_LANGUAGE="fr")
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.options["language"] == "fr"
+    assert any(error.startswith("ligne 3, colonne code, valeur « XX1 »") for error in job.errors), job.errors
