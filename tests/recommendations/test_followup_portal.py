@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from recommendations import services
-from recommendations.models import FollowUpUpdate, ReportedStatus, UpdateAttachment
+from recommendations.models import FollowUpUpdate, Recommendation, ReportedStatus, UpdateAttachment
 
 from .factories import RecommendationFactory
 
@@ -273,3 +273,15 @@ def test_detail_names_the_report_by_its_title(client_for, coordinator_a, follow_
     content = client_for(coordinator_a).get(_detail(follow_up_a)).content.decode()
     report = follow_up_a.recommendation.report
     assert report.title_en in content and report.reference not in content
+
+
+def test_a_recommendation_without_its_french_text_says_so_in_french(client_for, coordinator_a, follow_up_a):
+    recommendation = follow_up_a.recommendation
+    Recommendation.objects.filter(pk=recommendation.pk).update(text_html_fr="")
+    content = (
+        client_for(coordinator_a)
+        .get(_detail(follow_up_a), headers={"accept-language": "fr"})
+        .content.decode()
+    )
+    assert 'class="fallback muted"' in content
+    assert f'<div lang="en">{recommendation.text_html_en}</div>' in content
