@@ -69,7 +69,7 @@ backup=$(find "$work/backups" -mindepth 1 -maxdepth 1 -type d -name 'lanzarote-*
 
 echo "== Wiping: dropping $source_db, deleting the files"
 drop "$source_db"
-rm -rf "$work/media"
+rm -rf "${work:?}/media"
 
 echo "== Restoring into $restored_db and a new directory ($((SECONDS - started)) s)"
 export DATABASE_URL="$server/$restored_db" MEDIA_ROOT="$work/restored-media"
