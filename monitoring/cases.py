@@ -153,11 +153,24 @@ def concerns(event: events.Event) -> Iterator[tuple[Any, Party]]:
         yield from _not_started_pairs(round, opened_only=round.status not in AWAITING_REPLIES)
 
 
+def _started_but_open_pairs() -> Iterator[tuple[Any, Party]]:
+    """The "not started" cases still open although their Party has a submission now (one written
+    by an import before its submission took the case over): refreshed, they close."""
+    opened = Case.objects.filter(
+        kind=KIND, subject_type=ContentType.objects.get_for_model(MonitoringRound), closed_at__isnull=True
+    ).select_related("party")
+    for case in opened.order_by("pk"):
+        round = MonitoringRound.objects.get(pk=case.subject_id)
+        if round.submissions.filter(party=case.party_id, organisation__isnull=True).exists():
+            yield round, case.party
+
+
 def everything() -> Iterator[tuple[Any, Party]]:
     for submission in _related(Submission.objects.order_by("pk")).iterator(chunk_size=500):
         yield submission, submission.party
     for round in MonitoringRound.objects.filter(status__in=AWAITING_REPLIES).order_by("pk"):
         yield from _not_started_pairs(round)
+    yield from list(_started_but_open_pairs())
 
 
 def for_committee_member(user: User) -> Q:
@@ -185,6 +198,7 @@ SUBMISSION = cases.CaseKind(
 def refresh_submissions(submissions, *, by: User | None = None) -> None:
     """Bring the cases of `submissions` in step (after an import wrote them without the services)."""
     for submission in _related(Submission.objects.filter(pk__in=[s.pk for s in submissions])):
+        _take_over(submission)  # as the services' events do: no second case beside the "not started" one
         cases.refresh(SUBMISSION, submission, submission.party, by=by)
 
 

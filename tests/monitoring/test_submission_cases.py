@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from monitoring import services
+from monitoring.cases import SUBMISSION, refresh_submissions
 from monitoring.models import MonitoringRound, Submission
 from secretariat import cases
 from secretariat.models import Case
@@ -169,3 +170,32 @@ def test_sync_opens_the_cases_of_parties_that_have_not_started(round_, party_a, 
     cases.sync_all()
     assert _round_case(round_, party_b).waiting_on == WaitingOn.PARTY
     assert _round_case(round_, party_a) is None  # France has its draft: its case is the submission's
+
+
+def _imported_submission(round_, party):
+    """A submission as an import writes it: no service, no event; the import then refreshes its case."""
+    submission = SubmissionFactory(round=round_, party=party, status=Status.REGISTERED)
+    refresh_submissions([submission])
+    return submission
+
+
+def test_an_imported_submission_takes_over_the_not_started_case(round_, party_b):
+    round_.status = MonitoringRound.Status.COLLECTING
+    round_.save()
+    case = _round_case(round_, party_b)
+    submission = _imported_submission(round_, party_b)
+    taken = case_of(submission)
+    assert (taken.pk, taken.state, taken.is_open) == (case.pk, Status.REGISTERED, False)
+    assert _round_case(round_, party_b) is None
+
+
+def test_sync_closes_a_not_started_case_left_open_beside_the_party_s_submission(round_, party_b):
+    round_.status = MonitoringRound.Status.COLLECTING
+    round_.save()
+    stale = _round_case(round_, party_b)
+    submission = SubmissionFactory(round=round_, party=party_b, status=Status.REGISTERED)
+    cases.refresh(SUBMISSION, submission, party_b)  # a second case, as imports made them before
+    cases.sync_all()
+    stale.refresh_from_db()
+    assert not stale.is_open
+    assert case_of(submission).waiting_on == WaitingOn.NOBODY
