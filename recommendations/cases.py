@@ -41,10 +41,11 @@ STATES = {
 
 
 def _title(report: ImplementationReport, party: Party, language: str) -> str:
+    """The report named as people name it (its round), not by its document reference."""
     with override(language):
         return str(
-            _("Follow-up by %(party)s of %(report)s")
-            % {"party": party.name_fr if language == "fr" else party.name_en, "report": report.reference}
+            _("Follow-up by %(party)s of the round %(round)s implementation report")
+            % {"party": party.name_fr if language == "fr" else party.name_en, "round": report.round.number}
         )
 
 
@@ -57,7 +58,7 @@ def _unanswered_requests(updates):
 
 
 def describe(report: ImplementationReport, party: Party) -> cases.CaseState:
-    """Three queries whatever the number of recommendations."""
+    """Three queries whatever the number of recommendations (and the report's round, once)."""
     follow_ups = FollowUp.objects.filter(recommendation__report=report, party=party, active=True)
     updates = FollowUpUpdate.objects.filter(follow_up__in=follow_ups.values("pk"))
     pending = updates.filter(status=FollowUpUpdate.Status.SUBMITTED)

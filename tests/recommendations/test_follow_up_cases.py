@@ -111,3 +111,11 @@ def test_a_deadline_edited_in_the_admin_moves_the_due_date_at_once(follow_up_a, 
     follow_up_a.deadline = datetime.date(2031, 6, 30)
     follow_up_a.save()  # as the admin's form saves it: every field
     assert case_for(report, party_a).due_date == datetime.date(2031, 6, 30)
+
+
+def test_the_case_names_the_report_by_its_round_not_its_reference(report, follow_up_a):
+    case = case_for(report, follow_up_a.party)
+    assert report.reference not in case.title_en
+    assert case.title_en == (
+        f"Follow-up by {follow_up_a.party.name_en} of the round {report.round.number} implementation report"
+    )
