@@ -100,3 +100,19 @@ def test_a_dump_needs_postgresql(tmp_path, settings):
         pytest.skip("on PostgreSQL the dump works: deploy/restore-drill.sh runs it")
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         backups.dump_with_counts(tmp_path / "database.dump")
+
+
+@pytest.mark.django_db(transaction=True)  # the dump's snapshot is a transaction of its own
+def test_a_backup_holds_the_dump_the_files_and_the_counts_of_the_same_moment(tmp_path, settings):
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pytest.skip("pg_dump needs PostgreSQL")
+    _files(Path(settings.MEDIA_ROOT), {"documents/a.pdf": b"%PDF"})
+    PartyFactory()
+
+    data = backups.back_up(tmp_path)
+
+    assert (tmp_path / backups.DUMP).read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    assert data["tables"]["secretariat_party"] == 1
+    assert data["files"] == backups.file_checksums(Path(settings.MEDIA_ROOT))  # other tests' files too
+    assert "documents/a.pdf" in data["files"]
+    assert backups.read(tmp_path / backups.MANIFEST) == data

@@ -192,3 +192,10 @@ def test_housekeeping_is_a_daily_job_of_the_worker(officer, settings):
 
     assert run is not None
     assert "1 import file(s)" in run.outcome
+
+
+def test_sessions_outside_the_database_are_not_counted(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+
+    assert housekeeping.clear_expired_sessions() is None
+    assert "? expired session(s)" in str(housekeeping.run())
