@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Back up the Lanzarote Back Office: the PostgreSQL database (pg_dump -Fc), the uploaded files
-# (a tar of MEDIA_ROOT) and a manifest (row counts of every table, SHA-256 of every file) that
-# restore.sh checks the restore against. The dump and the counts are one snapshot of the database:
-# the service stays up meanwhile.
+# Back up the Lanzarote Back Office: the PostgreSQL database (pg_dump -Fc), the uploaded files (a
+# tar of MEDIA_ROOT, or of the S3 bucket) and a manifest (row counts of every table, SHA-256 of
+# every file) that restore.sh checks the restore against. The dump and the counts are one
+# snapshot of the database: the service stays up meanwhile.
 #
 #   deploy/backup.sh [DESTINATION]
 #

@@ -5,8 +5,8 @@
 #   deploy/restore.sh BACKUP_FOLDER
 #
 # The target is the service's environment: DATABASE_URL (postgres://user:password@host:port/name;
-# the database is created if missing, and must have no tables) and MEDIA_ROOT (created if missing,
-# must be empty). It never restores over data: point DATABASE_URL and MEDIA_ROOT at new ones,
+# the database is created if missing, and must have no tables) and the file storage, MEDIA_ROOT or
+# S3_BUCKET (which must hold no file). It never restores over data: point them at new ones,
 # check, then switch the service to them (docs/deployment.md, "Restoring"). Needs pg_restore and
 # psql of the dump's pg_dump version or newer; the user of DATABASE_URL may create databases (or
 # create the database beforehand).
@@ -29,7 +29,6 @@ base=${uri%%\?*}
 query=${uri#"$base"}
 database=${base##*/}
 maintenance="${base%/*}/postgres$query"
-media=$(manage shell --no-imports --verbosity=0 -c 'from django.conf import settings; print(settings.MEDIA_ROOT)')
 
 if [ "$(psql "$maintenance" -tAc "SELECT 1 FROM pg_database WHERE datname = '${database//\'/\'\'}'")" != 1 ]; then
   echo "Creating the database $database"
@@ -40,15 +39,12 @@ if [ "$tables" != 0 ]; then
   echo "The database $database already has $tables tables: restore into a new, empty one." >&2
   exit 1
 fi
-mkdir -p "$media"
-if [ -n "$(find "$media" -mindepth 1 -print -quit)" ]; then
-  echo "MEDIA_ROOT ($media) is not empty: restore into a new, empty directory." >&2
-  exit 1
-fi
 
+# Through the application's file storage: MEDIA_ROOT, or the S3 bucket when S3_BUCKET is set;
+# first, as it refuses a storage that holds files before anything is written.
+echo "Restoring the uploaded files"
+manage backup_manifest --restore-files "$backup/media.tar"
 echo "Restoring the database into $database"
 pg_restore --no-owner --no-privileges --exit-on-error --dbname="$uri" "$backup/database.dump"
-echo "Restoring the uploaded files into $media"
-tar --extract --no-same-owner --file="$backup/media.tar" --directory="$media"
 
 manage backup_manifest --check "$backup/manifest.json"

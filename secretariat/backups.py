@@ -1,11 +1,14 @@
 """Backups: what a backup holds (its manifest) and the check that a restore brought it all back.
 
 A backup (deploy/backup.sh) is three files: the PostgreSQL dump (`pg_dump -Fc`), a tar of the
-uploaded files (MEDIA_ROOT) and a manifest, JSON: the number of rows of every table and the
-SHA-256 of every file. The dump and the row counts are taken in one snapshot of the database
-(`pg_export_snapshot`), so they agree even while people work; the files' checksums are read from
-the tar itself. After a restore (deploy/restore.sh), `check` counts and hashes again and lists
-every table or file that did not come back as it was: the restore drill fails on any.
+uploaded files and a manifest, JSON: the number of rows of every table and the SHA-256 of every
+file. The dump and the row counts are taken in one snapshot of the database (`pg_export_snapshot`),
+so they agree even while people work; the files' checksums are those of the tar's members.
+
+The files are read and written through Django's default storage, so a backup and a restore work
+the same on the local file system (MEDIA_ROOT) and in an S3-compatible store (S3_BUCKET).
+After a restore (deploy/restore.sh), `compare` counts and hashes again and lists every table or
+file that did not come back as it was: the restore drill fails on any.
 """
 
 import hashlib
@@ -13,17 +16,24 @@ import json
 import os
 import subprocess
 import tarfile
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connection, transaction
 
 FORMAT = 1
 #: The files of a backup, in its folder.
 DUMP, MEDIA_TAR, MANIFEST = "database.dump", "media.tar", "manifest.json"
 CHUNK = 1024 * 1024
+
+
+class NotEmpty(Exception):
+    """A restore refuses to write files where some already are."""
 
 
 def table_counts() -> dict[str, int]:
@@ -44,35 +54,68 @@ def _sha256(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = Path(folder) / name
-            if path.is_file() and not path.is_symlink():
-                yield path
+def stored_files(storage: Storage = default_storage, folder: str = "") -> Iterator[str]:
+    """The name of every file in `storage` (uploads, imports, generated documents), folder by folder."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # MEDIA_ROOT not created yet: nothing uploaded
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for name in sorted(folders):
+        yield from stored_files(storage, f"{folder}/{name}" if folder else name)
 
 
-def file_checksums(root: Path) -> dict[str, str]:
-    """SHA-256 of every regular file under `root`, by its path relative to `root` (POSIX)."""
-    root = Path(root)
-    if not root.exists():
-        return {}
+def file_checksums(storage: Storage = default_storage) -> dict[str, str]:
+    """SHA-256 of every file in `storage`, by its name."""
     checksums = {}
-    for path in _walk(root):
-        with path.open("rb") as stream:
-            checksums[path.relative_to(root).as_posix()] = _sha256(stream)
+    for name in stored_files(storage):
+        with storage.open(name, "rb") as stream:
+            checksums[name] = _sha256(stream)
     return dict(sorted(checksums.items()))
 
 
 def tar_checksums(archive: Path) -> dict[str, str]:
-    """SHA-256 of every regular file in a tar of MEDIA_ROOT (made with `tar -C MEDIA_ROOT .`)."""
+    """SHA-256 of every regular file in a tar of the files (`tar_files`)."""
     checksums = {}
     with tarfile.open(archive) as tar:
         for member in tar:
             if member.isfile() and (stream := tar.extractfile(member)) is not None:
-                name = member.name.removeprefix("./")
-                checksums[name] = _sha256(stream)
+                checksums[member.name] = _sha256(stream)
     return dict(sorted(checksums.items()))
+
+
+def tar_files(archive: Path, storage: Storage = default_storage) -> None:
+    """A tar of every file in `storage`, by their names (read from the store, written as they come)."""
+    with tarfile.open(archive, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name in stored_files(storage):
+            info = tarfile.TarInfo(name)
+            info.size = storage.size(name)
+            try:
+                info.mtime = storage.get_modified_time(name).timestamp()
+            except NotImplementedError:
+                info.mtime = time.time()
+            info.mode = 0o640
+            with storage.open(name, "rb") as stream:
+                tar.addfile(info, stream)
+
+
+def restore_files(archive: Path, storage: Storage = default_storage) -> int:
+    """Write every file of a tar of `tar_files` into `storage`, which must hold none; how many."""
+    if next(stored_files(storage), None) is not None:
+        raise NotEmpty("The file storage already holds files: restore into a new, empty one.")
+    restored = 0
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            if not member.isfile() or (stream := tar.extractfile(member)) is None:
+                continue
+            if member.name.startswith("/") or ".." in Path(member.name).parts:
+                raise ValueError(f"{member.name}: not a name of the backup's files.")
+            saved = storage.save(member.name, File(stream, name=member.name))
+            if saved != member.name:  # the storage renamed it: the rows would name a missing file
+                raise RuntimeError(f"{member.name} was stored as {saved}.")
+            restored += 1
+    return restored
 
 
 def _pg_environment() -> dict[str, str]:
@@ -105,23 +148,14 @@ def dump_with_counts(dump: Path) -> dict[str, int]:
         return table_counts()
 
 
-def tar_media(root: Path, archive: Path) -> None:
-    """A tar of every regular file under `root` (MEDIA_ROOT), by their paths relative to it."""
-    root = Path(root)
-    with tarfile.open(archive, "w") as tar:
-        if root.exists():
-            for path in sorted(_walk(root)):
-                tar.add(path, arcname=path.relative_to(root).as_posix(), recursive=False)
-
-
 def back_up(folder: Path) -> dict[str, Any]:
     """Write a backup into `folder`: DUMP, MEDIA_TAR and MANIFEST; returns the manifest.
 
     The database first: every file its rows name was stored before the row was committed, so it
-    is in the tar made next (uploads after the dump are in the tar too, harmlessly)."""
+    is in the tar made next (files uploaded meanwhile are in the tar too, harmlessly)."""
     folder = Path(folder)
     counts = dump_with_counts(folder / DUMP)
-    tar_media(Path(settings.MEDIA_ROOT), folder / MEDIA_TAR)
+    tar_files(folder / MEDIA_TAR)
     data = manifest(counts=counts, files=tar_checksums(folder / MEDIA_TAR))
     write(folder / MANIFEST, data)
     return data
@@ -160,5 +194,5 @@ def read(path: Path) -> dict[str, Any]:
 
 
 def summary(data: dict[str, Any]) -> str:
-    tables: Iterable[int] = data["tables"].values()
-    return f"{len(data['tables'])} tables, {sum(tables)} rows, {len(data['files'])} files"
+    rows = sum(data["tables"].values())
+    return f"{len(data['tables'])} tables, {rows} rows, {len(data['files'])} files"

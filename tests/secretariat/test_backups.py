@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 
 from secretariat import backups
@@ -30,13 +31,35 @@ def test_the_counts_cover_every_table_with_its_rows():
 
 
 def test_the_tar_of_the_files_has_the_checksums_of_the_files(tmp_path):
-    media = tmp_path / "media"
-    _files(media, {"documents/2026/réponse.pdf": b"%PDF", "imports/2026/parties.csv": b"code\n"})
+    storage = FileSystemStorage(tmp_path / "media")
+    _files(tmp_path / "media", {"documents/2026/réponse.pdf": b"%PDF", "imports/2026/parties.csv": b"code\n"})
 
-    backups.tar_media(media, tmp_path / "media.tar")
+    backups.tar_files(tmp_path / "media.tar", storage)
 
-    assert backups.tar_checksums(tmp_path / "media.tar") == backups.file_checksums(media)
-    assert set(backups.file_checksums(media)) == {"documents/2026/réponse.pdf", "imports/2026/parties.csv"}
+    assert backups.tar_checksums(tmp_path / "media.tar") == backups.file_checksums(storage)
+    assert set(backups.file_checksums(storage)) == {"documents/2026/réponse.pdf", "imports/2026/parties.csv"}
+
+
+def test_the_files_of_a_tar_are_restored_under_their_names(tmp_path):
+    _files(tmp_path / "media", {"documents/2026/réponse.pdf": b"%PDF", "a.csv": b"code\n"})
+    backups.tar_files(tmp_path / "media.tar", FileSystemStorage(tmp_path / "media"))
+    restored = FileSystemStorage(tmp_path / "restored")
+
+    assert backups.restore_files(tmp_path / "media.tar", restored) == 2
+
+    assert backups.file_checksums(restored) == backups.tar_checksums(tmp_path / "media.tar")
+
+
+def test_files_are_never_restored_over_files(tmp_path):
+    _files(tmp_path / "media", {"a.csv": b"code\n"})
+    backups.tar_files(tmp_path / "media.tar", FileSystemStorage(tmp_path / "media"))
+
+    with pytest.raises(backups.NotEmpty):
+        backups.restore_files(tmp_path / "media.tar", FileSystemStorage(tmp_path / "media"))
+
+
+def test_no_uploaded_file_yet_is_an_empty_list(tmp_path):
+    assert backups.file_checksums(FileSystemStorage(tmp_path / "never-created")) == {}
 
 
 def test_a_restore_identical_to_the_backup_has_no_difference():
@@ -84,7 +107,7 @@ def test_the_check_fails_on_a_changed_file_and_says_which(tmp_path, settings):
     _files(media, {"documents/a.pdf": b"%PDF"})
     backups.write(
         tmp_path / "manifest.json",
-        backups.manifest(counts=backups.table_counts(), files=backups.file_checksums(media)),
+        backups.manifest(counts=backups.table_counts(), files=backups.file_checksums()),
     )
     (media / "documents/a.pdf").write_bytes(b"%PDF altered")
     errors = io.StringIO()
@@ -113,6 +136,6 @@ def test_a_backup_holds_the_dump_the_files_and_the_counts_of_the_same_moment(tmp
 
     assert (tmp_path / backups.DUMP).read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
     assert data["tables"]["secretariat_party"] == 1
-    assert data["files"] == backups.file_checksums(Path(settings.MEDIA_ROOT))  # other tests' files too
+    assert data["files"] == backups.file_checksums()  # other tests' files too
     assert "documents/a.pdf" in data["files"]
     assert backups.read(tmp_path / backups.MANIFEST) == data

@@ -1,7 +1,6 @@
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from secretariat import backups
@@ -9,30 +8,36 @@ from secretariat import backups
 
 class Command(BaseCommand):
     help = (
-        "A backup's manifest: the row count of every table and the SHA-256 of every uploaded file. "
-        "Alone: prints the manifest of the database and MEDIA_ROOT as they are (JSON). "
-        "--backup FOLDER: writes a backup there (database.dump: pg_dump -Fc, taken in the same "
-        "snapshot as the counts; media.tar: MEDIA_ROOT; manifest.json). --check MANIFEST: compares "
-        "the database and MEDIA_ROOT with a manifest after a restore, lists every difference and "
-        "fails if there is one. deploy/backup.sh, restore.sh and restore-drill.sh call it."
+        "Backups (deploy/backup.sh, restore.sh, restore-drill.sh call it). Alone: prints the manifest "
+        "of the database and the uploaded files as they are (JSON: the row count of every table, the "
+        "SHA-256 of every file). --backup FOLDER: writes a backup there (database.dump: pg_dump -Fc "
+        "in the same snapshot as the counts; media.tar: the uploaded files; manifest.json). "
+        "--restore-files TAR: writes a backup's files into the file storage, which must be empty. "
+        "--check MANIFEST: compares the database and the files with a backup's manifest, lists every "
+        "difference and fails if there is one."
     )
 
     def add_arguments(self, parser):
         action = parser.add_mutually_exclusive_group()
         action.add_argument("--backup", type=Path, metavar="FOLDER", help="write a backup into this folder")
+        action.add_argument("--restore-files", type=Path, metavar="TAR", help="restore the files of a backup")
         action.add_argument("--check", type=Path, metavar="MANIFEST", help="check a restore against it")
 
-    def handle(self, *args, backup, check, **options) -> None:
+    def handle(self, *args, backup, restore_files, check, **options) -> None:
         if backup:
             backup.mkdir(parents=True, exist_ok=True)
             data = backups.back_up(backup)
             self.stdout.write(f"Backup {backup}: {backups.summary(data)}")
+        elif restore_files:
+            try:
+                restored = backups.restore_files(restore_files)
+            except (backups.NotEmpty, ValueError, RuntimeError) as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"{restored} files restored")
         elif check:
             self._check(check)
         else:
-            data = backups.manifest(
-                counts=backups.table_counts(), files=backups.file_checksums(settings.MEDIA_ROOT)
-            )
+            data = backups.manifest(counts=backups.table_counts(), files=backups.file_checksums())
             self.stdout.write(json.dumps(data, indent=1, sort_keys=True))
 
     def _check(self, path: Path) -> None:
@@ -40,9 +45,7 @@ class Command(BaseCommand):
             expected = backups.read(path)
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
-        problems = backups.compare(
-            expected, counts=backups.table_counts(), files=backups.file_checksums(settings.MEDIA_ROOT)
-        )
+        problems = backups.compare(expected, counts=backups.table_counts(), files=backups.file_checksums())
         for problem in problems:
             self.stderr.write(problem)
         if problems:
