@@ -514,3 +514,14 @@ def test_stakeholder_consents_to_publication_in_the_portal(client_for, stakehold
     assert Submission.objects.get(round=round_).consent_to_publication is False
     client.post(reverse("portal:consent", args=[77]), {"consent": "yes"})
     assert Submission.objects.get(round=round_).consent_to_publication is True
+
+
+def test_a_stakeholder_reads_its_publication_choice_before_sending(
+    client_for, stakeholder_b, organisation_b, round_ab
+):
+    comments = SubmissionFactory(
+        round=round_ab, party=organisation_b.party, organisation=organisation_b, consent_to_publication=False
+    )
+    ReplyFactory(submission=comments, questions=[question(round_ab, "1")])
+    response = client_for(stakeholder_b).get(submit_url(round_ab))
+    assert "confidential: never published" in response.text.split('id="consent"')[1]
