@@ -20,7 +20,6 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .history import set_author
 from .models import GeneratedDocument, ImportJob
@@ -119,6 +118,7 @@ def remove_document_files(*, now: datetime.datetime | None = None) -> int:
     """Remove the file of each generated document finished before the cut-off; the row stays,
     and its history records the removal and why."""
     cutoff = _cutoff("HOUSEKEEPING_DOCUMENT_FILES_DAYS", now)
+    days = _days("HOUSEKEEPING_DOCUMENT_FILES_DAYS")
     documents = GeneratedDocument.objects.exclude(file="").filter(
         status__in=(GeneratedDocument.Status.DONE, GeneratedDocument.Status.FAILED), finished_at__lt=cutoff
     )
@@ -127,9 +127,8 @@ def remove_document_files(*, now: datetime.datetime | None = None) -> int:
         name = document.file.name or ""
         document.file.storage.delete(name)
         document.file = ""
-        reason = _("File removed by the housekeeping, %(days)d days after it was prepared.") % {
-            "days": _days("HOUSEKEEPING_DOCUMENT_FILES_DAYS")
-        }
+        # In English, as the history's other reasons ("imported from …"): a record, not a message.
+        reason = f"file removed by the housekeeping, {days} days after it was prepared"
         set_author(document, None, reason).save(update_fields=["file"])
         removed += 1
         logger.info("Housekeeping: removed the file %s of generated document %s", name, document.pk)
