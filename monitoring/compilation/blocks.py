@@ -9,7 +9,7 @@ into plain paragraphs and bullets. A Markdown block (factsheets) is rendered and
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -346,7 +346,12 @@ class _Flattener:
         current = self.open_blocks[-1] if self.open_blocks else "p"
         runs: tuple[Run, ...] = ()
         if not styled or current == "pre":
-            raw = "".join(item if isinstance(item, str) else item[0] for item in buffer)
+            # without a styled run, every item is a string (most paragraphs): joined at once
+            raw = (
+                "".join(item if isinstance(item, str) else item[0] for item in buffer)
+                if styled
+                else "".join(cast(list[str], buffer))
+            )
             if current == "pre":
                 text = raw.strip("\n")
             elif _LINE_BREAK in raw:

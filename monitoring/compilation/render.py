@@ -398,15 +398,23 @@ def _styles() -> dict[str, ParagraphStyle]:
             "title", parent=bold, fontSize=16, leading=20, alignment=TA_CENTER, spaceAfter=8
         ),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=16, alignment=TA_CENTER),
+        # headings are kept with what follows them, never alone at the foot of a page
         "heading1": ParagraphStyle(
-            "heading1", parent=bold, fontSize=14, leading=18, spaceBefore=10, spaceAfter=8
+            "heading1", parent=bold, fontSize=14, leading=18, spaceBefore=10, spaceAfter=8, keepWithNext=1
         ),
         "heading2": ParagraphStyle(
-            "heading2", parent=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=6
+            "heading2", parent=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=6, keepWithNext=1
         ),
-        "heading3": ParagraphStyle("heading3", parent=bold, fontSize=11, leading=14, spaceBefore=8),
+        "heading3": ParagraphStyle(
+            "heading3", parent=bold, fontSize=11, leading=14, spaceBefore=8, keepWithNext=1
+        ),
         "heading4": ParagraphStyle(
-            "heading4", parent=bold, fontSize=10, spaceBefore=6, textColor=colors.HexColor("#333")
+            "heading4",
+            parent=bold,
+            fontSize=10,
+            spaceBefore=6,
+            textColor=colors.HexColor("#333"),
+            keepWithNext=1,
         ),
         "bullet": ParagraphStyle("bullet", parent=body, spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
@@ -521,7 +529,7 @@ def _pdf_piece(kind: str, text: str, depth: int, piece: Piece | None = None) -> 
     runs = piece.runs if piece is not None else ()
     if kind == "bullet":
         number = piece.number if piece is not None else 0
-        mark = "•" if number == 0 else f"{number}." if number > 0 else ""
+        mark = ("•" if depth <= 1 else "◦") if number == 0 else f"{number}." if number > 0 else ""
         indent = _LIST_INDENT * depth
         style = _indented("bullet", indent, indent - _MARK_WIDTH)
         if runs:
@@ -669,11 +677,14 @@ class PlainParagraphs(Flowable):
                 used += gap + height
                 continue
             parts = paragraph.split(availWidth, availHeight - used - gap)
-            first, rest = self.paragraphs[:index], self.paragraphs[index + 1 :]
             if parts:
-                first, rest = [*first, parts[0]], [parts[1], *rest]
+                first = [*self.paragraphs[:index], parts[0]]
+                rest = [parts[1], *self.paragraphs[index + 1 :]]
             else:
-                rest = [paragraph, *rest]
+                # the headings that would end the page go with what they head
+                while index > 1 and getattr(self.paragraphs[index - 1].style, "keepWithNext", 0):
+                    index -= 1
+                first, rest = self.paragraphs[:index], self.paragraphs[index:]
             if not first:
                 return []
             rest_gaps = [0, *self.gaps[index + 1 :]]  # a part's spaces are its paragraph's
