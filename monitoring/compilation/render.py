@@ -1,8 +1,11 @@
 """Compilations and registered submissions printed as HTML, DOCX and PDF.
 
-HTML goes through a template (reply text through the sanitising Markdown filter); DOCX and PDF
-are written from blocks (see blocks.py) by one writer each, with no system library: python-docx,
-and reportlab with the Bitstream Vera fonts it ships (Latin accents, typographic quotes, dashes).
+HTML goes through a template (each reply's stored, sanitised HTML); DOCX and PDF are written
+from blocks (see blocks.py) by one writer each, with no system library: python-docx, and
+reportlab with the DejaVu Sans fonts the project ships (secretariat/printing.py: every alphabet
+of the Parties). Stored HTML becomes pieces (blocks.html_pieces): paragraphs and list items with
+their bold and italic runs, numbered and nested lists, tables; the three formats print the same
+title block, headings, lists, tables and attachments.
 """
 
 import bisect
