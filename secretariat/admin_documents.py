@@ -73,6 +73,9 @@ class GeneratedDocumentAdmin(ScopedAdmin):
 
     @admin.display(description=_("file"))
     def download(self, obj: GeneratedDocument) -> str:
+        if obj.status == GeneratedDocument.Status.DONE and not obj.file:
+            # Removed by the housekeeping (its history says when): the requester may ask again.
+            return str(_("Removed: ask for it again"))
         if obj.status != GeneratedDocument.Status.DONE or not obj.file:
             return "–"
         return format_html('<a href="{}">{}</a>', obj.file.url, _("Download"))

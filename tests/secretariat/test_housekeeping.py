@@ -199,3 +199,25 @@ def test_sessions_outside_the_database_are_not_counted(settings):
 
     assert housekeeping.clear_expired_sessions() is None
     assert "? expired session(s)" in str(housekeeping.run())
+
+
+def test_the_admin_says_a_removed_file_may_be_asked_for_again(officer, client):
+    document = _document(officer, GeneratedDocument.Status.DONE, DAYS_AGO_40)
+    housekeeping.remove_document_files()
+    client.force_login(officer)
+
+    page = client.get("/admin/secretariat/generateddocument/").content.decode()
+
+    assert "Removed: ask for it again" in page
+    assert document.title in page
+
+
+def test_the_page_of_an_import_whose_file_was_removed_still_opens(officer, client):
+    job = _import_job(officer, ImportJob.Status.DONE, DAYS_AGO_40)
+    housekeeping.remove_import_files()
+    client.force_login(officer)
+
+    response = client.get(job.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "parties.csv" in response.content.decode()
