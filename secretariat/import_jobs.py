@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from . import access
+from . import access, task_queue
 from .imports import KINDS, ImportKind
 from .models import ImportJob, User
 from .tasks import HEARTBEAT_TIMEOUT, LANGUAGE_OPTION, fail_task_left_running, run_import_job, worker_alive
@@ -85,8 +85,12 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
 
 def _enqueue(job: ImportJob) -> None:
     caches["progress"].delete(job.progress_key)  # a key left by an earlier database
-    job.task_id = str(run_import_job.enqueue(job.pk).id)
-    job.save(update_fields=["task_id"])
+
+    def remember(result) -> None:
+        job.task_id = str(result.id)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=job.task_id)
+
+    task_queue.enqueue(run_import_job, job.pk, then=remember)
 
 
 def import_job_fail_if_abandoned(job: ImportJob) -> ImportJob:

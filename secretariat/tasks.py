@@ -2,6 +2,8 @@
 
 import datetime
 import logging
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -102,20 +104,21 @@ def run_import_job(job_id: int) -> str:
 
 def _run(job: ImportJob) -> str:
     try:
-        source = _open(job)
-        job.record_progress(0, source.total)
-        report = run_import(
-            job.kind,
-            source,
-            user=job.user,
-            options={
-                key: value
-                for key, value in job.options.items()
-                if key not in FILE_OPTIONS and key != LANGUAGE_OPTION
-            },
-            dry_run=job.dry_run,
-            progress=job.record_progress,
-        )
+        with _local_file(job) as path:
+            source = _open(job, path)
+            job.record_progress(0, source.total)
+            report = run_import(
+                job.kind,
+                source,
+                user=job.user,
+                options={
+                    key: value
+                    for key, value in job.options.items()
+                    if key not in FILE_OPTIONS and key != LANGUAGE_OPTION
+                },
+                dry_run=job.dry_run,
+                progress=job.record_progress,
+            )
     except ImportRejected as rejected:
         _end(job, ImportJob.Status.REJECTED, errors=rejected.messages)
     except (KeyboardInterrupt, SystemExit):
@@ -140,16 +143,30 @@ def _run(job: ImportJob) -> str:
     return job.status
 
 
-def _open(job: ImportJob) -> Source:
+@contextmanager
+def _local_file(job: ImportJob) -> Iterator[Path]:
+    """The uploaded file on this machine's disk: where the storage keeps it, or (an object store)
+    a temporary copy, written in chunks and removed after the import, so that a 200 MB file is
+    never held in memory whole and is read again from the start at each pass."""
+    try:
+        local = Path(job.file.path)
+    except NotImplementedError:  # a storage without local files
+        local = None
+    if local is not None:
+        yield local
+        return
+    with tempfile.NamedTemporaryFile(suffix=Path(job.file_name).suffix) as copy:
+        with job.file.open("rb") as stream:
+            shutil.copyfileobj(stream, copy, length=1024 * 1024)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def _open(job: ImportJob, path: Path) -> Source:
     options = {
         key: job.options[key] if job.options.get(key) not in (None, "", "auto") else None
         for key in FILE_OPTIONS
     }
-    try:
-        path = Path(job.file.path)
-    except NotImplementedError:  # a storage without local files
-        with job.file.open("rb") as stream:
-            return open_source(stream.read(), job.file_name, **options)
     return open_source(path, job.file_name, **options)
 
 

@@ -6,6 +6,7 @@ import functools
 import pytest
 from django.core.cache import caches
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -220,3 +221,25 @@ def test_the_heartbeat_ends_with_the_job(officer):
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CHECKED
     assert not tasks.worker_alive(job)
+
+
+def _no_local_path(field_file):
+    raise NotImplementedError("This backend doesn't support absolute paths.")  # as S3Storage says
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_in_an_object_store_is_imported_from_a_temporary_copy_removed_after(officer, monkeypatch):
+    copies = []
+    original = tasks._open
+    monkeypatch.setattr(tasks, "_open", lambda job, path: copies.append(path) or original(job, path))
+    monkeypatch.setattr(FieldFile, "path", property(_no_local_path))
+
+    job = _job(officer)
+    run_worker()
+    import_jobs.import_job_confirm(job=job, by=officer)
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.report["new"]) == ("done", 3)
+    assert Party.objects.count() == 3
+    assert len(copies) == 2 and not any(copy.exists() for copy in copies)
