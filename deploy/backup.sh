@@ -10,7 +10,8 @@
 # (DESTINATION: $BACKUP_DIR, else var/backups of the application). A backup is complete once its
 # folder has its final name (written as *.partial first). Run it as the service's user, with the
 # service's environment (DATABASE_URL, MEDIA_ROOT, SECRET_KEY ...: see docs/deployment.md); it
-# needs pg_dump (postgresql-client) of the server's major version or newer.
+# needs pg_dump (postgresql-client) of the server's major version (a pg_dump 17+ writes dumps
+# that an older server refuses on restore).
 #   BACKUP_KEEP   keep this many backups in DESTINATION, deleting older ones (default: 0, keep all)
 #   PYTHON        the application's Python (default: .venv/bin/python beside manage.py, else python3)
 set -euo pipefail
