@@ -8,8 +8,8 @@
 # the database is created if missing, and must have no tables) and the file storage, MEDIA_ROOT or
 # S3_BUCKET (which must hold no file). It never restores over data: point them at new ones,
 # check, then switch the service to them (docs/deployment.md, "Restoring"). Needs pg_restore and
-# psql of the server's major version, as backup.sh's pg_dump; the user of DATABASE_URL may create databases (or
-# create the database beforehand).
+# psql of the server's major version, as backup.sh's pg_dump; the user of DATABASE_URL may create
+# databases (or create the database beforehand).
 #   PYTHON   the application's Python (default: .venv/bin/python beside manage.py, else python3)
 set -euo pipefail
 
