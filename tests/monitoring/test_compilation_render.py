@@ -10,7 +10,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from monitoring.compilation import compile_replies, render_docx, render_html, render_pdf
 from monitoring.compilation.blocks import Block, Kind, html_pieces, markdown_pieces
-from monitoring.compilation.render import _break_lines, pdf_from_blocks, stream_html
+from monitoring.compilation.render import _break_lines, _break_runs, pdf_from_blocks, stream_html
 from monitoring.models import Question, Reply, ReplyAttachment, Submission
 from secretariat import printing
 from tests.factories import (
@@ -504,3 +504,31 @@ def test_pdf_lists_a_reply_attachments(attached):
 
     assert "Attachments / Pièces jointes:" in text
     assert "statistics-2016.xlsx" in text and "Ministry booklet" in text
+
+
+def test_pdf_lines_of_bold_and_italic_text_stay_within_the_column():
+    printing.fonts()
+    runs = (*((f"word{n * 7919 % 1000} ", n % 4) for n in range(300)), ("end.", 0))
+    width = 300
+
+    lines = _break_runs(runs, 10, width)
+
+    printed = " ".join("".join(text for _, text in line) for line in lines)
+    assert printed.split() == "".join(text for text, _ in runs).split()
+    assert all(
+        sum(pdfmetrics.stringWidth(text, font, 10) for font, text in line) <= width + 0.01 for line in lines
+    )
+    assert {font for line in lines for font, _ in line} == {
+        printing.REGULAR,
+        printing.BOLD,
+        printing.ITALIC,
+        printing.BOLD_ITALIC,
+    }
+
+
+def test_pdf_prints_a_styled_word_wider_than_the_column_cut_as_plain_text(round, germany):
+    reply(round, germany, ["1"], "before **" + "x" * 400 + "** after")
+
+    text = pdf_text(render_pdf(compiled(round)))
+
+    assert "".join(text.split()).count("x" * 400) == 1
