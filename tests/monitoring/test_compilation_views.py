@@ -6,8 +6,9 @@ import io
 import pypdf
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from monitoring.compilation import submission_document
 from monitoring.models import Question, ReplyAttachment, Submission
 from secretariat import documents
 from secretariat.models import GeneratedDocument
@@ -207,6 +208,18 @@ def test_submission_pdf_prints_the_questions_in_the_questionnaire_order(client_f
     assert text.index("Text of 10") < text.index("Reply to ten") < text.index("Text of 16")
     assert text.index("Text of 16") < text.index("Reply to sixteen")
     assert text.count("SECTION 2") == 1  # the section heads its first question only
+
+
+def test_submission_document_prints_the_questions_in_the_reader_s_language(officer, round, party_a):
+    Question.objects.filter(round=round, ref="1").update(text_fr="Texte de la question 1")
+    submission = submission_with_reply(round, party_a, "Réponse", refs=("1",))
+
+    with translation.override("fr"):
+        document = submission_document(submission=submission, user=officer)
+
+    [question] = document.questions
+    assert question.nodes[0].text_en == "Texte de la question 1"
+    assert question.section == "Partie 1"
 
 
 def test_submission_pdf_lists_the_attachments_of_each_reply(client_for, officer, round, party_a):
