@@ -24,32 +24,22 @@ from common import PRODUCTION_ENVIRONMENT
 os.environ.update(PRODUCTION_ENVIRONMENT)
 
 import argparse
-import http.client
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import pages  # sets Django up on the bench database
-from common import ROOT, collect_static_once, signed_in_client
+from common import collect_static_once, signed_in_client
 from django.conf import settings
+from serving import Server, free_port, get, p95
 
 from secretariat import api_tokens
 from secretariat.models import Party, Role, User
 
 P95_TARGET = 500
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def endpoints(round_number: int) -> dict[str, dict[str, str]]:
@@ -76,54 +66,6 @@ def endpoints(round_number: int) -> dict[str, dict[str, str]]:
             "Authorization": f"Token {token}",
         },
     }
-
-
-def get(port: int, target: dict[str, str]) -> tuple[int, float, int]:
-    """One request on a fresh connection (gunicorn's sync workers close each): status, ms, bytes."""
-    headers = {key: value for key, value in target.items() if key != "path"} | {"Host": "127.0.0.1"}
-    start = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", target["path"], headers=headers)
-        response = connection.getresponse()
-        size = len(response.read())
-        status = response.status
-    except OSError:
-        status, size = 0, 0
-    finally:
-        connection.close()
-    return status, (time.perf_counter() - start) * 1000, size
-
-
-class Server:
-    """gunicorn in a process group of its own, stopped (group and all) by stop()."""
-
-    def __init__(self, port: int, workers: int) -> None:
-        command = [str(GUNICORN), "secretariat.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        command += ["--workers", str(workers), "--pythonpath", str(ROOT / "bench"), "--chdir", str(ROOT)]
-        command += ["--log-level", "warning"]
-        self.port = port
-        self.process = subprocess.Popen(command, env=os.environ.copy(), start_new_session=True)
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            if get(self.port, {"path": "/portal/login/"})[0] == 200:
-                return
-            time.sleep(0.5)
-        raise RuntimeError("gunicorn did not answer within a minute")
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()  # the master stops its workers gracefully
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
 
 
 def run_clients(port: int, targets: dict[str, dict[str, str]], clients: int, requests: int) -> dict:
@@ -154,10 +96,10 @@ def report(results: dict, seconds: float) -> None:
         durations = sorted(ms for _, ms, _ in outcomes)
         errors = sum(1 for status, _, _ in outcomes if status != 200)
         size = statistics.median(size for _, _, size in outcomes) / 1024
-        p95 = statistics.quantiles(durations, n=20, method="inclusive")[-1]
-        misses = [f"p95 > {P95_TARGET} ms"] * (p95 > P95_TARGET) + ["errors"] * bool(errors)
+        slowest = p95(durations)
+        misses = [f"p95 > {P95_TARGET} ms"] * (slowest > P95_TARGET) + ["errors"] * bool(errors)
         print(
-            f"| {name} | {len(durations)} | {size:.0f} | {statistics.median(durations):.0f} | {p95:.0f} "
+            f"| {name} | {len(durations)} | {size:.0f} | {statistics.median(durations):.0f} | {slowest:.0f} "
             f"| {durations[-1]:.0f} | {errors} | {'**' + ', '.join(misses) + '**' if misses else ''} |"
         )
     total = sum(len(outcomes) for outcomes in results.values())
@@ -175,7 +117,7 @@ def main() -> None:
     targets = endpoints(round_.number)
     # A SIGTERM (a timeout, a kill) ends the run through the finally below, which stops gunicorn.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"stopped by signal {signum}"))
-    server = Server(_free_port(), args.workers)
+    server = Server(free_port(), args.workers)
     try:
         server.wait_ready()
         run_clients(server.port, targets, args.workers, 2 * len(targets))  # each worker warmed up

@@ -142,7 +142,12 @@ _test_database_from_kept_migrations()
 # one after the other on one worker, the largest groups first, the other tests wherever a worker is
 # free. The browser tests share one Chromium and one live server; the admin walk is the longest
 # module. Started first, on different workers, they leave no long test for the end.
-XDIST_GROUPS = {"browser/": "browser", "secretariat/test_admin_walk.py": "admin-walk"}
+XDIST_GROUPS = {
+    "browser/": "browser",
+    "secretariat/test_admin_walk.py": "admin-walk",
+    # gunicorn and the task workers on PostgreSQL and Redis (REQUIRE_MULTI_PROCESS): one run at a time
+    "deployment/": "multi-process",
+}
 # The few tests taking these shared records (`shared_records` below), each seconds to build, also run
 # one after the other on one worker, across modules: they build them once, not once per worker or
 # each time another test came between them. (The API's `world` is taken by hundreds of tests that
