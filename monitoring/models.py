@@ -72,7 +72,9 @@ class MonitoringRound(models.Model):
 class Section(models.Model):
     """A part of a questionnaire (Prevention, Protection, Prosecution, Co-operation)."""
 
-    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="sections")
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="sections"
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_fr = models.CharField(_("title (French)"), max_length=200)
@@ -105,10 +107,19 @@ class Question(models.Model):
         ITEM = "item", _("Item")
         REQUEST = "request", _("Please specify / share")
 
-    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="questions")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="questions")
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="questions"
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("parent question"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     ref = models.CharField(_("ref"), max_length=20, help_text=_("For example 1, 1.1, 1.1.a or 1.r1."))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
@@ -165,7 +176,9 @@ class Submission(models.Model):
     EDITABLE = (Status.DRAFT, Status.RETURNED)
     AWAITED = (Status.DRAFT, Status.RETURNED)
 
-    round = models.ForeignKey(MonitoringRound, on_delete=models.PROTECT, related_name="submissions")
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="submissions"
+    )
     party = models.ForeignKey(
         Party,
         verbose_name=_("Party"),
@@ -268,7 +281,9 @@ class Submission(models.Model):
 class Transition(models.Model):
     """One move of a submission's workflow: who, when, from and to, and why."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="transitions")
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("from"), max_length=12, choices=Submission.Status)
     to_status = models.CharField(_("to"), max_length=12, choices=Submission.Status)
     by = models.ForeignKey(
@@ -290,7 +305,9 @@ class Transition(models.Model):
 class Reply(RenderedTextModel):
     """A block of text answering one or more questions ('Replies to 1.1 - 1.2')."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="replies")
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="replies"
+    )
     questions = models.ManyToManyField(Question, verbose_name=_("questions answered"), related_name="replies")
     order = models.PositiveIntegerField(_("order"), default=0)
     language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.ENGLISH)
@@ -312,6 +329,7 @@ class Reply(RenderedTextModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -359,13 +377,17 @@ def format_refs(refs: list[str]) -> str:
 class ReplyAttachment(Attachment):
     """A file sent with a reply (a booklet, a statistics table...)."""
 
-    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("reply"), on_delete=models.CASCADE, related_name="attachments"
+    )
 
 
 class RapporteurAssignment(models.Model):
     """A Committee member appointed rapporteur for a question of a round."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rapporteurs")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="rapporteurs"
+    )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Committee member"),
@@ -394,7 +416,9 @@ class Reminder(models.Model):
         BEFORE_DEADLINE = "before", _("Before the deadline")
         OVERDUE = "overdue", _("Overdue")
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind)
     deadline = models.DateField(_("deadline reminded"))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)

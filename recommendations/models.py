@@ -117,7 +117,9 @@ class ImplementationReport(models.Model):
 
 
 class Chapter(models.Model):
-    report = models.ForeignKey(ImplementationReport, on_delete=models.CASCADE, related_name="chapters")
+    report = models.ForeignKey(
+        ImplementationReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="chapters"
+    )
     number = models.CharField(_("number"), max_length=10, help_text=_("For example V."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title_en = models.CharField(_("title (English)"), max_length=300)
@@ -146,8 +148,15 @@ RENDERED_RECOMMENDATION = ["text_html_en", "text_html_fr", "text_excerpt_en", "t
 
 
 class Recommendation(RenderedTextModel):
-    report = models.ForeignKey(ImplementationReport, on_delete=models.PROTECT, related_name="recommendations")
-    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="recommendations")
+    report = models.ForeignKey(
+        ImplementationReport,
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="recommendations"
+    )
     number = models.CharField(_("number"), max_length=20, help_text=_("For example V-17."))
     order = models.PositiveIntegerField(_("order"), default=0)
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency)
@@ -206,13 +215,25 @@ class Recommendation(RenderedTextModel):
 class Citation(models.Model):
     """A provision cited by a recommendation or a practice: an article and any paragraph ('(1)(a)')."""
 
-    article = models.ForeignKey(ConventionArticle, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(
+        ConventionArticle, verbose_name=_("article"), on_delete=models.PROTECT, related_name="+"
+    )
     paragraph = models.CharField(_("paragraph"), max_length=30, blank=True)
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
     )
     practice = models.ForeignKey(
-        "Practice", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+        "Practice",
+        verbose_name=_("practice"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
     )
 
     history = HistoricalRecords()
@@ -263,7 +284,9 @@ class ReportedStatus(models.TextChoices):
 class FollowUp(models.Model):
     """One Party's follow-up of one recommendation addressed to it."""
 
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="follow_ups")
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
     party = models.ForeignKey(
         Party, verbose_name=_("Party"), on_delete=models.PROTECT, related_name="follow_ups"
     )
@@ -323,8 +346,12 @@ class FollowUpUpdate(RenderedTextModel):
         MORE_INFORMATION = "more_information", _("More information requested")
         TAKEN_INTO_ASSESSMENT = "assessed", _("Taken into an assessment")
 
-    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="updates")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), on_delete=models.PROTECT, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("stakeholder"),
@@ -372,20 +399,26 @@ class FollowUpUpdate(RenderedTextModel):
 class UpdateAttachment(Attachment):
     """A file sent with a follow-up update."""
 
-    update = models.ForeignKey(FollowUpUpdate, on_delete=models.CASCADE, related_name="attachments")
+    update = models.ForeignKey(
+        FollowUpUpdate, verbose_name=_("update"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = attachment_file_field("follow-up/%Y/")
 
 
 class Assessment(RenderedTextModel):
     """The Committee's assessment of a follow-up at one moment: status, reasoning and evidence."""
 
-    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="assessments")
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), on_delete=models.PROTECT, related_name="assessments"
+    )
     status = models.CharField(_("status"), max_length=16, choices=AssessedStatus)
     previous_status = models.CharField(_("previous status"), max_length=16, choices=AssessedStatus)
     reasoning = models.TextField(_("reasoning"))
     reasoning_html = RenderedHTMLField(source="reasoning")
     reasoning_excerpt = ExcerptField(source="reasoning")
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assessed by"), on_delete=models.PROTECT, related_name="+"
+    )
     assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
     updates = models.ManyToManyField(
         FollowUpUpdate, verbose_name=_("updates"), blank=True, related_name="assessments"
@@ -464,13 +497,28 @@ class Factsheet(RenderedTextModel):
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
     report = models.ForeignKey(
-        ImplementationReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ImplementationReport,
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     chapter = models.ForeignKey(
-        Chapter, on_delete=models.PROTECT, null=True, blank=True, related_name="factsheets"
+        Chapter,
+        verbose_name=_("chapter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="factsheets",
     )
     theme = models.ForeignKey(
-        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="factsheets"
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="factsheets",
     )
     article = models.ForeignKey(
         ConventionArticle,
@@ -506,7 +554,9 @@ class Factsheet(RenderedTextModel):
 class FactsheetSection(RenderedTextModel):
     """A section of the Committee's findings, citing recommendations by number."""
 
-    factsheet = models.ForeignKey(Factsheet, on_delete=models.CASCADE, related_name="sections")
+    factsheet = models.ForeignKey(
+        Factsheet, verbose_name=_("factsheet"), on_delete=models.CASCADE, related_name="sections"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     heading_en = models.CharField(_("heading (English)"), max_length=300)
     heading_fr = models.CharField(_("heading (French)"), max_length=300, blank=True)

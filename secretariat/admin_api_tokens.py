@@ -28,6 +28,10 @@ class ApiTokenAdmin(ScopedAdmin):
         # The first characters identify a token; the rest of it is known only to its holder.
         return f"{obj.token_key[:8]}…"
 
+    def changelist_view(self, request, extra_context=None):
+        # Django would say "auth token", knox's English name (admin_site.MODEL_NAMES).
+        return super().changelist_view(request, {"title": _("API tokens"), **(extra_context or {})})
+
     # Any user of the admin sees (their own) tokens and revokes them; nobody adds or edits one here.
     def has_module_permission(self, request) -> bool:
         return access.works_in_admin(request.user)

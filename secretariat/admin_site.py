@@ -9,6 +9,11 @@ every page wrapped in `admin.site.admin_view` follows the rule.
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+
+#: Models of other packages, named as Django shows them (in English only) unless renamed here;
+#: their own Meta cannot change without a migration in that package.
+MODEL_NAMES = {"knox.authtoken": gettext_lazy("API tokens")}
 
 
 class BackOfficeAdminSite(admin.AdminSite):
@@ -16,6 +21,14 @@ class BackOfficeAdminSite(admin.AdminSite):
         from . import access  # the access module reads the models: not importable while apps load
 
         return super().has_permission(request) and access.works_in_admin(request.user)
+
+    def _build_app_dict(self, request: HttpRequest, label: str | None = None) -> dict:
+        app_dict = super()._build_app_dict(request, label)
+        # One app's dict for a label (None if the user sees none of it), else every app's by label.
+        for app in ([app_dict] if "models" in app_dict else app_dict.values()) if app_dict else []:
+            for model in app["models"]:
+                model["name"] = MODEL_NAMES.get(model["model"]._meta.label_lower, model["name"])
+        return app_dict
 
 
 class BackOfficeAdminConfig(AdminConfig):

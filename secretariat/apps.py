@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SecretariatConfig(AppConfig):
+    default = True  # the app's own config; this module also holds knox's (ApiTokensConfig)
     name = "secretariat"
     verbose_name = _("Secretariat")
 
@@ -54,6 +55,18 @@ class SecretariatConfig(AppConfig):
 
         notifications.register_event(import_notifications.IMPORT_FINISHED)
         notifications.register_event(document_notifications.DOCUMENT_FINISHED)
+        # The whole dataset's export, prepared by the worker (secretariat.documents).
+        from . import documents, exports
+
+        documents.register(exports.DATASET)
 
         # Role groups follow the permissions of every installed model after each migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="secretariat.sync_role_groups")
+
+
+class ApiTokensConfig(AppConfig):
+    """django-rest-knox (the API tokens) under a name the admin shows in the user's language."""
+
+    name = "knox"
+    label = "knox"
+    verbose_name = _("API access")

@@ -850,7 +850,13 @@ class Correspondence(models.Model):
         help_text=_("The letter or e-mail received, or the letter sent, filed as a document."),
     )
     notification = models.OneToOneField(
-        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     recorded_by = models.ForeignKey(
         "User",

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",  # API tokens: stored hashed, each with an expiry
+    "secretariat.apps.ApiTokensConfig",  # knox: API tokens, stored hashed, each with an expiry
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
