@@ -796,6 +796,9 @@ class _Encoder:
         select = self.selects.get((size, leading))
         if select is None:
             select = self.selects[size, leading] = f"{fp_str(size)} Tf {fp_str(leading)} TL"
+        if self.first.issuperset(text) or self._learn(text):  # as lines() does
+            name = self.font.getSubsetInternalName(0, self.doc)
+            return f"{name} {select} ({text.translate(self.first_codes)}) Tj"
         space, current, out = self.word(" "), -1, []
         runs: list[list] = []
         for index, word in enumerate(text.split(" ")):
@@ -887,56 +890,74 @@ def _break_runs(runs: tuple[Run, ...], size: float, width: float) -> list[list[t
     is wider than the column (the caller then prints the paragraph plain, cutting that word).
 
     A word is what lies between two spaces, perhaps in several faces ('**firm**,'); a space takes
-    the face of the word before it, as it is drawn."""
+    the face of the word before it, as it is drawn. Lines are found as the plain paragraphs'
+    are, by bisecting the running total of the words' widths and spaces."""
     limit = width / size
     lines: list[list[tuple[str, str]]] = []
-    for physical in _words_of_runs(runs):
-        line: list[list[tuple[str, str]]] = []
-        used = 0.0
-        for word in physical:
-            word_width = sum(_width(text, font) for font, text in word)
-            if word_width > limit:
-                return None
-            space = _space_width(line[-1][-1][0]) if line else 0.0
-            if line and used + space + word_width > limit:
-                lines.append(_segments(line))
-                line, used, space = [], 0.0, 0.0
-            line.append(word)
-            used += space + word_width
-        lines.append(_segments(line))
+    for words in _words_of_runs(runs):
+        if not words:
+            lines.append([])
+            continue
+        widths, space_of = _face_widths()
+        sizes = [widths[word[0][0]](word[0][1]) if len(word) == 1 else None for word in words]
+        if None in sizes:  # a word measured for the first time, or in several faces
+            sizes = [size or _word_width(word) for size, word in zip(sizes, words, strict=True)]
+        if max(sizes) > limit:
+            return None
+        spaces = [space_of[word[-1][0]] for word in words]
+        ends = list(itertools.accumulate(map(float.__add__, sizes, spaces)))
+        rights = [end - space for end, space in zip(ends, spaces, strict=True)]  # each word's right edge
+        start, base = 0, 0.0
+        while start < len(words):
+            stop = max(bisect.bisect_right(rights, base + limit, start), start + 1)
+            lines.append(_segments(words[start:stop]))
+            start, base = stop, ends[stop - 1]
     return lines
+
+
+@functools.cache
+def _face_widths() -> tuple[dict[str, Callable], dict[str, float]]:
+    """For each face, the lookup of its words' widths met so far, and its space's width."""
+    faces = _FACES.values()
+    return {font: _word_widths(font).get for font in faces}, {font: _space_width(font) for font in faces}
+
+
+def _word_width(word: list[tuple[str, str]]) -> float:
+    return sum(_width(fragment, font) for font, fragment in word)
 
 
 def _words_of_runs(runs: tuple[Run, ...]) -> list[list[list[tuple[str, str]]]]:
     """The runs as lines (at each newline) of words, each word a list of (font, fragment)."""
-    lines: list[list[list[tuple[str, str]]]] = [[]]
-    word: list[tuple[str, str]] = []
+    words: list[list[tuple[str, str]]] = []
+    lines = [words]
+    glued = False  # the next fragment continues the last word (no space between)
     for text, flags in runs:
         font = _FACES[flags]
-        for line_index, part in enumerate(text.split("\n")):
+        for line_index, part in enumerate(text.split("\n")) if "\n" in text else ((0, text),):
             if line_index:
-                if word:
-                    lines[-1].append(word)
-                word = []
-                lines.append([])
-            for index, fragment in enumerate(part.split(" ")):
-                if index and word:
-                    lines[-1].append(word)
-                    word = []
-                if fragment:
-                    word.append((font, fragment))
-    if word:
-        lines[-1].append(word)
+                words, glued = [], False
+                lines.append(words)
+            parts = part.split(" ")
+            if parts[0]:
+                if glued and words:
+                    words[-1].append((font, parts[0]))
+                else:
+                    words.append([(font, parts[0])])
+            if len(parts) > 1:
+                words.extend([[(font, fragment)] for fragment in parts[1:] if fragment])
+                glued = bool(parts[-1])
+            else:
+                glued = glued or bool(parts[0])
     return lines
 
 
 def _segments(words: list[list[tuple[str, str]]]) -> list[tuple[str, str]]:
     """A line's words as segments of one font each, a space after each word but the last."""
     segments: list[list[str]] = []
-    for index, word in enumerate(words):
-        for position, (font, fragment) in enumerate(word):
-            if position == 0 and index:
-                segments[-1][1] += " "  # the space between two words, in the face of the first
+    for word in words:
+        if segments:
+            segments[-1][1] += " "  # the space between two words, in the face of the first
+        for font, fragment in word:
             if segments and segments[-1][0] == font:
                 segments[-1][1] += fragment
             else:
