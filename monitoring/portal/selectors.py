@@ -103,7 +103,7 @@ class QuestionBlock:
     @property
     def in_english_only(self) -> bool:
         """Whether any text of the question falls back to English (a French page, no French text)."""
-        return any(node.fallback_lang for node in self.nodes)
+        return any(getattr(node, "fallback_lang", "") for node in self.nodes)  # set by questionnaire()
 
     @property
     def unanswered_items(self) -> list[Question]:
