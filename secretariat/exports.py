@@ -10,19 +10,27 @@ reads back unchanged: export, import into an empty database, export again gives 
   (`spreadsheets.spreadsheet_safe`); the import takes it off again (`unquote_cell`).
 
 The whole dataset is one file per kind, in the order the files must be imported
-(`010-parties.csv`, `020-articles.csv` ...), for the Secretariat only.
+(`010-parties.csv`, `020-articles.csv` ...), for the Secretariat only: a ZIP the worker writes in
+the background (a generated document of the kind "dataset", with its progress in the admin), or
+`manage.py export_data` in the foreground.
 """
 
 import io
 import zipfile
 from collections.abc import Iterable
+from typing import BinaryIO
 
 import tablib
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import access
+from . import access, documents
+from .documents import Progress
 from .imports import KINDS, ImportKind
+from .models import GeneratedDocument
 from .spreadsheets import SafeCSV, SafeXLSX
 
 FORMATS = {"csv": SafeCSV, "xlsx": SafeXLSX}
@@ -130,10 +138,50 @@ def export_dataset(user, format: str = "csv") -> dict[str, bytes]:
     return {file_name(kind, format): export_kind(kind, user, format) for kind in kinds_in_order()}
 
 
+def write_dataset_zip(user, format: str, output: BinaryIO, progress: Progress | None = None) -> None:
+    """The whole dataset as one ZIP of `export_dataset`'s files, written to `output` a kind at a
+    time (each kind's file is built, written and let go), `progress(done, total)` after each."""
+    if not access.may_export_dataset(user):
+        raise PermissionDenied("Only the Secretariat exports the whole dataset.")
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    kinds = kinds_in_order()
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, kind in enumerate(kinds, start=1):
+            archive.writestr(file_name(kind, format), export_kind(kind, user, format))
+            if progress is not None:
+                progress(done, len(kinds))
+
+
 def dataset_zip(user, format: str = "csv") -> bytes:
-    """The whole dataset as one ZIP of `export_dataset`'s files."""
+    """The whole dataset as one ZIP, in memory (the command's and the tests' size)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in export_dataset(user, format).items():
-            archive.writestr(name, data)
+    write_dataset_zip(user, format, buffer)
     return buffer.getvalue()
+
+
+def dataset_file_name(format: str) -> str:
+    return f"lanzarote-data-{timezone.localdate().isoformat()}-{format}.zip"
+
+
+DATASET_KIND = "dataset"
+
+
+def dataset_request(*, format: str, by) -> GeneratedDocument:
+    """Queue the whole dataset's export for `by` (the Secretariat): the worker writes the ZIP."""
+    if not access.may_export_dataset(by):
+        raise PermissionDenied("Only the Secretariat exports the whole dataset.")
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    title = _("The whole dataset (%(format)s files, ZIP)") % {"format": format.upper()}
+    return documents.document_request(kind=DATASET_KIND, title=title, parameters={"format": format}, by=by)
+
+
+def _write_dataset(document: GeneratedDocument, output: BinaryIO, progress: Progress) -> str:
+    """The worker's part: as the requester, whose rights are read again now."""
+    format = document.parameters["format"]
+    write_dataset_zip(document.requested_by, format, output, progress)
+    return dataset_file_name(format)
+
+
+DATASET = documents.DocumentKind(DATASET_KIND, _write_dataset, label=gettext_lazy("Whole dataset"))

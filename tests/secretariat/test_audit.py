@@ -173,8 +173,10 @@ def test_an_admin_list_export_is_recorded(client_for, officer):
 
 
 def test_the_dataset_export_is_recorded(client_for, officer):
-    assert client_for(officer).get(reverse("export_dataset", args=["csv"])).status_code == 200
-    assert (_last(Kind.EXPORT).user, _last(Kind.EXPORT).target) == (officer, "whole dataset")
+    assert client_for(officer).post(reverse("export_dataset", args=["csv"])).status_code == 302
+    event = _last(Kind.EXPORT)
+    assert (event.user, event.details["format"]) == (officer, "csv")
+    assert event.target.startswith("whole dataset (in the background, #")
 
 
 def test_the_dataset_export_command_is_recorded(tmp_path, secretariat_admin):

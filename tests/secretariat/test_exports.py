@@ -1,6 +1,7 @@
 """Exports of the admin lists and of the whole dataset, in the layout the import reads."""
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -11,8 +12,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from secretariat import exports
+from secretariat import documents, exports
 from secretariat.imports import KINDS, open_source, run_import
+from secretariat.models import GeneratedDocument
 from secretariat.resources import DocumentResource
 from tests.factories import DocumentFactory, PartyFactory
 from tests.secretariat.dataset import build_dataset
@@ -173,11 +175,43 @@ def test_export_command_refuses_a_state_user(coordinator_a, tmp_path):
 
 
 def _zip(client, format: str) -> zipfile.ZipFile:
-    response = client.get(reverse("export_dataset", args=[format]))
+    """Ask for the export, let the worker prepare it, download it from its page's link."""
+    response = client.post(reverse("export_dataset", args=[format]))
+    document = GeneratedDocument.objects.latest("pk")
+    assert response["Location"] == reverse("admin:secretariat_generateddocument_change", args=[document.pk])
+    assert documents.document_generate(document.pk) == GeneratedDocument.Status.DONE
+    document.refresh_from_db()
+    assert re.fullmatch(rf"generated/\d{{4}}/lanzarote-data-[\d-]+-{format}(_\w+)?\.zip", document.file.name)
+    download = client.get(reverse("protected_file", args=[document.file.name]))
+    assert download.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+
+
+def test_the_export_page_says_what_the_zip_holds_and_asks_before_preparing_it(client_for, officer):
+    response = client_for(officer).get(reverse("export_dataset", args=["xlsx"]))
+
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert f"-{format}.zip" in response["Content-Disposition"]
-    return zipfile.ZipFile(io.BytesIO(response.content))
+    assert "010-parties.xlsx" in response.text
+    assert 'method="post"' in response.text
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_the_dataset_is_prepared_in_the_background_with_a_step_per_kind(client_for, officer):
+    client_for(officer).post(reverse("export_dataset", args=["csv"]))
+    document = GeneratedDocument.objects.get()
+    assert (document.kind, document.status, document.requested_by) == ("dataset", "queued", officer)
+
+    documents.document_generate(document.pk)
+
+    document.refresh_from_db()
+    assert document.progress_done == document.progress_total == len(exports.kinds_in_order())
+
+
+def test_nobody_but_the_secretariat_asks_for_the_dataset_through_the_service(coordinator_a, committee_member):
+    for user in (coordinator_a, committee_member):
+        with pytest.raises(PermissionDenied):
+            exports.dataset_request(format="csv", by=user)
+    assert not GeneratedDocument.objects.exists()
 
 
 def test_secretariat_downloads_one_file_per_kind_in_import_order(client_for, officer, built):
