@@ -59,10 +59,6 @@ class SecretariatConfig(AppConfig):
         from . import documents, exports
 
         documents.register(exports.DATASET)
-        # The whole dataset's export, prepared by the worker (secretariat.documents).
-        from . import documents, exports
-
-        documents.register(exports.DATASET)
 
         # Role groups follow the permissions of every installed model after each migrate.
         post_migrate.connect(sync_role_groups, dispatch_uid="secretariat.sync_role_groups")
