@@ -12,7 +12,7 @@ token on the API's follow-ups list. For each number of workers, gunicorn is star
 settings, DEBUG off), each worker warmed up, then each endpoint in turn gets --clients threads
 sending --requests requests each, alone: its requests per second over that stretch, p50, p95 and
 max. The machine's load average is printed before and after: on a shared machine, read the numbers
-beside it.
+beside it. The servers' own output (a log line per request) goes to var/bench-scale.log.
 """
 
 import os
@@ -27,7 +27,7 @@ import time
 
 import load  # the production settings, and Django set up on the bench database
 import pages
-from common import collect_static_once
+from common import ROOT, collect_static_once
 from django.conf import settings
 from serving import Server, free_port, p95
 
@@ -66,8 +66,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"stopped by signal {signum}"))
     before = os.getloadavg()
     table = []
+    # The servers' output (a log line per request, as in production) to a file rather than the table.
+    log = (ROOT / "var" / "bench-scale.log").open("w")
     for workers in args.workers:
-        server = Server(free_port(), workers)
+        server = Server(free_port(), workers, output=log)
         try:
             server.wait_ready()
             load.run_clients(server.port, targets, workers, 2 * len(targets))  # each worker warmed up
@@ -76,11 +78,12 @@ def main() -> None:
             ]
         finally:
             server.stop()
+    log.close()
     after = os.getloadavg()
     database = settings.DATABASES["default"]
     print(
         f"gunicorn sync workers x {args.workers}, {args.clients} clients x {args.requests} requests per "
-        f"endpoint, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+        f"endpoint, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
         f"{database['ENGINE'].rsplit('.', 1)[-1]} (CONN_MAX_AGE={database.get('CONN_MAX_AGE')}), "
         f"caches: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; "
         f"load average before {before[0]:.1f}, after {after[0]:.1f}\n"
