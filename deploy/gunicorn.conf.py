@@ -25,10 +25,22 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 100))
 keepalive = 2
 # The workers' heartbeat files in memory, not on a container's overlay file system.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
-# Access and error logs on standard output and error: the journal or `docker compose logs`.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Errors on standard error: the journal or `docker compose logs`. The application writes one line per
+# request itself (JSON, with its request id, user and duration: secretariat/observability.py);
+# GUNICORN_ACCESS_LOG=- adds gunicorn's own access lines.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Requests' bodies (200 MB imports) arrive whole from nginx, which buffers them: a slow client
 # never holds a worker.
 limit_request_line = 8190
+
+
+def post_worker_init(worker) -> None:
+    """Django's modules, settings, URL patterns and templates live as long as the worker: set them
+    aside from the garbage collector, whose full collections would otherwise walk them again in the
+    middle of requests (the compliance dashboard's slowest requests, docs/performance.md)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -2,8 +2,9 @@
 request, the health check the load balancer asks for, and error reports (docs/deployment.md).
 
 - `RequestIdMiddleware` gives each request an id (the proxy's `X-Request-ID` when it sends a sane
-  one, else a new one), returns it in the response's `X-Request-ID` header, and logs one line per
-  request (method, path, status, duration, user id) on the `secretariat.requests` logger.
+  one, so that nginx's and the application's lines of a request share it; else a new one), returns
+  it in the response's `X-Request-ID` header, and logs one line per request (method, path, status,
+  duration, user id, client address) on the `secretariat.requests` logger.
 - `RequestIdFilter` puts that id on every log record written while the request runs, whatever the
   logger; `LOG_FORMAT=json` writes records as JSON objects (python-json-logger).
 - `HealthCheckMiddleware` answers `/health/` before anything else runs (no host check, no HTTPS
@@ -53,6 +54,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .audit import client_ip  # reads allauth's adapter: not importable while apps load
+
         given = request.headers.get("X-Request-ID", "")
         request_id = given if _SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         token = _request_id.set(request_id)
@@ -76,6 +79,7 @@ class RequestIdMiddleware:
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - start) * 1000, 1),
                     "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "client_ip": client_ip(request),
                 },
             )
             return response

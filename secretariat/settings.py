@@ -146,7 +146,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Daily jobs the worker runs at these local times (and `manage.py run_scheduled` from cron), each
 # once a day whoever starts it first (secretariat/schedule.py).
-SCHEDULE = {"reminders": "07:00", "digests": "08:00"}
+SCHEDULE = {"reminders": "07:00", "digests": "08:00", "housekeeping": "03:00"}
+# Housekeeping (secretariat/housekeeping.py): how many days finished task results, the files of
+# finished imports and the files of generated documents are kept (the records stay).
+HOUSEKEEPING_TASK_RESULTS_DAYS = env.int("HOUSEKEEPING_TASK_RESULTS_DAYS", default=30)
+HOUSEKEEPING_IMPORT_FILES_DAYS = env.int("HOUSEKEEPING_IMPORT_FILES_DAYS", default=30)
+HOUSEKEEPING_DOCUMENT_FILES_DAYS = env.int("HOUSEKEEPING_DOCUMENT_FILES_DAYS", default=30)
 # Notification e-mails that failed are tried again this often by the worker (and by `run_scheduled`).
 NOTIFICATION_EMAIL_RETRY_MINUTES = env.int("NOTIFICATION_EMAIL_RETRY_MINUTES", default=15)
 # The address of the site, for the links in e-mails (sent by the worker, outside any request).

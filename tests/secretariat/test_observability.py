@@ -117,6 +117,7 @@ def test_one_log_line_per_request_with_its_id_status_and_duration(client, caplog
     assert (record.method, record.path, record.status) == ("GET", "/portal/", response.status_code)
     assert record.duration_ms >= 0
     assert record.user_id is None
+    assert record.client_ip == "127.0.0.1"
 
 
 def test_json_log_lines_carry_the_request_id_of_the_request_that_wrote_them(capsys):
