@@ -13,7 +13,18 @@ from django.utils.translation import gettext_lazy
 
 #: Models of other packages, named as Django shows them (in English only) unless renamed here;
 #: their own Meta cannot change without a migration in that package.
-MODEL_NAMES = {"knox.authtoken": gettext_lazy("API tokens")}
+MODEL_NAMES = {
+    "knox.authtoken": gettext_lazy("API tokens"),
+    "mfa.authenticator": gettext_lazy("Second factors"),
+    "axes.accessattemptexpiration": gettext_lazy("Expirations of sign-in attempts"),
+    "django_tasks_database.dbtaskresult": gettext_lazy("Background tasks"),
+}
+#: The same for their apps' names in the admin's index and menu.
+APP_NAMES = {
+    "mfa": gettext_lazy("Two-factor authentication"),
+    "axes": gettext_lazy("Sign-in security"),
+    "django_tasks_database": gettext_lazy("Background tasks"),
+}
 
 
 class BackOfficeAdminSite(admin.AdminSite):
@@ -26,6 +37,7 @@ class BackOfficeAdminSite(admin.AdminSite):
         app_dict = super()._build_app_dict(request, label)
         # One app's dict for a label (None if the user sees none of it), else every app's by label.
         for app in ([app_dict] if "models" in app_dict else app_dict.values()) if app_dict else []:
+            app["name"] = APP_NAMES.get(app["app_label"], app["name"])
             for model in app["models"]:
                 model["name"] = MODEL_NAMES.get(model["model"]._meta.label_lower, model["name"])
         return app_dict

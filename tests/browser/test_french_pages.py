@@ -38,6 +38,10 @@ ENGLISH_WORDS = (
     "Overdue",
     "Yes",
     "None",
+    # Other packages' models, named by admin_site.MODEL_NAMES.
+    "Auth tokens",
+    "Authenticators",
+    "Task Results",
 )
 #: English msgids a French page rightly shows: the language switch names each language in itself.
 ALLOWED = {"English"}
