@@ -1,5 +1,5 @@
 """The multi-process test's data, on its scratch database: run in a process of its own, with the
-environment the servers get (`python -m tests.deployment.scenario setup|outcome`), printing JSON.
+environment the servers get (`python -m tests.deployment.scenario template|setup|outcome`), printing JSON.
 
 - `template`: the migrated database with the reference data, which each run copies.
 - `setup`: applies what migrations the copied database lacks (and post_migrate: permissions, role

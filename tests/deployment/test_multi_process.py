@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -92,7 +93,8 @@ def postgres() -> dict:
 
 
 def _url(server: dict, name: str) -> str:
-    credentials = server.get("user", "") + (f":{server['password']}" if "password" in server else "")
+    credentials = quote(server.get("user", ""), safe="")
+    credentials += f":{quote(server['password'], safe='')}" if "password" in server else ""
     address = server.get("host", "") + (f":{server['port']}" if "port" in server else "")
     return f"postgres://{credentials}@{address}/{name}"
 
