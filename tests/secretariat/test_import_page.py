@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from secretariat import import_jobs
 from secretariat.imports import KINDS, ImportKind
-from secretariat.models import ImportJob, Party
+from secretariat.models import ImportJob, Notification, Party
 from secretariat.resources import PartyResource
 from tests.factories import RoundFactory
 
@@ -332,6 +332,8 @@ def test_a_file_already_imported_ends_as_nothing_to_change_without_waiting_for_a
     assert "Nothing to change: the 3 rows are already in the database." in page
     assert "Confirm the import" not in page
     assert "waiting for confirmation" not in page
+    latest = Notification.objects.filter(recipient=officer).order_by("-pk").first()
+    assert latest.subject == "Import: nothing to change: parties.csv"
 
 
 def test_a_queued_job_shows_no_row_count_before_the_worker_counts_them(client_for, officer):
