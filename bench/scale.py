@@ -8,11 +8,12 @@ Usage (never in the tests; PostgreSQL and Redis, as in production):
 REDIS_URL defaults to redis://127.0.0.1:6379/12 (the caches: sessions stay in the database). The
 users, their sessions, the token and the three endpoints are bench/load.py's: France's coordinator
 on the heavy round's questionnaire, the Secretariat officer on the reply changelist, the officer's
-token on the API's follow-ups list. For each number of workers, gunicorn is started (production
-settings, DEBUG off), each worker warmed up, then each endpoint in turn gets --clients threads
-sending --requests requests each, alone: its requests per second over that stretch, p50, p95 and
-max. The machine's load average is printed before and after: on a shared machine, read the numbers
-beside it. The servers' own output (a log line per request) goes to var/bench-scale.log.
+token on the API's follow-ups list. For each number of workers, gunicorn is started as in
+production (DEBUG off, deploy/gunicorn.conf.py) and each worker warmed up; then each endpoint in
+turn gets --clients threads sending --requests requests each, alone: its requests per second over
+that stretch, p50, p95 and max. The machine's load average is printed before and after: on a
+shared machine, read the numbers beside it. The servers' own output (a log line per request) goes
+to var/bench-scale.log.
 """
 
 import os
@@ -29,7 +30,7 @@ import load  # the production settings, and Django set up on the bench database
 import pages
 from common import ROOT, collect_static_once
 from django.conf import settings
-from serving import Server, free_port, p95
+from serving import PRODUCTION_CONFIG, Server, free_port, p95
 
 SHORT_NAMES = {
     "portal questionnaire (heavy round, France)": "portal: questionnaire (heavy round)",
@@ -69,7 +70,7 @@ def main() -> None:
     # The servers' output (a log line per request, as in production) to a file rather than the table.
     log = (ROOT / "var" / "bench-scale.log").open("w")
     for workers in args.workers:
-        server = Server(free_port(), workers, output=log)
+        server = Server(free_port(), workers, output=log, config=PRODUCTION_CONFIG)
         try:
             server.wait_ready()
             load.run_clients(server.port, targets, workers, 2 * len(targets))  # each worker warmed up

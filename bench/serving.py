@@ -20,6 +20,8 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+#: gunicorn's settings in production (timeouts, worker recycling, the garbage collector's freeze)
+PRODUCTION_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -103,8 +105,11 @@ class Server(Group):
         output: IO | None = None,
         pythonpath: Path | None = ROOT / "bench",
         log_level: str = "warning",
+        config: Path | None = None,
     ) -> None:
         command = [str(GUNICORN), "secretariat.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+        if config is not None:  # e.g. PRODUCTION_CONFIG; the options below override its own
+            command += ["--config", str(config)]
         command += ["--workers", str(workers), "--chdir", str(ROOT), "--log-level", log_level]
         if pythonpath is not None:  # where the settings module named by DJANGO_SETTINGS_MODULE is
             command += ["--pythonpath", str(pythonpath)]

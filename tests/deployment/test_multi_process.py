@@ -3,8 +3,8 @@ share PostgreSQL and Redis, and nothing is lost, run twice or answered with a se
 
 The test builds a scratch PostgreSQL database of its own (a copy of a migrated template kept on
 the server under a hash of the migrations, so that a run does not wait for 80 migrations), starts
-gunicorn (WEB_WORKERS sync workers) and TASK_WORKERS `manage.py run_worker` with the production
-settings (DEBUG off, caches on Redis, e-mails to files), and runs at once:
+gunicorn (WEB_WORKERS sync workers, deploy/gunicorn.conf.py) and TASK_WORKERS `manage.py run_worker`
+with the production settings (DEBUG off, caches on Redis, e-mails to files), and runs at once:
 
 - State users of four Parties writing replies through the API with their tokens, each owning its
   replies (two users of France among them, opening France's submission by their first writes at
@@ -229,7 +229,8 @@ def deployment(postgres, redis_url, tmp_path) -> Iterator[Deployment]:
             logs.append((tmp_path / f"{name}.log").open("w"))
             return logs[-1]
 
-        server = serving.Server(port, WEB_WORKERS, env, log("web"), pythonpath=ROOT)
+        config = serving.PRODUCTION_CONFIG if serving.PRODUCTION_CONFIG.exists() else None
+        server = serving.Server(port, WEB_WORKERS, env, log("web"), pythonpath=ROOT, config=config)
         processes.append(server)
         for number in range(1, TASK_WORKERS + 1):
             command = [sys.executable, "manage.py", "run_worker", "--no-reload", "--no-startup-delay"]
