@@ -6,8 +6,8 @@ environment the servers get (`python -m tests.deployment.scenario template|setup
   groups), then a round of four Parties, their State users (two of France) with API tokens and
   portal sessions, Secretariat officers signed in with a second factor, and the files of the imports.
 - `outcome`: what the database holds once the load has run: each reply's text, version and history;
-  each import job with its task results, the Parties it brought and their history; the
-  notifications of the imports; every task result that failed or was claimed more than once.
+  each import job with its task results and audit events, the Parties it brought and their
+  history; the notifications of the imports; every task result that failed or was claimed more than once.
 """
 
 import io
@@ -28,7 +28,7 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from monitoring.models import Reply  # noqa: E402
 from secretariat import api_tokens, signin  # noqa: E402
-from secretariat.models import ImportJob, Notification, Party, Role, User  # noqa: E402
+from secretariat.models import AuditEvent, ImportJob, Notification, Party, Role, User  # noqa: E402
 from tests.factories import build_round  # noqa: E402
 
 ROUND = 90
@@ -140,6 +140,12 @@ def outcome() -> dict:
                     for task in tasks
                     if task.task_path.endswith("run_import_job") and task.args_kwargs["args"] == [job.pk]
                 ],
+                # written in the import's transaction: once per import that ran to its end
+                "audit": list(
+                    AuditEvent.objects.filter(kind=AuditEvent.Kind.IMPORT, target=job.file_name).values_list(
+                        "details", flat=True
+                    )
+                ),
                 "notifications": sorted(
                     [n.recipient.username, n.subject, n.email]
                     for n in notifications

@@ -556,8 +556,9 @@ def test_workers_on_several_processes_lose_no_update_and_run_no_job_twice(deploy
         ["+"] + ["~"] * (1 + RACE_ROUNDS),
     )
 
-    # Each import checked once and imported once, each phase one task claimed by one worker, its
-    # Parties created once; its author told twice (checked, done), each e-mail sent once.
+    # Each import checked once and imported once: each phase one task claimed by one worker, one
+    # audit event of the import, its Parties created once; its author told twice (checked, done),
+    # each e-mail sent once.
     jobs = {job["file_name"]: job for job in outcome["jobs"]}
     assert sorted(jobs) == sorted(imported) == sorted(spec["file_name"] for spec in data["imports"])
     for spec in data["imports"]:
@@ -566,6 +567,8 @@ def test_workers_on_several_processes_lose_no_update_and_run_no_job_twice(deploy
         assert ended == ("done", [], len(spec["codes"])), f"{spec['file_name']}: {ended}\n{logs}"
         tasks = [(task["status"], len(task["workers"])) for task in job["tasks"]]
         assert tasks == [("SUCCESSFUL", 1)] * 2, f"{spec['file_name']}: {job['tasks']}"
+        imports = [{"kind": "parties", "created": len(spec["codes"]), "changed": 0, "unchanged": 0}]
+        assert job["audit"] == imports, spec["file_name"]
         assert {code: outcome["parties"].get(code) for code in spec["codes"]} == {
             code: ["+"] for code in spec["codes"]
         }
