@@ -27,7 +27,7 @@ from django.test import Client  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from monitoring.models import Reply  # noqa: E402
-from secretariat import api_tokens, signin  # noqa: E402
+from secretariat import api_tokens, signin, task_queue  # noqa: E402
 from secretariat.models import AuditEvent, ImportJob, Notification, Party, Role, User  # noqa: E402
 from tests.factories import build_round  # noqa: E402
 
@@ -111,6 +111,13 @@ def setup() -> dict:
     }
 
 
+def _failed_on_redis() -> list[str]:
+    import django_rq
+
+    queue = django_rq.get_queue("default")
+    return [f"RQ job {job_id}: failed" for job_id in queue.failed_job_registry.get_job_ids()]
+
+
 def outcome() -> dict:
     replies = {
         reply.pk: {
@@ -122,7 +129,11 @@ def outcome() -> dict:
         }
         for reply in Reply.objects.filter(submission__round__number=ROUND).select_related("submission__party")
     }
-    tasks = list(DBTaskResult.objects.order_by("enqueued_at"))
+    # The database queue keeps each task's result with the workers that claimed it; RQ keeps the
+    # jobs that failed (the others expire from Redis).
+    in_database = task_queue.in_database()
+    tasks = list(DBTaskResult.objects.order_by("enqueued_at")) if in_database else []
+    failed_on_redis = [] if in_database else _failed_on_redis()
     # "import.finished:<model>:<job id>:<status>" (events.Event.identity)
     notifications = list(Notification.objects.filter(event="import.finished").select_related("recipient"))
     jobs = []
@@ -162,9 +173,9 @@ def outcome() -> dict:
         "jobs": jobs,
         "parties": parties,
         "notifications": len(notifications),
-        "tasks_not_successful": [
-            f"{t.task_path} {t.args_kwargs}: {t.status}" for t in tasks if t.status != "SUCCESSFUL"
-        ],
+        "queue": "database" if in_database else "redis",
+        "tasks_not_successful": failed_on_redis
+        + [f"{t.task_path} {t.args_kwargs}: {t.status}" for t in tasks if t.status != "SUCCESSFUL"],
         "tasks_claimed_twice": [
             f"{t.task_path} {t.args_kwargs}: {t.worker_ids}" for t in tasks if len(t.worker_ids) > 1
         ],
