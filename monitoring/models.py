@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,6 +61,11 @@ class MonitoringRound(models.Model):
     @property
     def title(self) -> str:
         return localized(self, "title")
+
+    @property
+    def short_name(self) -> str:
+        """The round as people name it in a list ("Round 2"): its title is a sentence."""
+        return _("Round %(number)s") % {"number": self.number}
 
     @property
     def theme(self) -> str:
@@ -346,14 +353,40 @@ class Reply(RenderedTextModel):
         indexes = [models.Index(fields=["submission", "order", "id"], name="reply_list_order")]
 
     def __str__(self) -> str:
-        return _("Reply to %(refs)s") % {"refs": self.refs_label}
+        refs = self.refs
+        if not refs:
+            return str(capfirst(self._meta.verbose_name))
+        return ngettext("Reply to question %(refs)s", "Reply to questions %(refs)s", len(refs)) % {
+            "refs": refs_as_written(refs)
+        }
+
+    @property
+    def refs(self) -> list[str]:
+        """The refs of the questions answered, in the questionnaire's order."""
+        if self.pk is None:  # an unsaved reply has no questions yet (str() of it must not fail)
+            return []
+        return [question.ref for question in self.questions.all()]
 
     @property
     def refs_label(self) -> str:
         """The refs answered, as the compilations print them: '16.1.a., b.' or '1.1, 1.2'."""
-        if self.pk is None:  # an unsaved reply has no questions yet (str() of it must not fail)
-            return ""
-        return format_refs([question.ref for question in self.questions.all()])
+        return format_refs(self.refs)
+
+
+def refs_as_written(refs: list[str]) -> str:
+    """Refs as people write them in a sentence.
+
+    ['16.1.a', '16.1.c'] gives '16.1.a and c'; ['1.1', '1.2', '1.r1'] gives '1.1, 1.2 and 1.r1'.
+    (Compilations print them their own way: format_refs.)
+    """
+    parts: list[str] = []
+    stem_of_last_item = None
+    for ref in refs:
+        stem, _, leaf = ref.rpartition(".")
+        is_item = len(leaf) == 1 and leaf.isalpha()
+        parts.append(leaf if is_item and stem == stem_of_last_item else ref)
+        stem_of_last_item = stem if is_item else None
+    return get_text_list(parts, gettext("and"))
 
 
 def format_refs(refs: list[str]) -> str:

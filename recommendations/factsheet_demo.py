@@ -13,7 +13,7 @@ from .demo import REPORT_2
 from .models import Factsheet, FactsheetSection, ImplementationReport, Practice, Theme
 
 SLUG = "international-cooperation"
-SOURCE = "003_439bdb46cbe148c3.txt"  # the practices the factsheet itself reports
+SOURCE = "Lanzarote Committee, Factsheet – International co-operation"  # the practices it reports (seed 003)
 
 INTRODUCTION = """\
 Protecting children from sexual exploitation and sexual abuse facilitated by information and \

@@ -106,11 +106,18 @@ class ImplementationReport(models.Model):
         indexes = [models.Index(fields=["-adoption_date", "reference"], name="report_list_order")]
 
     def __str__(self) -> str:
-        return f"{self.reference} – {localized(self, 'title')}"
+        # Its title, not its document reference: people choose and read reports by what they are.
+        return localized(self, "title")
 
     @property
     def title(self) -> str:
         return localized(self, "title")
+
+    @property
+    def short_title(self) -> str:
+        """The report as lists and filters name it ("Round 2 implementation report"): its title is a
+        sentence. Reads its round: select it with the report."""
+        return _("Round %(number)s implementation report") % {"number": self.round.number}
 
     def deadline_for(self, urgency: str) -> datetime.date | None:
         return self.deadline_invite if urgency == Urgency.INVITE else self.deadline_require_request

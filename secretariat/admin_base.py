@@ -7,15 +7,17 @@ secretariat.access. A model the import path reads (a registered ImportKind) is e
 its kind's resource, so that an exported list can be imported again unchanged.
 """
 
+import datetime
+
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -298,3 +300,40 @@ class ReadOnlyAttachmentInline(ReadOnlyInline):
     fields = ["title", "file"]
     readonly_fields = fields
     show_change_link = False
+
+
+def short_label(short: str, full: str) -> str:
+    """A changelist cell showing `short`, the whole of `full` as its tooltip: long round, report
+    and chapter titles would otherwise widen the table past a laptop's screen."""
+    if short == full:
+        return format_html("{}", short)
+    return format_html('<span title="{}">{}</span>', full, short)
+
+
+def deadline_cell(deadline: datetime.date | None, *, overdue: bool) -> str:
+    """A deadline in a changelist, with "overdue" beside it when it has passed: a column of its
+    own took the width of a laptop's screen, and its boolean icons showed the good news ("not
+    overdue") as a red cross."""
+    if deadline is None:
+        return "—"
+    if not overdue:
+        return format_html('<span class="nowrap">{}</span>', formats.localize(deadline))
+    return format_html(
+        '<span class="nowrap">{}</span> <strong class="overdue">{}</strong>',
+        formats.localize(deadline),
+        _("overdue"),
+    )
+
+
+def short_label_filter(attribute: str, *select_related: str) -> type[RelatedOnlyFieldListFilter]:
+    """A filter on a related record (as RelatedOnlyFieldListFilter) naming each by `attribute`,
+    "Round 2" rather than the round's whole title; one query, as the stock filter."""
+
+    class ShortLabelFilter(RelatedOnlyFieldListFilter):
+        def field_choices(self, field, request, model_admin):
+            used = model_admin.get_queryset(request).values_list(f"{self.field_path}__pk", flat=True)
+            related = field.related_model._default_manager.filter(pk__in=used)
+            related = related.select_related(*select_related) if select_related else related
+            return [(obj.pk, getattr(obj, attribute)) for obj in related]
+
+    return ShortLabelFilter

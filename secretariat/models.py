@@ -243,6 +243,10 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self) -> str:
+        # A person by their name wherever the admin shows them; the username only when unknown.
+        return self.get_full_name() or self.username
+
     def clean(self) -> None:
         super().clean()
         if self.role in STATE_ROLES:

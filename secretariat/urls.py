@@ -6,6 +6,7 @@ from . import export_views, import_views, notification_urls, signin_views, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("favicon.ico", views.favicon),
     path("admin/recommendations/", include("recommendations.admin_urls")),
     path("admin/export-data/<slug:format>/", export_views.export_dataset, name="export_dataset"),
     path("admin/notifications/", include(notification_urls.admin_patterns)),

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from secretariat import access, audit
-from secretariat.admin_base import ScopedAdmin
+from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 
 from ..models import MonitoringRound, Question, RapporteurAssignment, Section
 from ..state_of_play import as_dataset, numbered_questions, state_of_play
@@ -155,9 +155,10 @@ class RapporteurInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(ScopedAdmin):
-    list_display = ["tree_ref", "kind", "short_text", "section", "round"]
+    # The round is a filter (most lists show one round's questionnaire), not a column of its title.
+    list_display = ["tree_ref", "kind", "short_text", "section", "round_name"]
     list_display_links = ["tree_ref", "short_text"]
-    list_filter = ["round", "kind", "section"]
+    list_filter = [("round", short_label_filter("short_name")), "kind", "section"]
     list_select_related = ["round", "section"]
     search_fields = ["ref", "text_en", "text_fr"]
     autocomplete_fields = ["parent"]
@@ -174,6 +175,10 @@ class QuestionAdmin(ScopedAdmin):
     @admin.display(description=_("text"))
     def short_text(self, obj):
         return Truncator(obj.text).chars(100)
+
+    @admin.display(description=_("round"), ordering="round__number")
+    def round_name(self, obj):
+        return short_label(obj.round.short_name, str(obj.round))
 
 
 @admin.register(RapporteurAssignment)

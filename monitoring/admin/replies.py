@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin
 
-from ..models import Reply, ReplyAttachment
+from ..models import Reply, ReplyAttachment, refs_as_written
 from ..search import search_replies
 from .common import ReadOnlyAdminMixin
 
@@ -52,7 +52,7 @@ class ReplyAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
     @admin.display(description=_("questions answered"))
     def refs(self, obj):
-        return obj.refs_label
+        return refs_as_written(obj.refs)
 
     @admin.display(description=_("Party"), ordering="submission__party__name_en")
     def party(self, obj):

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -16,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from secretariat import access, admin_base
-from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
+from secretariat.admin_base import ReadOnlyInline, ScopedAdmin, deadline_cell, short_label, short_label_filter
 from secretariat.models import choice_labels
 
 from .. import access as rules
 from .. import services
-from ..models import Reminder, Reply, Submission, Transition, format_refs
+from ..models import Reminder, Reply, Submission, Transition, refs_as_written
 from ..state_of_play import overdue, with_due_date
 from .common import ReadOnlyAdminMixin, optional_url
 
@@ -70,7 +69,7 @@ class ReplyRow:
 
     @property
     def refs_label(self) -> str:
-        return format_refs(self.refs)
+        return refs_as_written(self.refs)
 
 
 def reply_table(rows: list[ReplyRow]) -> str:
@@ -122,19 +121,19 @@ class ReturnForm(forms.Form):
 
 @admin.register(Submission)
 class SubmissionAdmin(ScopedAdmin):
+    # What fits a laptop's screen beside the filters: the round by its number (its title as a
+    # tooltip), overdue said beside the deadline; the registration date is on the change page.
     list_display = [
         "party",
         "organisation",
-        "round",
+        "round_name",
         "status",
         "effective_deadline",
-        "overdue_flag",
         "reply_count",
-        "registered_at",
     ]
     list_display_links = ["party", "organisation"]
     list_filter = [
-        ("round", RelatedOnlyFieldListFilter),
+        ("round", short_label_filter("short_name")),
         "status",
         OverdueFilter,
         RespondentFilter,
@@ -204,13 +203,13 @@ class SubmissionAdmin(ScopedAdmin):
     def has_return_permission(self, request) -> bool:
         return super().has_change_permission(request) and rules.may_return(request.user)
 
+    @admin.display(description=_("round"), ordering="round__number")
+    def round_name(self, obj):
+        return short_label(obj.round.short_name, str(obj.round))
+
     @admin.display(description=_("deadline"), ordering="due_date")
     def effective_deadline(self, obj):
-        return obj.due_date
-
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue_flag(self, obj):
-        return obj.is_overdue()
+        return deadline_cell(obj.due_date, overdue=obj.is_overdue())
 
     @admin.display(description=_("replies"), ordering="replies_count")
     def reply_count(self, obj):
@@ -267,7 +266,7 @@ class SubmissionAdmin(ScopedAdmin):
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["submission", "from_status", "to_status", "by", "at"]
-    list_filter = ["to_status", ("submission__round", RelatedOnlyFieldListFilter)]
+    list_filter = ["to_status", ("submission__round", short_label_filter("short_name"))]
     list_select_related = ["submission__round", "submission__party", "submission__organisation", "by"]
     search_fields = ["submission__party__name_en", "submission__organisation__name", "comment"]
     date_hierarchy = "at"
@@ -276,6 +275,6 @@ class TransitionAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["submission", "kind", "deadline", "sent_at", "recipients"]
-    list_filter = ["kind", ("submission__round", RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", ("submission__round", short_label_filter("short_name"))]
     list_select_related = ["submission__round", "submission__party", "submission__organisation"]
     search_fields = ["submission__party__name_en", "submission__organisation__name", "recipients"]

@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from secretariat import access
-from secretariat.admin_base import ScopedAdmin
+from secretariat.admin_base import ScopedAdmin, short_label
 
 from ..models import Factsheet, FactsheetSection
 
@@ -33,10 +34,12 @@ def render_links(factsheet: Factsheet) -> str:
 
 @admin.register(Factsheet)
 class FactsheetAdmin(ScopedAdmin):
-    list_display = ["title_en", "slug", "report", "chapter", "theme", "downloads"]
-    list_display_links = ["title_en"]
+    # The title in the page's language and what the factsheet draws on, by short names (the full
+    # titles as tooltips); the slug is on the change page.
+    list_display = ["title", "draws_on", "downloads"]
+    list_display_links = ["title"]
     list_filter = ["theme"]
-    list_select_related = ["report", "chapter", "theme"]
+    list_select_related = ["report__round", "chapter", "theme"]
     search_fields = ["slug", "title_en", "title_fr"]
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["report", "chapter", "theme", "article", "practices"]
@@ -58,6 +61,20 @@ class FactsheetAdmin(ScopedAdmin):
         (_("Promising practices"), {"fields": ["practices"]}),
     ]
     inlines = [FactsheetSectionInline]
+
+    @admin.display(description=_("title"), ordering="title_en")
+    def title(self, obj: Factsheet) -> str:
+        return str(obj)
+
+    @admin.display(description=_("draws on"))
+    def draws_on(self, obj: Factsheet) -> str:
+        parts = [short_label(obj.report.short_title, str(obj.report))] if obj.report_id else []
+        if obj.chapter_id:
+            chapter = _("Chapter %(number)s") % {"number": obj.chapter.number}
+            parts.append(short_label(chapter, str(obj.chapter)))
+        if obj.theme_id:
+            parts.append(format_html("{}", obj.theme))
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts)) if parts else "—"
 
     @admin.display(description=_("read or download"))
     def downloads(self, obj: Factsheet) -> str:

@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from secretariat import admin_base
-from secretariat.admin_base import ReadOnlyInline, ScopedAdmin
+from secretariat.admin_base import ReadOnlyInline, ScopedAdmin, deadline_cell
 
 from .. import access as rules
 from .. import services
 from ..models import COMPLIANT, Assessment, FollowUp, FollowUpUpdate
 from .forms import AssessForm, BulkAssessForm
+from .reports import REPORT_FILTER
 
 
 def overdue_q(today) -> Q:
@@ -93,14 +94,12 @@ class FollowUpAdmin(ScopedAdmin):
         "party",
         "urgency",
         "assessed_status",
-        "reported_status",
-        "deadline",
-        "overdue_flag",
+        "deadline_column",
         "active",
     ]
     list_display_links = ["recommendation_number", "party"]
     list_filter = [
-        ("recommendation__report", RelatedOnlyFieldListFilter),
+        ("recommendation__report", REPORT_FILTER),
         "recommendation__urgency",
         "assessed_status",
         "reported_status",
@@ -156,9 +155,9 @@ class FollowUpAdmin(ScopedAdmin):
     def urgency(self, obj):
         return obj.recommendation.get_urgency_display()
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue_flag(self, obj):
-        return obj.is_overdue()
+    @admin.display(description=_("deadline"), ordering="deadline")
+    def deadline_column(self, obj):
+        return deadline_cell(obj.deadline, overdue=obj.is_overdue())
 
     @admin.display(description=_("assessment"))
     def assess_link(self, obj):

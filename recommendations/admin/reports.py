@@ -6,12 +6,31 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from secretariat import access
-from secretariat.admin_base import ScopedAdmin
+from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 
 from .. import services
 from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
+
+#: Reports by their short title ("Round 2 implementation report") in the changelists' filters.
+REPORT_FILTER = short_label_filter("short_title", "round")
+
+
+def parties_summary(parties, shown: int = 3) -> str:
+    """Parties by name, the first few only in a changelist's cell, all of them in its tooltip."""
+    names = sorted(party.name for party in parties)
+    if not names:
+        return "—"
+    if len(names) <= shown:
+        return ", ".join(names)
+    others = len(names) - shown
+    short = ngettext("%(names)s and %(count)d other", "%(names)s and %(count)d others", others) % {
+        "names": ", ".join(names[:shown]),
+        "count": others,
+    }
+    return short_label(short, ", ".join(names))
 
 
 class ChapterInline(admin.TabularInline):
@@ -59,12 +78,16 @@ class ImplementationReportAdmin(ScopedAdmin):
 
 @admin.register(Chapter)
 class ChapterAdmin(ScopedAdmin):
-    list_display = ["number", "title_en", "report", "order"]
+    list_display = ["number", "title_en", "report_title", "order"]
     list_display_links = ["number", "title_en"]
-    list_filter = [("report", RelatedOnlyFieldListFilter)]
-    list_select_related = ["report"]
+    list_filter = [("report", REPORT_FILTER)]
+    list_select_related = ["report__round"]
     search_fields = ["number", "title_en", "title_fr"]
     autocomplete_fields = ["report", "articles"]
+
+    @admin.display(description=_("implementation report"), ordering="report")
+    def report_title(self, obj):
+        return short_label(obj.report.short_title, str(obj.report))
 
 
 @admin.register(Theme)
@@ -92,22 +115,23 @@ def _active_follow_up_count() -> Subquery:
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ScopedAdmin):
+    # What fits a laptop's screen beside the filters: the report is a filter, the chapter its
+    # number (its title as a tooltip), so that the text keeps its room.
     list_display = [
         "number",
-        "report",
-        "chapter",
+        "chapter_number",
         "urgency",
         "addressees_summary",
         "follow_ups_count",
         "excerpt",
     ]
     list_filter = [
-        ("report", RelatedOnlyFieldListFilter),
+        ("report", REPORT_FILTER),
         ("chapter", RelatedOnlyFieldListFilter),
         "urgency",
         ("themes", RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["report", "chapter"]
+    list_select_related = ["chapter"]
     search_fields = ["number", "text_en", "text_fr"]
     list_defer = ("text_en", "text_fr", "text_html_en", "text_html_fr")
     autocomplete_fields = ["report", "chapter", "addressees", "themes"]
@@ -133,11 +157,15 @@ class RecommendationAdmin(ScopedAdmin):
                 messages.INFO,
             )
 
+    @admin.display(description=_("chapter"), ordering="chapter__order")
+    def chapter_number(self, obj):
+        return short_label(obj.chapter.number, str(obj.chapter)) if obj.chapter_id else "—"
+
     @admin.display(description=_("addressees"))
     def addressees_summary(self, obj):
         if obj.addressed_to_all:
             return _("All Parties")
-        return ", ".join(sorted(party.code for party in obj.addressees.all())) or "—"
+        return parties_summary(obj.addressees.all())
 
     @admin.display(description=_("follow-ups"), ordering="active_follow_ups")
     def follow_ups_count(self, obj):
@@ -164,4 +192,4 @@ class PracticeAdmin(ScopedAdmin):
 
     @admin.display(description=_("Parties"))
     def parties_summary(self, obj):
-        return ", ".join(sorted(party.code for party in obj.parties.all())) or "—"
+        return parties_summary(obj.parties.all())

@@ -17,6 +17,7 @@ from .. import services
 from ..models import Assessment, FollowUpUpdate, UpdateAttachment
 from .follow_ups import assess_link_for
 from .forms import RequestInformationForm
+from .reports import REPORT_FILTER
 
 
 class AttachmentInline(ReadOnlyAttachmentInline):
@@ -50,7 +51,7 @@ class FollowUpUpdateAdmin(ScopedAdmin):
     list_filter = [
         UpdateStatusFilter,
         "reported_status",
-        ("follow_up__recommendation__report", RelatedOnlyFieldListFilter),
+        ("follow_up__recommendation__report", REPORT_FILTER),
         ("follow_up__party", RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["follow_up__recommendation", "follow_up__party", "author", "organisation"]
@@ -140,7 +141,7 @@ class AssessmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_filter = [
         "status",
         "published",
-        ("follow_up__recommendation__report", RelatedOnlyFieldListFilter),
+        ("follow_up__recommendation__report", REPORT_FILTER),
         ("follow_up__party", RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["follow_up__recommendation", "follow_up__party", "assessed_by"]

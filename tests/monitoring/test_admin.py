@@ -216,7 +216,7 @@ def test_submission_page_shows_transitions_and_replies(client_for, officer, roun
     Transition.objects.create(submission=submission, from_status="draft", to_status="submitted", by=officer)
     response = client_for(officer).get(reverse("admin:monitoring_submission_change", args=[submission.pk]))
     assert "We trained judges." in response.text
-    assert "1.a." in response.text
+    assert "1.a" in response.text
     assert "Submitted" in response.text
 
 
@@ -231,7 +231,7 @@ def test_submission_page_lists_its_replies_in_order_each_linked_to_its_page(
     response = client_for(officer).get(reverse("admin:monitoring_submission_change", args=[submission.pk]))
     page = response.text
     first_link = f'href="{reverse("admin:monitoring_reply_change", args=[first.pk])}">1</a>'
-    second_link = f'href="{reverse("admin:monitoring_reply_change", args=[second.pk])}">1.a., b.</a>'
+    second_link = f'href="{reverse("admin:monitoring_reply_change", args=[second.pk])}">1.a and b</a>'
     assert first_link in page and second_link in page
     assert page.index(first_link) < page.index(second_link)
     assert "Second long" in page and "long " * 60 not in page  # the excerpt is cut at 160 characters

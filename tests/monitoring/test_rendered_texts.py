@@ -87,7 +87,7 @@ def test_the_portal_questionnaire_shows_the_stored_html(client_for, contributor_
 def test_the_portal_offers_replies_to_point_to_by_their_stored_excerpt(client_for, contributor_a, reply_a):
     _stored_elsewhere(reply_a)
     page = client_for(contributor_a).get(questionnaire_url(reply_a.submission.round)).text
-    assert "Reply to 1 – Stored excerpt" in page
+    assert "Reply to question 1 – Stored excerpt" in page
 
 
 def test_the_edit_page_still_edits_the_markdown(client_for, contributor_a, reply_a):

@@ -64,10 +64,17 @@ def test_all_nineteen_recommendations_close_the_factsheet(document):
 
 def test_practices_are_the_factsheet_s_own_by_country(document):
     countries = [group.country for group in document.practices]
-    assert countries[0] == "Bulgaria" and countries[-1] == "Other"
+    assert countries[0] == "Denmark" and countries[-1] == "Other"
     assert document.practice_count == 7
     germany = next(group for group in document.practices if group.country == "Germany")
     assert [practice.title for practice in germany.practices] == [PRACTICE]
+
+
+def test_a_practice_is_listed_under_the_party_that_reports_it_not_its_partners(document):
+    # Romania reports European projects with Bulgaria, Italy and Spain: a Romanian practice.
+    by_country = {group.country: [p.title for p in group.practices] for group in document.practices}
+    assert "Bulgaria" not in by_country
+    assert any(title.startswith("European projects") for title in by_country["Romania"])
 
 
 def test_loading_again_changes_nothing(demo_data):

@@ -126,7 +126,7 @@ def test_recommendation_changelist_summarises_addressees(client_for, officer, ch
     response = client_for(officer).get(reverse("admin:recommendations_recommendation_changelist"))
     content = response.content.decode()
     assert "All Parties" in content
-    assert "FRA, RUS" in content
+    assert f"{party_a.name_en}, {party_b.name_en}" in content  # by name, not ISO code
 
 
 # --- the assessment form -----------------------------------------------------------------------
