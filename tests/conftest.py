@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
 from django.db.models import Model
 from django.test import override_settings
+from django.utils import translation
 from simple_history.manager import HistoryDescriptor
 
 from secretariat.models import Party, Role, User
@@ -277,6 +278,14 @@ def second_factor_not_required(settings):
 def fresh_rate_limits():
     # allauth counts sign-in attempts per IP address in the cache: every test starts afresh.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    # A request in French leaves French active in this thread (LocaleMiddleware does not undo it):
+    # the next test would read French labels it never asked for.
+    yield
+    translation.deactivate()
 
 
 # --- records shared by the tests that follow each other -------------------------------------------
