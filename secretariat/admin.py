@@ -105,17 +105,26 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     resource_classes = [UserResource]
     list_display = [
         "username",
-        "first_name",
-        "last_name",
+        "full_name",
         "email",
         "role",
-        "party",
-        "organisation",
+        "affiliation",
         "is_active",
     ]
     list_filter = ["role", "is_active", "party"]
     list_select_related = ["party", "organisation"]
     search_fields = ["username", "first_name", "last_name", "email", "party__code", "organisation__name"]
+
+    # One column for the name and one for the Party or organisation (a user has one or neither),
+    # so that the list fits a laptop's screen beside its filters.
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.get_full_name() or "—"
+
+    @admin.display(description=_("Party or organisation"))
+    def affiliation(self, obj):
+        return obj.organisation or obj.party or "—"
+
     autocomplete_fields = ["party", "organisation"]
     readonly_fields = ["last_login", "date_joined", "groups"]
     fieldsets = [

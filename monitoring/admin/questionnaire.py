@@ -138,10 +138,14 @@ class MonitoringRoundAdmin(ScopedAdmin):
 
 @admin.register(Section)
 class SectionAdmin(ScopedAdmin):
-    list_display = ["title_en", "title_fr", "order", "round"]
-    list_filter = ["round"]
+    list_display = ["title_en", "title_fr", "order", "round_name"]
+    list_filter = [("round", short_label_filter("short_name"))]
     list_select_related = ["round"]
     search_fields = ["title_en", "title_fr"]
+
+    @admin.display(description=_("round"), ordering="round__number")
+    def round_name(self, obj):
+        return short_label(obj.round.short_name, str(obj.round))
 
 
 class RapporteurInline(admin.TabularInline):

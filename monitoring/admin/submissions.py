@@ -265,11 +265,15 @@ class SubmissionAdmin(ScopedAdmin):
 
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    list_display = ["submission", "from_status", "to_status", "by", "at"]
+    list_display = ["submission_label", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status", ("submission__round", short_label_filter("short_name"))]
     list_select_related = ["submission__round", "submission__party", "submission__organisation", "by"]
     search_fields = ["submission__party__name_en", "submission__organisation__name", "comment"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("submission"), ordering="submission")
+    def submission_label(self, obj):
+        return str(obj.submission)  # a cell that wraps, unlike a foreign key's
 
 
 @admin.register(Reminder)

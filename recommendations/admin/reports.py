@@ -55,9 +55,9 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(ImplementationReport)
 class ImplementationReportAdmin(ScopedAdmin):
-    list_display = ["reference", "title_en", "round", "adoption_date", "deadline_require_request"]
+    list_display = ["reference", "title_en", "round_name", "adoption_date", "deadline_require_request"]
     list_display_links = ["reference", "title_en"]
-    list_filter = ["round"]
+    list_filter = [("round", short_label_filter("short_name"))]
     list_select_related = ["round"]
     search_fields = ["reference", "title_en", "title_fr"]
     autocomplete_fields = ["document"]
@@ -66,6 +66,10 @@ class ImplementationReportAdmin(ScopedAdmin):
         (_("Reporting deadlines"), {"fields": ["deadline_require_request", "deadline_invite"]}),
     ]
     inlines = [ChapterInline]
+
+    @admin.display(description=_("monitoring round"), ordering="round__number")
+    def round_name(self, obj):
+        return short_label(obj.round.short_name, str(obj.round))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -99,11 +103,17 @@ class ThemeAdmin(ScopedAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(ScopedAdmin):
-    list_display = ["__str__", "recommendation", "practice"]
+    list_display = ["__str__", "recommendation", "practice_title"]
     list_select_related = ["article", "recommendation", "practice"]
     list_filter = [("article", RelatedOnlyFieldListFilter)]
     search_fields = ["=article__number", "recommendation__number", "practice__title"]
     autocomplete_fields = ["article", "recommendation", "practice"]
+
+    @admin.display(description=_("practice"), ordering="practice__title")
+    def practice_title(self, obj):
+        if obj.practice is None:
+            return "—"
+        return short_label(Truncator(obj.practice.title).chars(80), obj.practice.title)
 
 
 def _active_follow_up_count() -> Subquery:

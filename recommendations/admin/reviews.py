@@ -3,14 +3,15 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils.html import format_html_join
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from monitoring.admin.common import ReadOnlyAdminMixin
 from monitoring.models import Reply
 from secretariat import access
-from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin
+from secretariat.admin_base import ReadOnlyAttachmentInline, ScopedAdmin, short_label
 
 from .. import access as rules
 from .. import services
@@ -39,13 +40,14 @@ class UpdateStatusFilter(admin.SimpleListFilter):
 
 @admin.register(FollowUpUpdate)
 class FollowUpUpdateAdmin(ScopedAdmin):
+    # The follow-up and the author as cells that wrap, the day it was sent (its time as tooltip):
+    # the list fits a laptop's screen beside its filters.
     list_display = [
-        "follow_up",
-        "author",
-        "organisation",
+        "follow_up_label",
+        "author_name",
         "reported_status",
         "status",
-        "submitted_at",
+        "submitted_on",
         "assess_link",
     ]
     list_filter = [
@@ -89,6 +91,21 @@ class FollowUpUpdateAdmin(ScopedAdmin):
     def has_review_permission(self, request) -> bool:
         """The model permission to change updates, and the app's write rule (recommendations.access)."""
         return self.has_change_permission(request) and rules.may_review_updates(request.user)
+
+    @admin.display(description=_("follow-up"), ordering="follow_up")
+    def follow_up_label(self, obj):
+        return str(obj.follow_up)
+
+    @admin.display(description=_("author"), ordering="author__last_name")
+    def author_name(self, obj):
+        if obj.organisation_id:  # a stakeholder's update: the person and the organisation
+            return format_html("{}<br>{}", obj.author, obj.organisation)
+        return str(obj.author)
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_on(self, obj):
+        when = timezone.localtime(obj.submitted_at)
+        return short_label(formats.date_format(when, "DATE_FORMAT"), formats.localize(when))
 
     @admin.display(description=_("measures taken"))
     def rendered_text(self, obj):
