@@ -149,7 +149,8 @@ class ConventionArticleAdmin(ScopedAdmin):
 @admin.register(Document)
 class DocumentAdmin(ScopedAdmin):
     resource_classes = [DocumentResource]
-    list_display = ["reference", "title", "kind", "date", "language", "party", "organisation", "open_link"]
+    # The language is a filter, the Party or organisation one column: the list fits a laptop's screen.
+    list_display = ["reference", "title", "kind", "date", "owner", "open_link"]
     list_filter = ["kind", "language", "date", "party"]
     list_select_related = ["party", "organisation"]
     search_fields = ["reference", "title", "party__code", "party__name_en", "organisation__name"]
@@ -166,6 +167,10 @@ class DocumentAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         services.document_assign_owner(document=obj, by=request.user)
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("Party or organisation"))
+    def owner(self, obj):
+        return obj.organisation or obj.party or "—"
 
     @admin.display(description=_("open"))
     def open_link(self, obj):
