@@ -78,6 +78,7 @@ def build(officer: User) -> ImplementationReport:
         adoption_date=datetime.date(2099, 1, 1),  # the newest: the dashboard's default
         deadline_require_request=datetime.date(2024, 1, 1),
         deadline_invite=datetime.date(2099, 12, 31),
+        status=ImplementationReport.Status.ADOPTED,
     )
     chapters = Chapter.objects.bulk_create(
         Chapter(report=report, number=f"{n}.", order=n, title_en=f"Chapter {n}", title_fr=f"Chapitre {n}")

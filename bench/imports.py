@@ -133,6 +133,7 @@ def build() -> tuple[MonitoringRound, User]:
         adoption_date=datetime.date(2026, 1, 1),
         deadline_require_request=datetime.date(2027, 1, 1),
         deadline_invite=datetime.date(2028, 1, 1),
+        status=ImplementationReport.Status.ADOPTED,
     )
     return round_, officer
 

@@ -1,8 +1,11 @@
 """Who sees which recommendation rows, and who may do what to them: the app's rules in one place.
 
 Row rules (registered with `secretariat.access` from `RecommendationsConfig.ready()`):
-- Reports, chapters, recommendations, citations, themes, practices and factsheets are public:
-  every signed-in user reads them.
+- Adopted reports, their chapters, recommendations and citations are public: every signed-in
+  user reads them. A report in preparation and everything in it (chapters, draft recommendations
+  and their citations) is the Secretariat's and the Committee's alone, as are its follow-ups
+  (none is opened before adoption, and none would be shown).
+- Themes, practices and factsheets are public.
 - A State user sees its own Party's follow-ups and updates; a stakeholder the follow-ups of the
   Party its organisation works on, and its organisation's own updates.
 - Assessments: a State reads its own Party's, and other Parties' once published; other roles
@@ -67,13 +70,43 @@ def may_review_updates(user: User | None) -> bool:
 
 # --- row rules ------------------------------------------------------------------------------------
 
+ADOPTED = ImplementationReport.Status.ADOPTED
+
+
+def adopted_for_everyone(model: type[Model], report: str) -> Selector:
+    """The rule of a report's content: staff read it all, other signed-in users only once the report
+    is adopted; `report` is the lookup from `model` to its report ("report", "chapter__report")."""
+    status = f"{report}__status" if report else "status"
+
+    def selector(user, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = model._default_manager.all() if queryset is None else queryset
+        if sees_everything(user):
+            return queryset
+        if access.is_signed_in(user):
+            return queryset.filter(**{status: ADOPTED})
+        return queryset.none()
+
+    selector.__doc__ = f"{model._meta.verbose_name_plural}: staff, and everyone once the report is adopted."
+    return selector
+
+
+def citations_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """A practice's citations are public; a recommendation's follow its report."""
+    queryset = Citation.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if access.is_signed_in(user):
+        return queryset.filter(Q(practice__isnull=False) | Q(recommendation__report__status=ADOPTED))
+    return queryset.none()
+
 
 def follow_ups_for(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = FollowUp.objects.all() if queryset is None else queryset
     if sees_everything(user):
         return queryset
     if party_id := party_of_interest(user):
-        return queryset.filter(party=party_id)
+        # A draft report opens no follow-up; should one exist, its Party still does not see it.
+        return queryset.filter(party=party_id, recommendation__report__status=ADOPTED)
     return queryset.none()
 
 
@@ -106,19 +139,11 @@ def assessments_for(user, queryset: QuerySet | None = None) -> QuerySet:
 
 
 ROW_RULES: dict[type[Model], Selector] = {
-    **{
-        model: published_for_everyone(model)
-        for model in (
-            ImplementationReport,
-            Chapter,
-            Recommendation,
-            Citation,
-            Theme,
-            Practice,
-            Factsheet,
-            FactsheetSection,
-        )
-    },
+    ImplementationReport: adopted_for_everyone(ImplementationReport, ""),
+    Chapter: adopted_for_everyone(Chapter, "report"),
+    Recommendation: adopted_for_everyone(Recommendation, "report"),
+    Citation: citations_for,
+    **{model: published_for_everyone(model) for model in (Theme, Practice, Factsheet, FactsheetSection)},
     FollowUp: follow_ups_for,
     FollowUpUpdate: follow_up_updates_for,
     UpdateAttachment: update_attachments_for,

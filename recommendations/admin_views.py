@@ -162,7 +162,10 @@ class DashboardFilters(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
-        self.fields["report"].queryset = access.scoped(ImplementationReport, user)
+        # The follow-up of adopted reports: a report in preparation has none yet.
+        self.fields["report"].queryset = access.scoped(ImplementationReport, user).filter(
+            status=ImplementationReport.Status.ADOPTED
+        )
         self.fields["theme"].queryset = access.scoped(Theme, user)
         chapters = access.scoped(Chapter, user)
         report_id = data.get("report")
@@ -179,7 +182,10 @@ def _dashboard_filters(request: HttpRequest) -> DashboardFilters:
     data = request.GET.copy()
     if not data.get("report"):
         # The newest report, so the columns never mix two reports' numbering.
-        newest = access.scoped(ImplementationReport, request.user).values_list("pk", flat=True).first()
+        adopted = access.scoped(ImplementationReport, request.user).filter(
+            status=ImplementationReport.Status.ADOPTED
+        )
+        newest = adopted.values_list("pk", flat=True).first()
         if newest:
             data["report"] = str(newest)
     return DashboardFilters(data, user=request.user)

@@ -23,7 +23,15 @@ from secretariat import access, rendering
 from secretariat.models import Party
 from secretariat.spreadsheets import safe_dataset, spreadsheet_safe  # noqa: F401 - spreadsheet_safe re-exported
 
-from .models import COMPLIANT, AssessedStatus, Assessment, FollowUp, FollowUpUpdate, Recommendation
+from .models import (
+    COMPLIANT,
+    AssessedStatus,
+    Assessment,
+    FollowUp,
+    FollowUpUpdate,
+    ImplementationReport,
+    Recommendation,
+)
 
 # The key of a cell whose Party the recommendation does not address (or no longer addresses).
 NOT_ADDRESSED = "not_addressed"
@@ -35,7 +43,8 @@ def _recommendations(
     user, *, report=None, chapter=None, urgency=None, theme=None, party=None, visible_follow_ups=None
 ) -> QuerySet:
     """The recommendations matching the filters, in report then report order."""
-    queryset = access.scoped(Recommendation, user)
+    # Only adopted reports are followed up: a draft recommendation has no follow-up to show.
+    queryset = access.scoped(Recommendation, user).filter(report__status=ImplementationReport.Status.ADOPTED)
     if report is not None:
         queryset = queryset.filter(report=report)
     if chapter is not None:

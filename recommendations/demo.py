@@ -39,7 +39,10 @@ def load_report_2() -> list[str]:
     """
     round_ = MonitoringRound.objects.get(number=2)
     ImplementationReport.objects.get_or_create(
-        round=round_, reference=REPORT_2["reference"], defaults=REPORT_2
+        # The Committee adopted it in 2022: its recommendations are followed up.
+        round=round_,
+        reference=REPORT_2["reference"],
+        defaults={**REPORT_2, "status": ImplementationReport.Status.ADOPTED},
     )
     recommendations = run_import(
         "recommendations",

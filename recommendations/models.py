@@ -72,7 +72,16 @@ URGENCY_DEFINITIONS = {
 
 
 class ImplementationReport(models.Model):
-    """The Committee's report on a monitoring round, whose recommendations are followed up."""
+    """The Committee's report on a monitoring round, whose recommendations are followed up.
+
+    A report in preparation (its chapters, findings and draft recommendations) is the Secretariat's
+    and the Committee's alone (recommendations/access.py); its recommendations open no follow-up
+    until it is adopted.
+    """
+
+    class Status(models.TextChoices):
+        IN_PREPARATION = "in_preparation", _("In preparation")
+        ADOPTED = "adopted", _("Adopted")
 
     round = models.ForeignKey(
         MonitoringRound, verbose_name=_("monitoring round"), on_delete=models.PROTECT, related_name="reports"
@@ -96,6 +105,10 @@ class ImplementationReport(models.Model):
         help_text=_("Parties report first on the recommendations the Committee requires or requests."),
     )
     deadline_invite = models.DateField(_("reporting deadline (invite)"), null=True, blank=True)
+    # Set by the services only (adoption freezes the report); the imports bring adopted reports.
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.IN_PREPARATION, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -121,6 +134,10 @@ class ImplementationReport(models.Model):
 
     def deadline_for(self, urgency: str) -> datetime.date | None:
         return self.deadline_invite if urgency == Urgency.INVITE else self.deadline_require_request
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == self.Status.ADOPTED
 
 
 class Chapter(models.Model):

@@ -378,6 +378,8 @@ class ImplementationReportResource(LoadingMixin, ProjectResource):
             raise ValidationError({"round": _("the monitoring round is empty")})
         instance._deadlines_changed = False
         if new:
+            # A report arrives in a file once the Committee has adopted it.
+            instance.status = ImplementationReport.Status.ADOPTED
             return
         before = self._before
         now = self.rendered(instance, list(before))

@@ -100,7 +100,10 @@ def recommendation_sync_follow_ups(
     A Party addressed again gets its old follow-up back, with everything recorded on it. Every
     follow-up opened or changed gets a historical record naming `by`. The cases of the Parties
     concerned are refreshed, unless the caller (an import) refreshes them once at its end.
+    A recommendation of a report in preparation is a draft: it opens no follow-up (adoption does).
     """
+    if not recommendation.report.is_adopted:
+        return {"added": 0, "retired": 0, "restored": 0}
     wanted = {party.pk for party in addressed_parties(recommendation)}
     existing = {follow_up.party_id: follow_up for follow_up in recommendation.follow_ups.all()}
     deadline = recommendation.report.deadline_for(recommendation.urgency)

@@ -24,6 +24,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"LC-TEST-REPORT-{n}")
     deadline_require_request = datetime.date(2026, 6, 30)
     deadline_invite = datetime.date(2027, 6, 30)
+    # Most tests follow up an adopted report; `ReportFactory(status=...IN_PREPARATION)` drafts one.
+    status = ImplementationReport.Status.ADOPTED
 
 
 class ChapterFactory(factory.django.DjangoModelFactory):
