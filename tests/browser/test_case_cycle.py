@@ -45,6 +45,7 @@ def test_a_sent_submission_reaches_its_handler_who_registers_it_and_the_state_is
     # The coordinator sends the replies from the portal.
     page = _page(browser, live_server, "/portal/login/", "camille")
     page.goto(f"{live_server.url}/portal/rounds/5/")
+    page.locator("#send-link").click()  # the confirmation page, then the send itself
     page.locator("#submit button[type=submit]").click()
     page.wait_for_selector(".badge.submitted")
     page.context.close()
