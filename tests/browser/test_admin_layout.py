@@ -66,6 +66,11 @@ def test_main_lists_fit_a_laptop_screen_in_english_and_french(browser, live_serv
             measured = page.evaluate(MEASURE, ["#result_list", key_columns])
             assert measured["overflow"] <= 0, f"{path} ({language}) is {measured['overflow']} px too wide"
             assert measured["hidden"] == [], f"{path} ({language}) hides {measured['hidden']}"
+        # My work, everyone's cases, on the home page: its table and the page itself.
+        page.goto(f"{live_server.url}/admin/?scope=everyone")
+        measured = page.evaluate(MEASURE, ["#my-work table.work-items", []])
+        assert measured["overflow"] <= 0, f"My work ({language}) is {measured['overflow']} px too wide"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), language
         page.context.close()
 
 
