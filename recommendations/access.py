@@ -5,6 +5,8 @@ Row rules (registered with `secretariat.access` from `RecommendationsConfig.read
   user reads them. A report in preparation and everything in it (chapters, draft recommendations
   and their citations) is the Secretariat's and the Committee's alone, as are its follow-ups
   (none is opened before adoption, and none would be shown).
+- Findings and the evidence they cite follow their report (staff while in preparation, everyone
+  once adopted); the rapporteurs' comments on findings are internal: staff only, always.
 - Themes, practices and factsheets are public.
 - A State user sees its own Party's follow-ups and updates; a stakeholder the follow-ups of the
   Party its organisation works on, and its organisation's own updates.
@@ -12,7 +14,7 @@ Row rules (registered with `secretariat.access` from `RecommendationsConfig.read
   read published ones. The Secretariat and the Committee read everything.
 
 Write rules (used by recommendations.services, the admin, the portal and the API alike):
-`may_report`, `may_assess`, `may_review_updates`.
+`may_report`, `may_assess`, `may_review_updates`, `may_draft_report`, `may_comment_findings`.
 """
 
 from django.db.models import Model, Q, QuerySet
@@ -35,6 +37,9 @@ from .models import (
     Citation,
     Factsheet,
     FactsheetSection,
+    Finding,
+    FindingCitation,
+    FindingComment,
     FollowUp,
     FollowUpUpdate,
     ImplementationReport,
@@ -68,6 +73,21 @@ def may_review_updates(user: User | None) -> bool:
     return user is not None and is_secretariat(user)
 
 
+def may_draft_report(user: User | None, report: ImplementationReport | None = None) -> bool:
+    """Writing a report's findings and draft recommendations: the Secretariat, while the report is
+    in preparation (an adopted report is frozen)."""
+    if user is None or not is_secretariat(user):
+        return False
+    return report is None or not report.is_adopted
+
+
+def may_comment_findings(user: User | None, report: ImplementationReport | None = None) -> bool:
+    """Commenting on a draft's findings: the rapporteurs (Committee members) and the Secretariat."""
+    if user is None or not (is_secretariat(user) or access.is_committee(user)):
+        return False
+    return report is None or not report.is_adopted
+
+
 # --- row rules ------------------------------------------------------------------------------------
 
 ADOPTED = ImplementationReport.Status.ADOPTED
@@ -98,6 +118,12 @@ def citations_for(user, queryset: QuerySet | None = None) -> QuerySet:
     if access.is_signed_in(user):
         return queryset.filter(Q(practice__isnull=False) | Q(recommendation__report__status=ADOPTED))
     return queryset.none()
+
+
+def finding_comments_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The rapporteurs' comments are internal: the Secretariat's and the Committee's, even after adoption."""
+    queryset = FindingComment.objects.all() if queryset is None else queryset
+    return queryset if sees_everything(user) else queryset.none()
 
 
 def follow_ups_for(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -143,6 +169,9 @@ ROW_RULES: dict[type[Model], Selector] = {
     Chapter: adopted_for_everyone(Chapter, "report"),
     Recommendation: adopted_for_everyone(Recommendation, "report"),
     Citation: citations_for,
+    Finding: adopted_for_everyone(Finding, "chapter__report"),
+    FindingCitation: adopted_for_everyone(FindingCitation, "finding__chapter__report"),
+    FindingComment: finding_comments_for,
     **{model: published_for_everyone(model) for model in (Theme, Practice, Factsheet, FactsheetSection)},
     FollowUp: follow_ups_for,
     FollowUpUpdate: follow_up_updates_for,

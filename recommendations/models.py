@@ -3,13 +3,14 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from monitoring.models import MonitoringRound, Reply
+from monitoring.models import MonitoringRound, Question, Reply, Submission
 from secretariat.models import (
     Attachment,
     ConventionArticle,
@@ -150,6 +151,13 @@ class Chapter(models.Model):
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
     articles = models.ManyToManyField(
         ConventionArticle, verbose_name=_("Convention articles"), blank=True, related_name="chapters"
+    )
+    questions = models.ManyToManyField(
+        Question,
+        verbose_name=_("questions"),
+        blank=True,
+        related_name="+",
+        help_text=_("The questionnaire's questions the chapter analyses: its findings cite their replies."),
     )
 
     history = HistoricalRecords()
@@ -601,3 +609,194 @@ class FactsheetSection(RenderedTextModel):
 
     def __str__(self) -> str:
         return localized(self, "heading")
+
+
+# --- drafting a report: findings, the evidence they cite, the rapporteurs' comments ---------------
+
+RENDERED_FINDING = ["text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr"]
+
+
+class Finding(RenderedTextModel):
+    """What the Committee finds on a chapter's questions, drafted by the Secretariat, citing evidence.
+
+    Visible to the Secretariat and the Committee while its report is in preparation
+    (recommendations/access.py); every version is kept, to compare two of them side by side.
+    """
+
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="findings"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text_en = models.TextField(
+        _("text (English)"), help_text=_("Markdown. HTML is cleaned before it is shown.")
+    )
+    text_fr = models.TextField(_("text (French)"), blank=True)
+    text_html_en = RenderedHTMLField(source="text_en")
+    text_html_fr = RenderedHTMLField(source="text_fr")
+    text_excerpt_en = ExcerptField(source="text_en")
+    text_excerpt_fr = ExcerptField(source="text_fr")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords(excluded_fields=RENDERED_FINDING)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["chapter_id", "order", "pk"]
+        indexes = [models.Index(fields=["chapter", "order", "id"], name="finding_list_order")]
+
+    def __str__(self) -> str:
+        return _("Finding %(order)s of chapter %(chapter)s") % {
+            "order": self.order,
+            "chapter": self.chapter.number,
+        }
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
+
+    @property
+    def text_html(self) -> str:
+        return localized(self, "text_html")
+
+    @property
+    def text_excerpt(self) -> str:
+        return localized(self, "text_excerpt")
+
+
+class FindingCitation(models.Model):
+    """The evidence a finding rests on: a Party's reply (or a stakeholder's comment, also a reply),
+    a document or an earlier recommendation; exactly one of them."""
+
+    finding = models.ForeignKey(
+        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="citations"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    reply = models.ForeignKey(
+        Reply,
+        verbose_name=_("reply"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A registered reply of a Party, or a stakeholder's comment, in the report's round."),
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("earlier recommendation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The Party whose reply is cited (or that a stakeholder comments on), taken from the reply.
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cited evidence")
+        verbose_name_plural = _("cited evidence")
+        ordering = ["finding_id", "order", "pk"]
+        indexes = [models.Index(fields=["finding", "order", "id"], name="finding_citation_list_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reply__isnull=False, document__isnull=True, recommendation__isnull=True)
+                | Q(reply__isnull=True, document__isnull=False, recommendation__isnull=True)
+                | Q(reply__isnull=True, document__isnull=True, recommendation__isnull=False),
+                name="finding_citation_cites_one_thing",
+                violation_error_message=_("Cite exactly one reply, document or earlier recommendation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reply__isnull=True) | Q(party__isnull=False),
+                name="finding_citation_reply_names_its_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.reply_id:
+            return _("%(party)s: %(reply)s") % {"party": self.party, "reply": self.reply}
+        return str(self.document or self.recommendation)
+
+    def save(self, *args, **kwargs) -> None:
+        self._derive_party()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self._derive_party()  # before the constraints are checked
+        if self.reply_id is not None:
+            self._clean_reply()
+        same_report = (
+            self.recommendation_id is not None
+            and self.finding_id is not None
+            and self.recommendation.report_id == self.finding.chapter.report_id
+        )
+        if same_report:
+            raise ValidationError(
+                {"recommendation": _("Cite a recommendation of an earlier report, not of this one.")}
+            )
+
+    def _derive_party(self) -> None:
+        self.party_id = self.reply.submission.party_id if self.reply_id is not None else None
+
+    def _clean_reply(self) -> None:
+        submission = self.reply.submission
+        if submission.status != Submission.Status.REGISTERED:
+            raise ValidationError({"reply": _("Only a registered reply can be cited.")})
+        if self.finding_id is not None and submission.round_id != self.finding.chapter.report.round_id:
+            raise ValidationError(
+                {"reply": _("The reply answers another monitoring round than the report's.")}
+            )
+
+
+class FindingComment(RenderedTextModel):
+    """A rapporteur's (or the Secretariat's) comment on a draft finding: internal, never published."""
+
+    finding = models.ForeignKey(
+        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    text = models.TextField(_("comment"), help_text=_("Markdown. HTML is cleaned before it is shown."))
+    text_html = RenderedHTMLField(source="text")
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["text_html"])
+
+    class Meta:
+        verbose_name = _("comment on a finding")
+        verbose_name_plural = _("comments on findings")
+        ordering = ["finding_id", "created_at", "pk"]
+        indexes = [models.Index(fields=["finding", "created_at", "id"], name="finding_comment_list_order")]
+
+    def __str__(self) -> str:
+        return _("Comment by %(author)s on %(finding)s") % {"author": self.author, "finding": self.finding}

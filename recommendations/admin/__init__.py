@@ -5,9 +5,11 @@
 - follow_ups.py: each Party's follow-up (assessment form and bulk status change through the
   services);
 - reviews.py: the States' updates (review) and the assessments (read-only);
-- factsheets.py: factsheets and their sections.
+- factsheets.py: factsheets and their sections;
+- findings.py: drafting a report in preparation: findings, their evidence, rapporteurs' comments,
+  two versions of a finding compared side by side.
 
 The compliance dashboard, reports and Party profiles live in recommendations.admin_views.
 """
 
-from . import factsheets, follow_ups, reports, reviews  # noqa: F401 - importing registers the admins
+from . import factsheets, findings, follow_ups, reports, reviews  # noqa: F401 - importing registers the admins

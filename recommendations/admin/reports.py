@@ -55,14 +55,26 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(ImplementationReport)
 class ImplementationReportAdmin(ScopedAdmin):
-    list_display = ["reference", "title_en", "round_name", "adoption_date", "deadline_require_request"]
+    list_display = [
+        "reference",
+        "title_en",
+        "round_name",
+        "status",
+        "adoption_date",
+        "deadline_require_request",
+    ]
     list_display_links = ["reference", "title_en"]
-    list_filter = [("round", short_label_filter("short_name"))]
+    list_filter = [("round", short_label_filter("short_name")), "status"]
     list_select_related = ["round"]
     search_fields = ["reference", "title_en", "title_fr"]
     autocomplete_fields = ["document"]
+    # In preparation until adopted: the status moves through the services only.
+    readonly_fields = ["status"]
     fieldsets = [
-        (None, {"fields": ["round", "reference", "title_en", "title_fr", "adoption_date", "document"]}),
+        (
+            None,
+            {"fields": ["round", "reference", "title_en", "title_fr", "status", "adoption_date", "document"]},
+        ),
         (_("Reporting deadlines"), {"fields": ["deadline_require_request", "deadline_invite"]}),
     ]
     inlines = [ChapterInline]
@@ -87,7 +99,7 @@ class ChapterAdmin(ScopedAdmin):
     list_filter = [("report", REPORT_FILTER)]
     list_select_related = ["report__round"]
     search_fields = ["number", "title_en", "title_fr"]
-    autocomplete_fields = ["report", "articles"]
+    autocomplete_fields = ["report", "articles", "questions"]
 
     @admin.display(description=_("implementation report"), ordering="report")
     def report_title(self, obj):

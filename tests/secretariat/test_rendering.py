@@ -142,6 +142,8 @@ def test_every_markdown_model_of_the_apps_stores_its_renderings():
         "recommendations.Practice",
         "recommendations.Factsheet",
         "recommendations.FactsheetSection",
+        "recommendations.Finding",
+        "recommendations.FindingComment",
     }
 
 

@@ -1,0 +1,171 @@
+"""Drafting an implementation report: findings, the evidence they cite, the rapporteurs' comments.
+
+The services (`finding_save`, `citation_save`, `citation_delete`, `finding_comment`) check the
+write rules of recommendations/access.py (`may_draft_report`, `may_comment_findings`: nothing
+changes once the report is adopted), validate the record (`full_clean`: the citation's target,
+its reply registered and of the report's round) and save it with its author in its history.
+The admin calls them; `citable_replies` is the reply picker's choice; `finding_versions` and
+`finding_diff` read a finding's history for the side-by-side comparison of two versions.
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from monitoring.models import Reply, Submission
+from secretariat import access
+from secretariat.history import set_author
+from secretariat.models import Document, User
+
+from .access import may_comment_findings, may_draft_report
+from .models import Chapter, Finding, FindingCitation, FindingComment, Recommendation
+
+#: The texts of a finding compared between two versions, with their labels.
+COMPARED_FIELDS = ("text_en", "text_fr")
+
+
+def _check_drafter(by: User, chapter: Chapter) -> None:
+    if not may_draft_report(by, chapter.report):
+        raise PermissionDenied(_("Only the Secretariat writes the findings of a report in preparation."))
+
+
+@transaction.atomic
+def finding_save(*, finding: Finding, by: User) -> Finding:
+    """Write a new or changed finding (texts, order); its history keeps every version, with `by`.
+
+    A new finding is `by`'s, at the end of its chapter unless it has an order.
+    """
+    _check_drafter(by, finding.chapter)
+    if finding.pk is None:
+        finding.author = by
+        if not finding.order:
+            last = Finding.objects.filter(chapter=finding.chapter_id).aggregate(last=Max("order"))["last"]
+            finding.order = (last or 0) + 1
+    finding.full_clean()
+    set_author(finding, by)
+    finding.save()
+    return finding
+
+
+def finding_create(*, chapter: Chapter, by: User, text_en: str, text_fr: str = "", order: int = 0) -> Finding:
+    return finding_save(
+        finding=Finding(chapter=chapter, text_en=text_en, text_fr=text_fr, order=order), by=by
+    )
+
+
+@transaction.atomic
+def citation_save(*, citation: FindingCitation, by: User) -> FindingCitation:
+    """Rest a finding on one piece of evidence (or change which). Refused (ValidationError) for
+    anything but exactly one target, a reply not registered or of another round, a recommendation
+    of the same report; the cited reply's Party is recorded with it."""
+    _check_drafter(by, citation.finding.chapter)
+    citation.full_clean()
+    set_author(citation, by)
+    citation.save()
+    return citation
+
+
+def finding_cite(
+    *,
+    finding: Finding,
+    by: User,
+    reply: Reply | None = None,
+    document: Document | None = None,
+    recommendation: Recommendation | None = None,
+    order: int = 0,
+) -> FindingCitation:
+    citation = FindingCitation(
+        finding=finding, reply=reply, document=document, recommendation=recommendation, order=order
+    )
+    return citation_save(citation=citation, by=by)
+
+
+@transaction.atomic
+def citation_delete(*, citation: FindingCitation, by: User) -> None:
+    _check_drafter(by, citation.finding.chapter)
+    set_author(citation, by)
+    citation.delete()
+
+
+@transaction.atomic
+def finding_comment(*, finding: Finding, by: User, text: str) -> FindingComment:
+    """A rapporteur's or the Secretariat's comment on a finding of a report in preparation."""
+    if not may_comment_findings(by, finding.chapter.report):
+        raise PermissionDenied(_("Only rapporteurs and the Secretariat comment on a draft's findings."))
+    comment = FindingComment(finding=finding, author=by, text=text)
+    comment.full_clean()
+    set_author(comment, by)
+    comment.save()
+    return comment
+
+
+def citable_replies(*, user: User, chapter: Chapter | None) -> QuerySet:
+    """What a chapter's findings may cite: the registered replies and stakeholder comments of the
+    report's round the user sees, to the chapter's questions when it names some, by Party."""
+    replies = access.scoped(Reply, user).filter(submission__status=Submission.Status.REGISTERED)
+    if chapter is not None:
+        replies = replies.filter(submission__round=chapter.report.round_id)
+        questions = list(chapter.questions.values_list("pk", flat=True))
+        if questions:
+            replies = replies.filter(
+                pk__in=Reply.questions.through.objects.filter(question__in=questions).values("reply")
+            )
+    return (
+        replies.select_related("submission__party", "submission__organisation")
+        .prefetch_related("questions")
+        .defer("text", "text_html")
+        .order_by("submission__party__name_en", "submission__organisation__name", "order", "pk")
+    )
+
+
+def reply_label(reply: Reply) -> str:
+    """ "France – Reply to question 16.1", or "La Strada – Ukraine (Ukraine) – …" for a stakeholder."""
+    submission = reply.submission
+    who = str(submission.party)
+    if submission.organisation is not None:
+        who = f"{submission.organisation.name} ({who})"
+    return f"{who} – {reply}"
+
+
+# --- comparing versions ---------------------------------------------------------------------------
+
+
+def finding_versions(finding: Finding) -> QuerySet:
+    """The finding's recorded versions, newest first, with their authors (one query)."""
+    return finding.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    label: str
+    changed: bool
+    table: SafeString  # difflib's side-by-side table: the texts escaped, nothing else
+
+
+def _side_by_side(old: str, new: str, old_label: str, new_label: str) -> SafeString:
+    # HtmlDiff escapes the texts (&, <, >) itself; the labels are ours, escaped here.
+    differ = difflib.HtmlDiff(wrapcolumn=70)
+    table = differ.make_table(
+        old.splitlines(), new.splitlines(), escape(old_label), escape(new_label), context=False
+    )
+    return mark_safe(table)  # noqa: S308 - built from escaped text only (difflib.HtmlDiff)
+
+
+def finding_diff(older, newer) -> list[FieldDiff]:
+    """The English and French texts of two historical versions of a finding, side by side."""
+    old_label = _("Version of %(date)s") % {"date": older.history_date.strftime("%Y-%m-%d %H:%M")}
+    new_label = _("Version of %(date)s") % {"date": newer.history_date.strftime("%Y-%m-%d %H:%M")}
+    return [
+        FieldDiff(
+            label=str(getattr(Finding._meta.get_field(name), "verbose_name", name)),
+            changed=getattr(older, name) != getattr(newer, name),
+            table=_side_by_side(getattr(older, name), getattr(newer, name), old_label, new_label),
+        )
+        for name in COMPARED_FIELDS
+    ]
