@@ -4,27 +4,44 @@ The services (`finding_save`, `citation_save`, `citation_delete`, `finding_comme
 write rules of recommendations/access.py (`may_draft_report`, `may_comment_findings`: nothing
 changes once the report is adopted), validate the record (`full_clean`: the citation's target,
 its reply registered and of the report's round) and save it with its author in its history.
+`recommendation_draft` drafts a recommendation from a finding (numbered next in its chapter,
+addressed to the Parties the finding cites) and `chapter_renumber` numbers a chapter's
+recommendations again while the report is in preparation.
 The admin calls them; `citable_replies` is the reply picker's choice; `finding_versions` and
 `finding_diff` read a finding's history for the side-by-side comparison of two versions.
 """
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import CharField, Max, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from monitoring.models import Reply, Submission
 from secretariat import access
 from secretariat.history import set_author
-from secretariat.models import Document, User
+from secretariat.models import ConventionArticle, Document, Party, User
 
 from .access import may_comment_findings, may_draft_report
-from .models import Chapter, Finding, FindingCitation, FindingComment, Recommendation
+from .models import (
+    URGENCY_DEFINITIONS,
+    Chapter,
+    Citation,
+    Finding,
+    FindingCitation,
+    FindingComment,
+    ImplementationReport,
+    Recommendation,
+    Urgency,
+)
 
 #: The texts of a finding compared between two versions, with their labels.
 COMPARED_FIELDS = ("text_en", "text_fr")
@@ -133,6 +150,126 @@ def reply_label(reply: Reply) -> str:
     return f"{who} – {reply}"
 
 
+# --- draft recommendations -----------------------------------------------------------------------
+
+
+class InvalidDraft(Exception):
+    """A draft recommendation or a renumbering that breaks a rule; nothing changed."""
+
+
+def chapter_prefix(chapter: Chapter) -> str:
+    """The chapter's part of its recommendations' numbers: "V" for chapter "V." ("V-1", "V-2" …)."""
+    return chapter.number.strip().rstrip(".").strip()
+
+
+def _sequence(number: str, prefix: str) -> int | None:
+    head, _dash, tail = number.rpartition("-")
+    return int(tail) if head == prefix and tail.isdigit() else None
+
+
+def next_number(chapter: Chapter) -> str:
+    """The number after the chapter's highest ("V-20" after "V-19"), as the Committee numbers them."""
+    prefix = chapter_prefix(chapter)
+    numbers = Recommendation.objects.filter(report=chapter.report_id).values_list("number", flat=True)
+    taken = [n for n in (_sequence(number, prefix) for number in numbers) if n is not None]
+    return f"{prefix}-{max(taken, default=0) + 1}"
+
+
+def _lock_draft(chapter: Chapter, by: User) -> ImplementationReport:
+    # The report's row is the lock: two drafts or a renumbering at once take numbers one at a time.
+    report = ImplementationReport.objects.select_for_update().get(pk=chapter.report_id)
+    if not may_draft_report(by, report):
+        raise PermissionDenied(
+            _("Only the Secretariat drafts the recommendations of a report in preparation.")
+        )
+    return report
+
+
+@transaction.atomic
+def recommendation_draft(
+    *,
+    finding: Finding,
+    by: User,
+    urgency: str,
+    text_en: str,
+    text_fr: str = "",
+    legal_basis: str = "",
+    addressed_to_all: bool = False,
+    addressees: Iterable[Party] | None = None,
+    articles: Iterable[ConventionArticle] = (),
+) -> Recommendation:
+    """A draft recommendation from `finding`, numbered next in its chapter, after the report's last.
+
+    Its addressees are the Parties the finding cites unless `addressees` or `addressed_to_all`
+    say otherwise; "require" and "request" need their legal basis (URGENCY_DEFINITIONS). No
+    follow-up opens: the report is in preparation.
+    """
+    chapter = finding.chapter
+    report = _lock_draft(chapter, by)
+    if urgency in (Urgency.REQUIRE, Urgency.REQUEST) and not legal_basis.strip():
+        raise InvalidDraft(
+            _("Give the legal basis of a recommendation the Committee requires or requests: %(definition)s")
+            % {"definition": URGENCY_DEFINITIONS[Urgency(urgency)]}
+        )
+    last = Recommendation.objects.filter(report=report).aggregate(last=Max("order"))["last"]
+    recommendation = Recommendation(
+        report=report,
+        chapter=chapter,
+        finding=finding,
+        number=next_number(chapter),
+        order=(last or 0) + 1,
+        urgency=urgency,
+        legal_basis=legal_basis,
+        addressed_to_all=addressed_to_all,
+        text_en=text_en,
+        text_fr=text_fr,
+    )
+    recommendation.full_clean()
+    set_author(recommendation, by, "drafted from a finding")
+    recommendation.save()
+    if not addressed_to_all:
+        if addressees is None:
+            addressees = Party.objects.filter(
+                pk__in=FindingCitation.objects.filter(finding=finding, party__isnull=False).values("party")
+            )
+        recommendation.addressees.set(addressees)
+    for article in articles:
+        set_author(Citation(recommendation=recommendation, article=article), by).save()
+    return recommendation
+
+
+@transaction.atomic
+def chapter_renumber(*, chapter: Chapter, by: User) -> int:
+    """Number the chapter's recommendations again, in their order: "V-1", "V-2" … Refused for an
+    adopted report (its numbers are published and followed up). Returns how many changed.
+
+    The changed rows first take a temporary number of their own ("~<id>"), then their new one, so
+    that no step clashes with the unique (report, number) constraint; only the second step is
+    recorded in their history.
+    """
+    _lock_draft(chapter, by)
+    prefix = chapter_prefix(chapter)
+    recommendations = list(Recommendation.objects.filter(chapter=chapter).order_by("order", "pk"))
+    changed = []
+    for position, recommendation in enumerate(recommendations, start=1):
+        number = f"{prefix}-{position}"
+        if recommendation.number != number:
+            recommendation.number = number
+            changed.append(recommendation)
+    if not changed:
+        return 0
+    clashes = Recommendation.objects.filter(report=chapter.report_id, number__in=[r.number for r in changed])
+    if clashes.exclude(chapter=chapter).exists():
+        raise InvalidDraft(_("Another chapter of the report already uses these numbers."))
+    Recommendation.objects.filter(pk__in=[r.pk for r in changed]).update(
+        number=Concat(Value("~"), "id", output_field=CharField())
+    )
+    bulk_update_with_history(
+        changed, Recommendation, ["number"], default_user=by, default_change_reason="chapter renumbered"
+    )
+    return len(changed)
+
+
 # --- comparing versions ---------------------------------------------------------------------------
 
 
@@ -159,8 +296,8 @@ def _side_by_side(old: str, new: str, old_label: str, new_label: str) -> SafeStr
 
 def finding_diff(older, newer) -> list[FieldDiff]:
     """The English and French texts of two historical versions of a finding, side by side."""
-    old_label = _("Version of %(date)s") % {"date": older.history_date.strftime("%Y-%m-%d %H:%M")}
-    new_label = _("Version of %(date)s") % {"date": newer.history_date.strftime("%Y-%m-%d %H:%M")}
+    old_label = _("Version of %(date)s") % {"date": f"{localtime(older.history_date):%Y-%m-%d %H:%M}"}
+    new_label = _("Version of %(date)s") % {"date": f"{localtime(newer.history_date):%Y-%m-%d %H:%M}"}
     return [
         FieldDiff(
             label=str(getattr(Finding._meta.get_field(name), "verbose_name", name)),

@@ -207,6 +207,24 @@ class Recommendation(RenderedTextModel):
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="recommendations"
     )
+    finding = models.ForeignKey(
+        "Finding",
+        verbose_name=_("finding"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        help_text=_("The finding the recommendation was drafted from."),
+    )
+    legal_basis = models.TextField(
+        _("legal basis"),
+        blank=True,
+        help_text=_(
+            "Require: the obligation of the Convention, as its Explanatory report clarifies it. "
+            "Request: the Committee's documents that clarify the obligation. "
+            "Invite: why the measure is promising, beyond the Convention."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[addressees], excluded_fields=RENDERED_RECOMMENDATION)
 

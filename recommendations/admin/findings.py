@@ -34,8 +34,8 @@ class FindingCitationInline(admin.TabularInline):
     document or an earlier recommendation (one per line)."""
 
     model = FindingCitation
-    fields = ["order", "reply", "document", "recommendation", "party"]
-    readonly_fields = ["party"]
+    # The Party is the reply's (its label names it): no column of its own, so the line fits a laptop.
+    fields = ["order", "reply", "document", "recommendation"]
     autocomplete_fields = ["document", "recommendation"]
     extra = 1
 

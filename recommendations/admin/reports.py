@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 from secretariat import access
 from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 
-from .. import services
+from .. import drafting, services
 from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
 
 #: Reports by their short title ("Round 2 implementation report") in the changelists' filters.
@@ -100,6 +101,23 @@ class ChapterAdmin(ScopedAdmin):
     list_select_related = ["report__round"]
     search_fields = ["number", "title_en", "title_fr"]
     autocomplete_fields = ["report", "articles", "questions"]
+    actions = ["renumber_recommendations"]
+
+    @admin.action(
+        description=_("Renumber the recommendations of the selected chapters"), permissions=["change"]
+    )
+    def renumber_recommendations(self, request, queryset):
+        # Each chapter in its own transaction (drafting.chapter_renumber): an adopted report refuses.
+        self.apply_each(
+            request,
+            queryset.select_related("report"),
+            lambda chapter: drafting.chapter_renumber(chapter=chapter, by=request.user),
+            refusals=(PermissionDenied, drafting.InvalidDraft),
+            done_message=lambda count: (
+                ngettext("%(count)d chapter renumbered.", "%(count)d chapters renumbered.", count)
+                % {"count": count}
+            ),
+        )
 
     @admin.display(description=_("implementation report"), ordering="report")
     def report_title(self, obj):
@@ -156,11 +174,12 @@ class RecommendationAdmin(ScopedAdmin):
     list_select_related = ["chapter"]
     search_fields = ["number", "text_en", "text_fr"]
     list_defer = ("text_en", "text_fr", "text_html_en", "text_html_fr")
-    autocomplete_fields = ["report", "chapter", "addressees", "themes"]
+    autocomplete_fields = ["report", "chapter", "addressees", "themes", "finding"]
     fieldsets = [
         (None, {"fields": ["report", "chapter", "number", "order", "urgency"]}),
         (_("Addressees"), {"fields": ["addressed_to_all", "addressees"]}),
         (_("Text"), {"fields": ["text_en", "text_fr", "themes"]}),
+        (_("Drafting"), {"fields": ["finding", "legal_basis"]}),
     ]
     inlines = [CitationInline]
 

@@ -320,3 +320,117 @@ def test_comments_changelist_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:recommendations_findingcomment_changelist"))
     assert response.status_code == 200
+
+
+# --- draft recommendations ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cited(finding, reply_b, officer):
+    drafting.finding_cite(finding=finding, by=officer, reply=reply_b)
+    return finding
+
+
+def _draft(finding, by, **kwargs):
+    arguments = {"urgency": "require", "text_en": "Do it.", "legal_basis": "Article 38, ER §260.", **kwargs}
+    return drafting.recommendation_draft(finding=finding, by=by, **arguments)
+
+
+def test_a_draft_is_numbered_next_in_its_chapter_as_the_committee_numbers(cited, officer):
+    first, second = _draft(cited, officer), _draft(cited, officer)
+    assert (first.number, second.number) == ("V-1", "V-2")
+    assert (first.finding, first.report) == (cited, cited.chapter.report)
+
+
+def test_the_number_follows_the_highest_even_after_a_gap(cited, officer):
+    RecommendationFactory(chapter=cited.chapter, number="V-19")
+    assert _draft(cited, officer).number == "V-20"
+
+
+def test_a_chapter_numbered_with_a_point_gives_its_numeral(draft, officer):
+    chapter = ChapterFactory(report=draft, number="VI.")
+    finding = drafting.finding_create(chapter=chapter, by=officer, text_en="x")
+    assert _draft(finding, officer).number == "VI-1"
+
+
+def test_the_addressees_proposed_are_the_parties_the_finding_cites(cited, officer, party_b):
+    recommendation = _draft(cited, officer)
+    assert list(recommendation.addressees.all()) == [party_b]
+    assert not recommendation.follow_ups.exists()
+
+
+def test_named_addressees_or_all_parties_replace_the_proposal(cited, officer, party_a):
+    assert list(_draft(cited, officer, addressees=[party_a]).addressees.all()) == [party_a]
+    everyone = _draft(cited, officer, addressed_to_all=True)
+    assert everyone.addressed_to_all and not everyone.addressees.exists()
+
+
+@pytest.mark.parametrize("urgency", ["require", "request"])
+def test_require_and_request_need_their_legal_basis(cited, officer, urgency):
+    with pytest.raises(drafting.InvalidDraft, match="legal basis"):
+        _draft(cited, officer, urgency=urgency, legal_basis=" ")
+
+
+def test_an_invitation_needs_no_legal_basis(cited, officer):
+    assert _draft(cited, officer, urgency="invite", legal_basis="").urgency == "invite"
+
+
+def test_the_committee_does_not_draft_recommendations(cited, committee_member):
+    with pytest.raises(PermissionDenied):
+        _draft(cited, committee_member)
+
+
+def test_renumbering_follows_the_order_without_clashing(cited, officer):
+    first, second, third = (_draft(cited, officer) for _ in range(3))
+    # The Secretariat moves the third first: V-3, V-1, V-2 in the order; renumbering gives V-1 … V-3.
+    third.order = 0
+    third.save(update_fields=["order"])
+    changed = drafting.chapter_renumber(chapter=cited.chapter, by=officer)
+    numbers = {r.pk: r.number for r in cited.chapter.recommendations.all()}
+    assert changed == 3
+    assert (numbers[third.pk], numbers[first.pk], numbers[second.pk]) == ("V-1", "V-2", "V-3")
+    assert third.history.first().history_user == officer
+
+
+def test_renumbering_an_adopted_report_is_refused(cited, officer):
+    _draft(cited, officer)
+    _adopt(cited.chapter.report)
+    with pytest.raises(PermissionDenied):
+        drafting.chapter_renumber(chapter=cited.chapter, by=officer)
+
+
+def test_renumbering_leaves_another_chapter_s_numbers_alone(cited, officer, draft):
+    RecommendationFactory(chapter=ChapterFactory(report=draft, number="V bis"), number="V-2")
+    _draft(cited, officer)
+    stray = RecommendationFactory(chapter=cited.chapter, number="V-7", order=99)
+    with pytest.raises(drafting.InvalidDraft):
+        drafting.chapter_renumber(chapter=cited.chapter, by=officer)
+    stray.refresh_from_db()
+    assert stray.number == "V-7"
+
+
+def test_the_admin_renumbers_the_selected_chapters(client_for, cited, officer):
+    first, second = _draft(cited, officer), _draft(cited, officer)
+    Recommendation = type(first)
+    Recommendation.objects.filter(pk=second.pk).update(order=0)
+    response = client_for(officer).post(
+        reverse("admin:recommendations_chapter_changelist"),
+        {"action": "renumber_recommendations", "_selected_action": [cited.chapter.pk]},
+        follow=True,
+    )
+    assert "1 chapter renumbered." in response.text
+    assert dict(cited.chapter.recommendations.values_list("pk", "number")) == {
+        second.pk: "V-1",
+        first.pk: "V-2",
+    }
+
+
+def test_an_adopted_report_s_chapter_is_not_renumbered_in_the_admin(client_for, cited, officer):
+    _draft(cited, officer)
+    _adopt(cited.chapter.report)
+    response = client_for(officer).post(
+        reverse("admin:recommendations_chapter_changelist"),
+        {"action": "renumber_recommendations", "_selected_action": [cited.chapter.pk]},
+        follow=True,
+    )
+    assert "renumbered" not in response.text and "Only the Secretariat drafts" in response.text
