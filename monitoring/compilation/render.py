@@ -764,7 +764,7 @@ class _Encoder:
         select = self.selects.get((size, leading))
         if select is None:
             select = self.selects[size, leading] = f"{fp_str(size)} Tf {fp_str(leading)} TL"
-        space, current, out = self.word(" "), -1, []
+        current, out = -1, []
         for line in lines:
             if not line:
                 out.append("T*")
@@ -775,18 +775,7 @@ class _Encoder:
                     current = 0
                 out.append(f"({line.translate(self.first_codes)}) Tj T*")
                 continue
-            runs: list[list] = []
-            for index, word in enumerate(line.split(" ")):
-                for subset, run in (space + self.word(word)) if index else self.word(word):
-                    if runs and runs[-1][0] == subset:
-                        runs[-1][1] += run
-                    else:
-                        runs.append([subset, run])
-            for subset, run in runs:
-                if subset != current:
-                    out.append(f"{self.font.getSubsetInternalName(subset, self.doc)} {select}")
-                    current = subset
-                out.append(f"({run}) Tj")
+            current = self._runs(line, select, current, out)
             out.append("T*")
         return " ".join(out)
 
@@ -799,7 +788,14 @@ class _Encoder:
         if self.first.issuperset(text) or self._learn(text):  # as lines() does
             name = self.font.getSubsetInternalName(0, self.doc)
             return f"{name} {select} ({text.translate(self.first_codes)}) Tj"
-        space, current, out = self.word(" "), -1, []
+        out: list[str] = []
+        self._runs(text, select, -1, out)
+        return " ".join(out)
+
+    def _runs(self, text: str, select: str, current: int, out: list[str]) -> int:
+        """Append `text` as runs of one font subset each (`(…) Tj`, the subset selected where it
+        changes from `current`); returns the subset selected last."""
+        space = self.word(" ")
         runs: list[list] = []
         for index, word in enumerate(text.split(" ")):
             for subset, run in (space + self.word(word)) if index else self.word(word):
@@ -812,7 +808,7 @@ class _Encoder:
                 out.append(f"{self.font.getSubsetInternalName(subset, self.doc)} {select}")
                 current = subset
             out.append(f"({run}) Tj")
-        return " ".join(out)
+        return current
 
     def _learn(self, line: str) -> bool:
         """Note the line's new characters that the first subset holds (splitString assigns their
