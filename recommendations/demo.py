@@ -10,7 +10,7 @@ from secretariat.imports import open_source, run_import
 from secretariat.models import User
 from secretariat.services import FIXTURES_DIR
 
-from .models import ImplementationReport
+from .models import ImplementationReport, Practice
 
 # The reference is a local code: the seed documents do not give the report's official one.
 REPORT_2 = {
@@ -29,6 +29,31 @@ REPORT_2 = {
     "deadline_require_request": datetime.date(2024, 3, 10),
     "deadline_invite": datetime.date(2025, 3, 10),
 }
+
+
+# Until December 2026 the practices named their source by the seed's file name: a database loaded
+# then has them under those names, which the file's rows (keyed by title and source) would not find.
+OLD_SOURCE_NAMES = {
+    "001_61abcd470261e445.txt": (
+        "Council of Europe, Member state responses to prevent and combat online child sexual "
+        "exploitation and abuse: baseline mapping"
+    ),
+    "003_439bdb46cbe148c3.txt": "Lanzarote Committee, Factsheet – International co-operation",
+    "004_1822bbb15b1f3371.txt": (
+        "ECPAT France and ECPAT Luxembourg, Online child sexual abuse and exploitation: current forms "
+        "and good practice for prevention and protection (2017)"
+    ),
+}
+
+
+def _rename_practice_sources() -> None:
+    """Give the demo practices loaded before December 2026 their sources' names, so that loading the
+    demo again updates them instead of adding them a second time."""
+    for old, new in OLD_SOURCE_NAMES.items():
+        for practice in Practice.objects.filter(source__startswith=old):
+            practice.source = new + practice.source[len(old) :]
+            practice._change_reason = "demo practices: the source named by its document"
+            practice.save(update_fields=["source"])
 
 
 @transaction.atomic
@@ -50,6 +75,7 @@ def load_report_2() -> list[str]:
         # The file has no themes column: the co-operation chapter's recommendations share this theme.
         options={"report": REPORT_2["reference"], "themes": "international-cooperation"},
     )
+    _rename_practice_sources()
     practices = run_import("practices", open_source(FIXTURES_DIR / "practices.csv"))
     return [f"Recommendations: {recommendations.summary()}", f"Promising practices: {practices.summary()}"]
 

@@ -10,7 +10,7 @@ from monitoring.models import MonitoringRound
 from recommendations import demo, factsheet_demo
 from recommendations.factsheet_render import render_docx, render_html, render_pdf
 from recommendations.factsheets import build_factsheet
-from recommendations.models import Factsheet
+from recommendations.models import Factsheet, Practice
 from secretariat.services import load_reference_data
 from tests.conftest import shared_records
 from tests.factories import RoundFactory
@@ -97,3 +97,18 @@ def test_demo_factsheet_renders_in_the_three_formats(document):
     for text in (html, word, pdf):
         assert "Recommendation V-17" in text
         assert PRACTICE in text
+
+
+def test_loading_the_demo_again_renames_practices_loaded_under_their_seed_file_names(demo_data):
+    count = Practice.objects.count()
+    old, new = "003_439bdb46cbe148c3.txt", demo.OLD_SOURCE_NAMES["003_439bdb46cbe148c3.txt"]
+    loaded_before = Practice.objects.filter(source__startswith=new)
+    renamed = loaded_before.count()
+    for practice in loaded_before:  # as a database loaded before December 2026 holds them
+        Practice.objects.filter(pk=practice.pk).update(source=old + practice.source[len(new) :])
+
+    demo.load_report_2()
+
+    assert Practice.objects.count() == count
+    assert Practice.objects.filter(source__startswith=new).count() == renamed > 0
+    assert not Practice.objects.filter(source__startswith=old).exists()
