@@ -7,6 +7,7 @@ its reply registered and of the report's round) and save it with its author in i
 `recommendation_draft` drafts a recommendation from a finding (numbered next in its chapter,
 addressed to the Parties the finding cites) and `chapter_renumber` numbers a chapter's
 recommendations again while the report is in preparation.
+`left_to_translate` lists what a report still has to translate.
 The admin calls them; `citable_replies` is the reply picker's choice; `finding_versions` and
 `finding_diff` read a finding's history for the side-by-side comparison of two versions.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, Max, QuerySet, Value
+from django.db.models import CharField, Max, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,6 +33,7 @@ from secretariat.models import ConventionArticle, Document, Party, User
 
 from .access import may_comment_findings, may_draft_report
 from .models import (
+    BILINGUAL_TEXTS,
     URGENCY_DEFINITIONS,
     Chapter,
     Citation,
@@ -40,6 +42,7 @@ from .models import (
     FindingComment,
     ImplementationReport,
     Recommendation,
+    TranslationStatus,
     Urgency,
 )
 
@@ -268,6 +271,61 @@ def chapter_renumber(*, chapter: Chapter, by: User) -> int:
         changed, Recommendation, ["number"], default_user=by, default_change_reason="chapter renumbered"
     )
     return len(changed)
+
+
+# --- translation ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def text_mark_translated(*, record: Finding | Recommendation, language: str, by: User) -> None:
+    """A translator finds `language`'s text still right after a change of the other language.
+
+    Refused for an adopted report and for an empty text (there is nothing to mark).
+    """
+    report = record.chapter.report if isinstance(record, Finding) else record.report
+    if not may_draft_report(by, report):
+        raise PermissionDenied(_("Only the Secretariat translates a report in preparation."))
+    if language not in BILINGUAL_TEXTS:
+        raise ValueError(f"unknown language {language!r}")
+    if not (getattr(record, BILINGUAL_TEXTS[language]) or "").strip():
+        raise InvalidDraft(_("There is no text in this language to mark as translated."))
+    field = f"translation_{language}"
+    setattr(record, field, TranslationStatus.TRANSLATED)
+    set_author(record, by, "marked as translated")
+    record.save(update_fields=[field])
+
+
+@dataclass(frozen=True)
+class LeftToTranslate:
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+
+    @property
+    def count(self) -> int:
+        return len(self.findings) + len(self.recommendations)
+
+
+def left_to_translate(*, report: ImplementationReport, user: User) -> LeftToTranslate:
+    """The report's findings and recommendations with a language not translated (two queries)."""
+    pending = ~Q(translation_en=TranslationStatus.TRANSLATED) | ~Q(
+        translation_fr=TranslationStatus.TRANSLATED
+    )
+    texts = ("text_en", "text_fr", "text_html_en", "text_html_fr")
+    findings = (
+        access.scoped(Finding, user)
+        .filter(pending, chapter__report=report)
+        .select_related("chapter")
+        .defer(*texts)
+        .order_by("chapter__order", "chapter__number", "order", "pk")
+    )
+    recommendations = (
+        access.scoped(Recommendation, user)
+        .filter(pending, report=report)
+        .select_related("chapter")
+        .defer(*texts)
+        .order_by("order", "pk")
+    )
+    return LeftToTranslate(findings=list(findings), recommendations=list(recommendations))
 
 
 # --- comparing versions ---------------------------------------------------------------------------

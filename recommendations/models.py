@@ -72,6 +72,88 @@ URGENCY_DEFINITIONS = {
 }
 
 
+class TranslationStatus(models.TextChoices):
+    """Where one language of a bilingual text stands against the other."""
+
+    TO_TRANSLATE = "to_translate", _("To translate")
+    TRANSLATED = "translated", _("Translated")
+    REVISED = "revised", _("To revise: the other language changed")
+
+
+BILINGUAL_TEXTS = {"en": "text_en", "fr": "text_fr"}
+
+
+class BilingualText(models.Model):
+    """A text in English and French (`text_en`, `text_fr`), each language with its translation status.
+
+    The statuses follow the texts on every `save()`: an empty text is to translate; the language
+    just written is translated; when a language that was up to date changes, the other one, if
+    written, is to revise (a language catching up after such a change revises nothing). A
+    translator who finds a text still right marks it translated (`drafting.text_mark_translated`).
+    """
+
+    translation_en = models.CharField(
+        _("English version"),
+        max_length=12,
+        choices=TranslationStatus,
+        default=TranslationStatus.TO_TRANSLATE,
+        editable=False,
+    )
+    translation_fr = models.CharField(
+        _("French version"),
+        max_length=12,
+        choices=TranslationStatus,
+        default=TranslationStatus.TO_TRANSLATE,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        if update_fields is None or set(BILINGUAL_TEXTS.values()) & set(update_fields):
+            before = None
+            if self.pk is not None and not self._state.adding:
+                before = (
+                    type(self)
+                    ._default_manager.filter(pk=self.pk)
+                    .values(*BILINGUAL_TEXTS.values(), "translation_en", "translation_fr")
+                    .first()
+                )
+            self.follow_translations(before)
+            if update_fields is not None:
+                update_fields = [*update_fields, "translation_en", "translation_fr"]
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def follow_translations(self, before: dict | None) -> None:
+        """Set the statuses from the texts now and `before` (None for a new record)."""
+        texts = {language: getattr(self, field) or "" for language, field in BILINGUAL_TEXTS.items()}
+        old = {
+            language: None if before is None else (before[field] or "")
+            for language, field in BILINGUAL_TEXTS.items()
+        }
+        changed = {language for language in texts if texts[language] != old[language]}
+        lagging = {
+            language
+            for language in BILINGUAL_TEXTS
+            if before is not None and before[f"translation_{language}"] != TranslationStatus.TRANSLATED
+        }
+        for language, other in (("en", "fr"), ("fr", "en")):
+            if language in changed:
+                setattr(self, f"translation_{language}", TranslationStatus.TRANSLATED)
+                # A source changed, not a translation catching up: the other language lags behind.
+                source = language not in lagging and texts[language].strip()
+                if source and other not in changed and texts[other].strip():
+                    setattr(self, f"translation_{other}", TranslationStatus.REVISED)
+        for language, text in texts.items():
+            if not text.strip():
+                setattr(self, f"translation_{language}", TranslationStatus.TO_TRANSLATE)
+
+    @property
+    def translated(self) -> bool:
+        return self.translation_en == self.translation_fr == TranslationStatus.TRANSLATED
+
+
 class ImplementationReport(models.Model):
     """The Committee's report on a monitoring round, whose recommendations are followed up.
 
@@ -179,7 +261,7 @@ class Chapter(models.Model):
 RENDERED_RECOMMENDATION = ["text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr"]
 
 
-class Recommendation(RenderedTextModel):
+class Recommendation(BilingualText, RenderedTextModel):
     report = models.ForeignKey(
         ImplementationReport,
         verbose_name=_("report"),
@@ -634,7 +716,7 @@ class FactsheetSection(RenderedTextModel):
 RENDERED_FINDING = ["text_html_en", "text_html_fr", "text_excerpt_en", "text_excerpt_fr"]
 
 
-class Finding(RenderedTextModel):
+class Finding(BilingualText, RenderedTextModel):
     """What the Committee finds on a chapter's questions, drafted by the Secretariat, citing evidence.
 
     Visible to the Secretariat and the Committee while its report is in preparation

@@ -43,6 +43,7 @@ from secretariat.resources import (
 
 from . import cases, services
 from .models import (
+    BILINGUAL_TEXTS,
     AssessedStatus,
     Assessment,
     Chapter,
@@ -510,6 +511,23 @@ class RecommendationResource(ReportOptionMixin, CitingResource):
         round_ = _text(self.options.get("round"))
         if round_ and str(instance.report.round.number) != round_:
             raise ValidationError({"report": _("this report is not of round %(round)s") % {"round": round_}})
+        # The translation statuses follow the texts, as a save() would (bulk writes call no save()).
+        before = None
+        if not new:
+            before = {
+                "translation_en": instance.translation_en,
+                "translation_fr": instance.translation_fr,
+                # The columns "text" and "text_fr" as they were (absent from the file: unchanged).
+                "text_en": self._before.get("text", instance.text_en),
+                "text_fr": self._before.get("text_fr", instance.text_fr),
+            }
+        instance.follow_translations(before)
+
+    def _written_fields(self, instances) -> tuple[str, ...]:
+        written = super()._written_fields(instances)
+        if set(BILINGUAL_TEXTS.values()) & set(written):
+            written = (*written, "translation_en", "translation_fr")
+        return written
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)

@@ -6,14 +6,17 @@ Committee members read them and add comments (their role has no add permission: 
 recommendations.drafting.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from secretariat import access
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin, short_label, short_label_filter
@@ -23,6 +26,36 @@ from ..access import may_comment_findings, may_draft_report
 from ..models import Finding, FindingCitation, FindingComment, ImplementationReport
 
 IN_PREPARATION = ImplementationReport.Status.IN_PREPARATION
+
+
+def mark_translated_actions():
+    """The actions "Mark the English/French version as translated", for findings and recommendations."""
+
+    def make(language: str, description):
+        @admin.action(description=description, permissions=["change"])
+        def action(model_admin, request, queryset):
+            model_admin.apply_each(
+                request,
+                queryset,
+                lambda record: drafting.text_mark_translated(
+                    record=record, language=language, by=request.user
+                ),
+                refusals=(PermissionDenied, drafting.InvalidDraft),
+                done_message=lambda count: (
+                    ngettext(
+                        "%(count)d text marked as translated.", "%(count)d texts marked as translated.", count
+                    )
+                    % {"count": count}
+                ),
+            )
+
+        action.__name__ = f"mark_{language}_translated"
+        return action
+
+    return [
+        make("en", _("Mark the English version of the selected items as translated")),
+        make("fr", _("Mark the French version of the selected items as translated")),
+    ]
 
 
 def _report_of(obj):
@@ -35,7 +68,8 @@ class FindingCitationInline(admin.TabularInline):
 
     model = FindingCitation
     # The Party is the reply's (its label names it): no column of its own, so the line fits a laptop.
-    fields = ["order", "reply", "document", "recommendation"]
+    # In the order they are added (their `order` is 0 unless set elsewhere): the line fits a laptop.
+    fields = ["reply", "document", "recommendation"]
     autocomplete_fields = ["document", "recommendation"]
     extra = 1
 
@@ -49,6 +83,8 @@ class FindingCitationInline(admin.TabularInline):
             field = formset.form.base_fields["reply"]
             field.queryset = drafting.citable_replies(user=request.user, chapter=obj.chapter if obj else None)
             field.label_from_instance = drafting.reply_label
+            # As wide as a text field: the line's four columns then fit a laptop's screen.
+            field.widget.attrs["class"] = "vTextField"
         return formset
 
     def has_add_permission(self, request, obj=None):
@@ -79,14 +115,29 @@ class FindingCommentInline(ReadOnlyInline):
 class FindingAdmin(ScopedAdmin):
     list_display = ["chapter_number", "order", "excerpt", "author", "created_at"]
     list_display_links = ["chapter_number", "order", "excerpt"]
-    list_filter = [("chapter__report", short_label_filter("short_title", "round")), "chapter"]
+    list_filter = [
+        ("chapter__report", short_label_filter("short_title", "round")),
+        "chapter",
+        "translation_en",
+        "translation_fr",
+    ]
     list_select_related = ["chapter", "author"]
     list_defer = ("text_en", "text_fr", "text_html_en", "text_html_fr")
     search_fields = ["text_en", "text_fr"]
     autocomplete_fields = ["chapter"]
-    fields = ["chapter", "order", "text_en", "text_fr", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = [
+        "chapter",
+        "order",
+        ("text_en", "text_fr"),  # side by side
+        ("translation_en", "translation_fr"),
+        "author",
+        "created_at",
+    ]
+    readonly_fields = ["translation_en", "translation_fr", "author", "created_at"]
     inlines = [FindingCitationInline, FindingCommentInline]
+    actions = mark_translated_actions()
+    # Not the admin's wide text area: the two languages side by side on one line.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 12, "cols": 40})}}
 
     def get_urls(self):
         compare = path(

@@ -5,6 +5,9 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,6 +17,7 @@ from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 
 from .. import drafting, services
 from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
+from .findings import mark_translated_actions
 
 #: Reports by their short title ("Round 2 implementation report") in the changelists' filters.
 REPORT_FILTER = short_label_filter("short_title", "round")
@@ -79,6 +83,28 @@ class ImplementationReportAdmin(ScopedAdmin):
         (_("Reporting deadlines"), {"fields": ["deadline_require_request", "deadline_invite"]}),
     ]
     inlines = [ChapterInline]
+
+    def get_urls(self):
+        translation = path(
+            "<path:object_id>/left-to-translate/",
+            self.admin_site.admin_view(self.left_to_translate_view),
+            name="recommendations_implementationreport_translation",
+        )
+        return [translation, *super().get_urls()]
+
+    def left_to_translate_view(self, request, object_id):
+        """The findings and recommendations of the report with a language still to translate or revise."""
+        report = self.get_object(request, object_id)
+        if report is None:
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Left to translate in %(report)s") % {"report": report.short_title},
+            "report": report,
+            "left": drafting.left_to_translate(report=report, user=request.user),
+        }
+        return TemplateResponse(request, "admin/recommendations/left_to_translate.html", context)
 
     @admin.display(description=_("monitoring round"), ordering="round__number")
     def round_name(self, obj):
@@ -170,6 +196,8 @@ class RecommendationAdmin(ScopedAdmin):
         ("chapter", RelatedOnlyFieldListFilter),
         "urgency",
         ("themes", RelatedOnlyFieldListFilter),
+        "translation_en",
+        "translation_fr",
     ]
     list_select_related = ["chapter"]
     search_fields = ["number", "text_en", "text_fr"]
@@ -179,9 +207,11 @@ class RecommendationAdmin(ScopedAdmin):
         (None, {"fields": ["report", "chapter", "number", "order", "urgency"]}),
         (_("Addressees"), {"fields": ["addressed_to_all", "addressees"]}),
         (_("Text"), {"fields": ["text_en", "text_fr", "themes"]}),
-        (_("Drafting"), {"fields": ["finding", "legal_basis"]}),
+        (_("Drafting"), {"fields": ["finding", "legal_basis", "translation_en", "translation_fr"]}),
     ]
     inlines = [CitationInline]
+    readonly_fields = ["translation_en", "translation_fr"]
+    actions = mark_translated_actions()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("addressees")

@@ -246,7 +246,6 @@ def test_the_secretariat_writes_a_finding_citing_a_reply_in_the_admin(
             "text_fr": "",
             "citations-TOTAL_FORMS": "1",
             "citations-INITIAL_FORMS": "0",
-            "citations-0-order": "0",
             "citations-0-reply": reply_b.pk,
             "comments-TOTAL_FORMS": "0",
             "comments-INITIAL_FORMS": "0",
