@@ -75,3 +75,8 @@ class MonitoringConfig(AppConfig):
 
         case_file.register()
         letters.register()
+
+        # What a round brings to the Committee's meetings: state of play, Parties late with replies.
+        from . import meeting_items
+
+        meeting_items.register()

@@ -26,13 +26,16 @@ from .models import (
     SECRETARIAT_ROLES,
     STAFF_ROLES,
     STATE_ROLES,
+    AgendaItem,
     Case,
     ConventionArticle,
     Correspondence,
+    Decision,
     Document,
     GeneratedDocument,
     ImportJob,
     LetterTemplate,
+    Meeting,
     Note,
     Notification,
     Organisation,
@@ -261,6 +264,29 @@ def correspondence_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.none()
 
 
+def committee_only(model: type[Model]) -> Selector:
+    """The rule of the Committee's working material (meetings and their agendas before they are
+    published): the Secretariat and the Committee members, never a State or a stakeholder."""
+
+    def selector(user, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = model._default_manager.all() if queryset is None else queryset
+        return queryset if sees_everything(user) else queryset.none()
+
+    selector.__doc__ = f"{model._meta.verbose_name_plural}: the Secretariat's and the Committee's."
+    return selector
+
+
+def decisions_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The Committee's decisions: all of them for staff; for a State user, the published ones
+    on items concerning its Party or every Party; none for anyone else."""
+    queryset = Decision.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if party_id := state_party_id(user):
+        return queryset.filter(Q(item__party=party_id) | Q(item__party__isnull=True), published=True)
+    return queryset.none()
+
+
 def secretariat_only(model: type[Model]) -> Selector:
     """The rule of the Secretariat's own tools (letter templates, the scheduler's runs)."""
 
@@ -308,6 +334,9 @@ def register_core_rules() -> None:
         Correspondence: correspondence_for,
         LetterTemplate: secretariat_only(LetterTemplate),
         ScheduledRun: secretariat_only(ScheduledRun),
+        Meeting: committee_only(Meeting),
+        AgendaItem: committee_only(AgendaItem),
+        Decision: decisions_for,
     }.items():
         register(model, selector)
     register_file_model(Document)

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from . import access, admin_api_tokens, admin_cases, admin_documents, services  # noqa: F401 - they register their admins
+from . import access, admin_api_tokens, admin_cases, admin_documents, admin_meetings, services  # noqa: F401 - they register their admins
 from .admin_base import ReadOnlyInline, ScopedAdmin
 from .admin_correspondence import party_urls  # the correspondence log, letters, the case file
 from .models import ConventionArticle, Document, Organisation, Party, User

@@ -946,3 +946,128 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class Meeting(models.Model):
+    """A plenary meeting of the Committee: its agenda (proposed from the state of the work by the
+    apps, edited by the Secretariat), then a decision recorded on each item (secretariat/meetings.py)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+
+    number = models.PositiveSmallIntegerField(
+        _("number"), unique=True, help_text=_("For example 47, for the 47th plenary meeting.")
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    participants = models.TextField(
+        _("participants"),
+        blank=True,
+        help_text=_("Members, observers and the Secretariat present, one a line."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["-starts_on", "-id"], name="meeting_list_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message=_("The last day cannot come before the first."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Plenary meeting %(number)s") % {"number": self.number}
+
+
+class AgendaItem(models.Model):
+    """An item of a meeting's agenda: proposed by an app from the state of the work (`proposal`
+    names the proposer, `subject` what it is about) or written by the Secretariat."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    proposal = models.CharField(_("proposed by"), max_length=40, blank=True, editable=False)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party concerned"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the item concerns every Party."),
+    )
+    notes = models.TextField(_("notes for the meeting"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting_id", "order", "id"]
+        indexes = [models.Index(fields=["meeting", "order", "id"], name="agendaitem_list_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {localized(self, 'title')}"
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+class Decision(models.Model):
+    """What the Committee decided on an agenda item, carried out by the service its kind names
+    (`meetings.DecisionKind`) in the same transaction: recorded only if carried out."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    kind = models.CharField(_("decision"), max_length=40)
+    text_en = models.TextField(_("text (English)"))
+    text_fr = models.TextField(_("text (French)"), blank=True)
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("A published decision is shown to the Party concerned (to every Party if none is)."),
+    )
+    outcome = models.TextField(_("what was done"), blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["-recorded_at", "-id"], name="decision_list_order")]
+
+    def __str__(self) -> str:
+        return _("Decision on %(item)s") % {"item": self.item.title}
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")

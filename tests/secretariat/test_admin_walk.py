@@ -39,9 +39,9 @@ from monitoring import services as monitoring_services
 from monitoring.models import RapporteurAssignment, Reminder, Reply, Submission
 from recommendations import services as recommendation_services
 from recommendations.models import Factsheet, ReportedStatus
-from secretariat import access, import_jobs
+from secretariat import access, import_jobs, meetings
 from secretariat.imports import KINDS
-from secretariat.models import AuditEvent, Notification, Role, User
+from secretariat.models import AgendaItem, AuditEvent, Decision, Meeting, Notification, Role, User
 from tests.factories import DocumentFactory, ReplyFactory, SubmissionFactory, UserFactory, build_round
 from tests.recommendations.factories import PracticeFactory, RecommendationFactory, ThemeFactory
 
@@ -66,6 +66,7 @@ WRITERS = {"officer", "secretariat_admin"}  # the Secretariat changes records th
 DRAFT_REPLY = "SECRET-DRAFT-REPLY"
 CONFIDENTIAL_REPLY = "SECRET-CONFIDENTIAL-REPLY"
 UNPUBLISHED_REASONING = "SECRET-UNPUBLISHED-REASONING"
+UNPUBLISHED_DECISION = "SECRET-UNPUBLISHED-DECISION"
 
 NOT_WALKED = {"admin/login/", "admin/logout/"}  # signing in and out: every visitor's pages
 MISSING_ID = "999999"
@@ -171,11 +172,18 @@ def dataset(
     AuthToken.objects.create(user=coordinator_a)
     AuditEvent.objects.create(kind=AuditEvent.Kind.EXPORT, user=officer, username=officer.username)
     UserFactory(username="inactive", role=Role.SECRETARIAT_OFFICER, is_active=False)
+    # A meeting with an item on Party B and an unpublished decision on it.
+    meeting = Meeting.objects.create(
+        number=47, starts_on=round_.reply_deadline, ends_on=round_.reply_deadline
+    )
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title_en="Late replies", party=party_b)
+    meetings.decision_record(item, kind="take_note", text_en=UNPUBLISHED_DECISION, by=officer)
     return Dataset(
         markers={
             DRAFT_REPLY: draft_reply,
             CONFIDENTIAL_REPLY: confidential_reply,
             UNPUBLISHED_REASONING: unpublished,
+            UNPUBLISHED_DECISION: Decision.objects.get(),
         }
     )
 
@@ -328,6 +336,10 @@ def _other_pages(template: str, name: str, params: set[str]) -> Iterator[Page]:
         for record in Party.objects.all():
             yield Page(_fill(template, code=record.code), name, Party, record)
         yield Page(_fill(template, code="ZZZ"), name)
+    elif params == {"item_id"}:
+        for record in AgendaItem.objects.all():
+            yield Page(_fill(template, item_id=record.pk), name, AgendaItem, record)
+        yield Page(_fill(template, item_id=MISSING_ID), name)
     elif params == {"format"}:
         for export in ("csv", "xlsx", "pdf"):
             yield Page(_fill(template, format=export), name)

@@ -1,0 +1,163 @@
+"""The admin of the Committee's meetings: the meeting with its agenda, the items the state of the
+work proposes (`meetings.agenda_proposals`), and the decisions, recorded and carried out through
+`meetings.decision_record`. The Secretariat writes; the Committee reads."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import access, meetings
+from .admin_base import ScopedAdmin
+from .history import set_author
+from .models import AgendaItem, Decision, Meeting
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["order", "title_en", "title_fr", "party", "notes", "proposal", "decisions_link"]
+    readonly_fields = ["proposal", "decisions_link"]
+    autocomplete_fields = ["party"]
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return access.scoped(AgendaItem, request.user, super().get_queryset(request)).select_related("party")
+
+    @admin.display(description=gettext_lazy("decision"))
+    def decisions_link(self, item: AgendaItem) -> str:
+        if not item.pk:
+            return "–"
+        url = reverse("admin:secretariat_decision_record", args=[item.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Record a decision"))
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedAdmin):
+    list_display = ["__str__", "starts_on", "ends_on", "place", "status"]
+    list_filter = ["status"]
+    date_hierarchy = "starts_on"
+    inlines = [AgendaInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Each agenda item's history names who changed it, as every write of the back office does.
+        for item in formset.save(commit=False):
+            set_author(item, request.user).save()
+        for item in formset.deleted_objects:
+            item.delete()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/propose/",
+                self.admin_site.admin_view(self.propose_view),
+                name="secretariat_meeting_propose",
+            ),
+            *super().get_urls(),
+        ]
+
+    def propose_view(self, request, object_id: str):
+        """The items the state of the work calls for, to tick and add to the agenda."""
+        meeting = get_object_or_404(access.scoped(Meeting, request.user), pk=object_id)
+        if not access.is_secretariat(request.user):
+            raise PermissionDenied
+        proposals = meetings.agenda_proposals(meeting, user=request.user)
+        if request.method == "POST":
+            chosen = {int(index) for index in request.POST.getlist("proposal") if index.isdigit()}
+            added = meetings.agenda_add(
+                meeting, [p for index, p in enumerate(proposals) if index in chosen], by=request.user
+            )
+            messages.success(request, _("%(count)s items added to the agenda.") % {"count": len(added)})
+            return redirect("admin:secretariat_meeting_change", meeting.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Items proposed for %(meeting)s") % {"meeting": meeting},
+            "meeting": meeting,
+            "proposals": list(enumerate(proposals)),
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/secretariat/meeting/propose.html", context)
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("decision"))
+    text_en = forms.CharField(label=gettext_lazy("text (English)"), widget=forms.Textarea(attrs={"rows": 4}))
+    text_fr = forms.CharField(
+        label=gettext_lazy("text (French)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    published = forms.BooleanField(
+        label=gettext_lazy("published"),
+        required=False,
+        help_text=gettext_lazy(
+            "A published decision is shown to the Party concerned (to every Party if none is)."
+        ),
+    )
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.name, kind.label) for kind in meetings.decision_kinds_for(item)]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ScopedAdmin):
+    """The decisions as recorded: read here, recorded from an agenda item (`record_view`), never
+    changed (a correction is a new decision)."""
+
+    list_display = ["__str__", "kind_label", "published", "recorded_at", "recorded_by", "outcome"]
+    list_filter = ["published", "kind"]
+    list_select_related = ["item", "recorded_by"]
+    search_fields = ["text_en", "text_fr", "item__title_en"]
+
+    @admin.display(description=gettext_lazy("decision"), ordering="kind")
+    def kind_label(self, decision: Decision) -> str:
+        kind = meetings.DECISION_KINDS.get(decision.kind)
+        return str(kind.label) if kind else decision.kind
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "record/<int:item_id>/",
+                self.admin_site.admin_view(self.record_view),
+                name="secretariat_decision_record",
+            ),
+            *super().get_urls(),
+        ]
+
+    def record_view(self, request, item_id: int):
+        """Record the Committee's decision on an agenda item; the service carries it out."""
+        if not access.is_secretariat(request.user):
+            raise PermissionDenied
+        item = get_object_or_404(
+            access.scoped(AgendaItem, request.user).select_related("meeting"), pk=item_id
+        )
+        form = DecisionForm(request.POST or None, item=item, initial={"kind": meetings.TAKE_NOTE.name})
+        if request.method == "POST" and form.is_valid():
+            try:
+                decision = meetings.decision_record(item, **form.cleaned_data, by=request.user)
+            except ValidationError as error:  # refused by the service: nothing was kept
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Decision recorded: %(outcome)s") % {"outcome": decision.outcome})
+                return redirect("admin:secretariat_meeting_change", item.meeting_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Decision on %(item)s") % {"item": item.title},
+            "item": item,
+            "form": form,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/secretariat/decision/record.html", context)
