@@ -8,6 +8,7 @@ recommendations.drafting.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
@@ -117,7 +118,7 @@ class FindingAdmin(ScopedAdmin):
     list_display_links = ["chapter_number", "order", "excerpt"]
     list_filter = [
         ("chapter__report", short_label_filter("short_title", "round")),
-        "chapter",
+        ("chapter", RelatedOnlyFieldListFilter),  # the chapters with findings, not every report's
         "translation_en",
         "translation_fr",
     ]
