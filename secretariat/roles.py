@@ -25,6 +25,7 @@ API_READ: list[str] = [
     "secretariat.view_case",
     "secretariat.view_notification",
     "secretariat.view_correspondence",
+    "secretariat.view_decision",  # the published ones on their Party (secretariat.access)
 ]
 
 

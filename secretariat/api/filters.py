@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.drainage import set_override
 
-from secretariat.models import Case, Correspondence, Notification, Party, TreatyStatus
+from secretariat.models import Case, Correspondence, Decision, Meeting, Notification, Party, TreatyStatus
 
 _ROUND_HELP = _("The round's number.")
 PARTY_HELP = _("The Party's code, e.g. FRA.")
@@ -95,3 +95,25 @@ class CorrespondenceFilter(filters.FilterSet):
     class Meta:
         model = Correspondence
         fields = ["party", "case", "kind", "date_after", "date_before"]
+
+
+class MeetingFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Meeting.Status.choices)
+    starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte", help_text=_("On or after."))
+    starts_before = filters.DateFilter(
+        field_name="starts_on", lookup_expr="lte", help_text=_("On or before.")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["status", "starts_after", "starts_before"]
+
+
+class DecisionFilter(filters.FilterSet):
+    party = party_filter("item__party__code")
+    meeting = filters.NumberFilter(field_name="item__meeting__number", help_text=_("The meeting's number."))
+    published = filters.BooleanFilter()
+
+    class Meta:
+        model = Decision
+        fields = ["party", "meeting", "published"]

@@ -1,5 +1,7 @@
 """Arrangements for the API tests: a JSON client per persona, and one small world of both Parties."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -7,8 +9,8 @@ from rest_framework.test import APIClient
 from monitoring.models import MonitoringRound, Submission
 from recommendations import services as recommendation_services
 from recommendations.models import AssessedStatus, Factsheet, ReportedStatus
-from secretariat import cases
-from secretariat.models import Case, Correspondence, Notification, Role
+from secretariat import cases, meetings
+from secretariat.models import AgendaItem, Case, Correspondence, Meeting, Notification, Role
 from tests.conftest import (
     make_coordinator_a,
     make_coordinator_b,
@@ -157,5 +159,18 @@ def world():
             subject=f"Reminder to {party.code}",
         )
         for party in (party_a, party_b)
+    ]
+    meeting = Meeting.objects.create(
+        number=47, starts_on=datetime.date(2027, 3, 8), ends_on=datetime.date(2027, 3, 10)
+    )
+    decisions = [
+        meetings.decision_record(
+            AgendaItem.objects.create(meeting=meeting, order=order, title_en=f"Item {order}", party=party),
+            kind="take_note",
+            text_en=f"Decision on {party.code}",
+            published=True,
+            by=officer,
+        )
+        for order, party in enumerate((party_a, party_b), start=1)
     ]
     return locals()  # every record above, by its name

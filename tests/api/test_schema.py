@@ -42,6 +42,10 @@ PATHS = {
     "/api/v1/notifications/read-all/",
     "/api/v1/correspondence/",
     "/api/v1/correspondence/{id}/",
+    "/api/v1/meetings/",
+    "/api/v1/meetings/{id}/",
+    "/api/v1/decisions/",
+    "/api/v1/decisions/{id}/",
     "/api/v1/my-work/",
 }
 

@@ -108,6 +108,8 @@ def records(world) -> SimpleNamespace:
             "cases": world.case_ids,
             "notifications": [notification.pk for notification in world.notifications],
             "correspondence": [letter.pk for letter in world.letters],
+            "meetings": [world.meeting.pk],
+            "decisions": [decision.pk for decision in world.decisions],
             "my-work": [],
             "handlers": [world.officer.pk],
         },

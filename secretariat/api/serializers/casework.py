@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from secretariat import cases
-from secretariat.models import Case, Correspondence, Notification
+from secretariat.models import AgendaItem, Case, Correspondence, Decision, Meeting, Notification
 
 from .base import MAX_ID, party_code
 
@@ -128,3 +128,32 @@ class MyWorkSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text="How many items of each category."
     )
     items = WorkItemSerializer(many=True)
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    party = party_code(allow_null=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "order", "title_en", "title_fr", "party", "proposal", "notes"]
+        read_only_fields = fields
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    agenda = AgendaItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "number", "starts_on", "ends_on", "place", "status", "agenda"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    meeting = serializers.IntegerField(source="item.meeting.number", read_only=True)
+    item = serializers.CharField(source="item.title", read_only=True)
+    party = party_code("item.party", allow_null=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "meeting", "item", "party", "kind", "text_en", "text_fr", "published", "recorded_at"]
+        read_only_fields = fields

@@ -11,6 +11,8 @@ or 409 (out of order); bad input never makes a 500.
 from .casework import (  # noqa: F401
     CaseViewSet,
     CorrespondenceViewSet,
+    DecisionViewSet,
+    MeetingViewSet,
     MyWorkViewSet,
     NotificationViewSet,
 )

@@ -1,6 +1,7 @@
 """API endpoints of the cycle's running: cases and their handlers, notifications, correspondence."""
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -10,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from secretariat import access, cases, notifications, work
-from secretariat.models import Case, Correspondence, Notification, User
+from secretariat.models import AgendaItem, Case, Correspondence, Decision, Meeting, Notification, User
 
 from .. import filters
 from ..schema import ApiAutoSchema
@@ -80,6 +81,31 @@ class CorrespondenceViewSet(ReadOnlyViewSet):
     filterset_class = filters.CorrespondenceFilter
     ordering_fields = ["id", "date", "recorded_at"]
     ordering = ["-date", "-pk"]
+
+
+class MeetingViewSet(ReadOnlyViewSet):
+    """The Committee's plenary meetings with their agendas: the Secretariat's and the Committee's."""
+
+    model = Meeting
+    serializer_class = api.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    ordering_fields = ["id", "number", "starts_on"]
+    ordering = ["-starts_on", "-pk"]
+
+    def prefetch(self, user) -> list:
+        items = access.scoped(AgendaItem, user).select_related("party").order_by("order", "pk")
+        return [Prefetch("agenda", queryset=items)]
+
+
+class DecisionViewSet(ReadOnlyViewSet):
+    """The Committee's decisions; a State reads the published ones on its Party or on every Party."""
+
+    model = Decision
+    related = ("item__meeting", "item__party")
+    serializer_class = api.DecisionSerializer
+    filterset_class = filters.DecisionFilter
+    ordering_fields = ["id", "recorded_at"]
+    ordering = ["-recorded_at", "-pk"]
 
 
 class OneAnswerSchema(ApiAutoSchema):
