@@ -3,8 +3,10 @@ work proposes (`meetings.agenda_proposals`), and the decisions, recorded and car
 `meetings.decision_record`. The Secretariat writes; the Committee reads."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import access, meetings
+from . import access, meeting_documents, meetings
 from .admin_base import ScopedAdmin
 from .history import set_author
 from .models import AgendaItem, Decision, Meeting
@@ -58,8 +60,30 @@ class MeetingAdmin(ScopedAdmin):
                 self.admin_site.admin_view(self.propose_view),
                 name="secretariat_meeting_propose",
             ),
+            path(
+                "<path:object_id>/document/<slug:kind>/<slug:language>.<slug:format>",
+                self.admin_site.admin_view(self.document_view),
+                name="secretariat_meeting_document",
+            ),
             *super().get_urls(),
         ]
+
+    def document_view(self, request, object_id: str, kind: str, language: str, format: str):
+        """The agenda or the list of decisions as DOCX or PDF, in English or French."""
+        meeting = get_object_or_404(access.scoped(Meeting, request.user), pk=object_id)
+        languages = {code for code, _name in settings.LANGUAGES}
+        if (
+            kind not in meeting_documents.KINDS
+            or language not in languages
+            or format not in meeting_documents.FORMATS
+        ):
+            raise Http404
+        printed = meeting_documents.build(meeting, kind=kind, user=request.user, language=language)
+        content = meeting_documents.to_pdf(printed) if format == "pdf" else meeting_documents.to_docx(printed)
+        response = HttpResponse(content, content_type=meeting_documents.FORMATS[format])
+        name = meeting_documents.file_name(meeting, kind, language, format)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     def propose_view(self, request, object_id: str):
         """The items the state of the work calls for, to tick and add to the agenda."""

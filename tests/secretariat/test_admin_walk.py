@@ -70,6 +70,7 @@ UNPUBLISHED_DECISION = "SECRET-UNPUBLISHED-DECISION"
 
 NOT_WALKED = {"admin/login/", "admin/logout/"}  # signing in and out: every visitor's pages
 MISSING_ID = "999999"
+MEETING_DOCUMENTS = [("agenda", "en", "pdf"), ("decisions", "fr", "docx"), ("nothing", "en", "pdf")]
 RECORDS_PER_MODEL = 2  # besides every submission and reply: the walk's time grows with it
 # Writes that reading or being refused may cause: the session, the audit log, sign-in lock-outs;
 # and every staff user's own notifications, which they mark read (/admin/notifications/read/).
@@ -336,6 +337,11 @@ def _other_pages(template: str, name: str, params: set[str]) -> Iterator[Page]:
         for record in Party.objects.all():
             yield Page(_fill(template, code=record.code), name, Party, record)
         yield Page(_fill(template, code="ZZZ"), name)
+    elif params == {"object_id", "kind", "language", "format"}:
+        for record in Meeting.objects.all():
+            for kind, language, format in MEETING_DOCUMENTS:
+                url = _fill(template, object_id=record.pk, kind=kind, language=language, format=format)
+                yield Page(url, name, Meeting, record)
     elif params == {"item_id"}:
         for record in AgendaItem.objects.all():
             yield Page(_fill(template, item_id=record.pk), name, AgendaItem, record)

@@ -2,7 +2,10 @@
 carried out all or nothing, and who sees what."""
 
 import datetime
+import io
 
+import docx
+import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -224,3 +227,48 @@ def test_the_decisions_list_runs_a_fixed_number_of_queries(
     client = client_for(officer)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("admin:secretariat_decision_changelist")).status_code == 200
+
+
+# --- the agenda and the list of decisions as documents ---------------------------------------------
+
+
+def _pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_agenda_prints_its_items_in_order_in_the_language_asked(client_for, meeting, officer):
+    AgendaItem.objects.create(meeting=meeting, order=2, title_en="Second item", title_fr="Deuxième point")
+    AgendaItem.objects.create(meeting=meeting, order=1, title_en="First item", title_fr="Premier point")
+    url = reverse("admin:secretariat_meeting_document", args=[meeting.pk, "agenda", "fr", "pdf"])
+
+    response = client_for(officer).get(url)
+
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Réunion plénière 47 – Ordre du jour" in text
+    assert text.index("1. Premier point") < text.index("2. Deuxième point")
+
+
+def test_the_list_of_decisions_prints_each_decision_under_its_item(client_for, meeting, officer):
+    meetings.decision_record(
+        _item(meeting, title="Late replies"), kind="take_note", text_en="Took note.", by=officer
+    )
+    _item(meeting, title="Undecided")
+    url = reverse("admin:secretariat_meeting_document", args=[meeting.pk, "decisions", "en", "docx"])
+
+    document = docx.Document(io.BytesIO(client_for(officer).get(url).content))
+
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert paragraphs[paragraphs.index("1. Late replies") + 1] == "Took note."
+    assert not any("Undecided" in text for text in paragraphs)
+
+
+def test_an_unknown_document_is_not_found(client_for, meeting, officer):
+    url = reverse("admin:secretariat_meeting_document", args=[meeting.pk, "minutes", "en", "pdf"])
+    assert client_for(officer).get(url).status_code == 404
+
+
+def test_a_state_user_gets_no_meeting_document(client_for, meeting, coordinator_a):
+    url = reverse("admin:secretariat_meeting_document", args=[meeting.pk, "agenda", "en", "pdf"])
+    response = client_for(coordinator_a).get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
