@@ -14,7 +14,8 @@ Row rules (registered with `secretariat.access` from `RecommendationsConfig.read
   read published ones. The Secretariat and the Committee read everything.
 
 Write rules (used by recommendations.services, the admin, the portal and the API alike):
-`may_report`, `may_assess`, `may_review_updates`, `may_draft_report`, `may_comment_findings`.
+`may_report`, `may_assess`, `may_review_updates`, `may_draft_report`, `may_adopt_report`,
+`may_comment_findings`.
 """
 
 from django.db.models import Model, Q, QuerySet
@@ -79,6 +80,11 @@ def may_draft_report(user: User | None, report: ImplementationReport | None = No
     if user is None or not is_secretariat(user):
         return False
     return report is None or not report.is_adopted
+
+
+def may_adopt_report(user: User | None) -> bool:
+    """Recording a report's adoption (in a meeting's decision or outside one): the Secretariat."""
+    return user is not None and is_secretariat(user)
 
 
 def may_comment_findings(user: User | None, report: ImplementationReport | None = None) -> bool:

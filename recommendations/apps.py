@@ -88,3 +88,8 @@ class RecommendationsConfig(AppConfig):
 
         case_file.register()
         letters.register()
+
+        # The agenda items the follow-up proposes and the decision that adopts a report (meetings).
+        from . import meeting_items
+
+        meeting_items.register()

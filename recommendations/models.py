@@ -192,6 +192,10 @@ class ImplementationReport(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.IN_PREPARATION, editable=False
     )
+    # The Secretariat's reason for adopting with texts left to translate (services.report_adopt).
+    untranslated_override_reason = models.TextField(
+        _("reason for adopting with texts left to translate"), blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 

@@ -1,4 +1,4 @@
-"""Everything that changes follow-up data: addressees, assessments, State updates.
+"""Everything that changes follow-up data: a report's adoption, addressees, assessments, State updates.
 
 The admin, the portal, the imports and the API call these; nothing else writes a follow-up's
 assessed or reported status.
@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from secretariat import events
@@ -19,12 +20,14 @@ from secretariat.history import set_author
 from secretariat.models import Party, Role, User
 
 from . import cases
-from .access import may_assess, may_report, may_review_updates
+from .access import may_adopt_report, may_assess, may_report, may_review_updates
+from .drafting import left_to_translate
 from .models import (
     AssessedStatus,
     Assessment,
     FollowUp,
     FollowUpUpdate,
+    ImplementationReport,
     Recommendation,
     Theme,
     UpdateAttachment,
@@ -132,6 +135,62 @@ def recommendation_sync_follow_ups(
         touched = [follow_up.party_id for follow_up in [*added, *changed]]
         cases.refresh_pairs(((recommendation.report_id, party_id) for party_id in touched), by=by)
     return counts
+
+
+@transaction.atomic
+def report_adopt(
+    *, report: ImplementationReport, by: User, adoption_date: datetime.date, override_reason: str = ""
+) -> dict[str, int]:
+    """Adopt a report in preparation, all or nothing: its status and adoption date, then the
+    follow-ups of its recommendations (`recommendation_sync_follow_ups`). Returns how many opened.
+
+    Refused (ValidationError) for a report already adopted, and while a finding or recommendation
+    is left to translate unless the Secretariat gives its reason (`override_reason`, kept on the
+    report and in its history). Once adopted, the report is frozen (`access.may_draft_report`).
+    """
+    if not may_adopt_report(by):
+        raise PermissionDenied(_("Only the Secretariat records the adoption of a report."))
+    # The report's row is the lock: a draft or a renumbering in progress finishes first.
+    current = ImplementationReport.objects.select_for_update().select_related("round").get(pk=report.pk)
+    if current.is_adopted:
+        raise ValidationError(_("This report is already adopted."))
+    if adoption_date is None:
+        raise ValidationError({"adoption_date": _("Give the date of the adoption.")})
+    left = left_to_translate(report=current, user=by).count
+    override_reason = override_reason.strip()
+    if left and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": ngettext(
+                    "%(count)d text is left to translate: translate it, or give the reason for "
+                    "adopting the report as it stands.",
+                    "%(count)d texts are left to translate: translate them, or give the reason for "
+                    "adopting the report as it stands.",
+                    left,
+                )
+                % {"count": left}
+            }
+        )
+    current.status = ImplementationReport.Status.ADOPTED
+    current.adoption_date = adoption_date
+    current.untranslated_override_reason = override_reason if left else ""
+    set_author(
+        current, by, "adopted" if not left else f"adopted with texts left to translate: {override_reason}"
+    )
+    current.save(update_fields=["status", "adoption_date", "untranslated_override_reason"])
+    opened = 0
+    for recommendation in current.recommendations.select_related("report__round").order_by("order", "pk"):
+        counts = recommendation_sync_follow_ups(recommendation=recommendation, by=by, refresh_cases=False)
+        opened += counts["added"]
+    # Each Party's follow-up case once, after all its follow-ups are open.
+    parties = FollowUp.objects.filter(recommendation__report=current, active=True).values_list(
+        "party", flat=True
+    )
+    cases.refresh_pairs(((current.pk, party_id) for party_id in set(parties)), by=by)
+    events.emit("report.adopted", subject=current, by=by, follow_ups=opened)
+    for name in ("status", "adoption_date", "untranslated_override_reason"):
+        setattr(report, name, getattr(current, name))
+    return {"follow_ups": opened, "left_to_translate": left}
 
 
 @transaction.atomic

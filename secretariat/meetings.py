@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Model
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,6 +46,15 @@ class Proposal:
         if self.subject is None:
             return (self.proposer, None, None)
         return (self.proposer, ContentType.objects.get_for_model(self.subject).pk, self.subject.pk)
+
+
+def in_both_languages(text: Promise, **values) -> tuple[str, str]:
+    """A proposal's title (or notes) in English and in French, whatever the page's language."""
+    with translation.override("en"):
+        english = str(text) % values
+    with translation.override("fr"):
+        french = str(text) % values
+    return english, french
 
 
 #: the items a meeting calls for, from what the user (the Secretariat) sees
