@@ -143,3 +143,47 @@ def load_demo_records() -> list[tuple[str, str, str]]:
             },
         )
     return accounts
+
+
+@loader(order=95)
+def load_meetings(*, by: User) -> list[str]:
+    """A plenary meeting held, with a published decision, and the next one, its agenda proposed
+    from the state of the work as the apps see it (after every app's records)."""
+    from . import meetings
+    from .models import AgendaItem, Meeting
+
+    held, _ = Meeting.objects.get_or_create(
+        number=47,
+        defaults={
+            "starts_on": datetime.date(2026, 10, 13),
+            "ends_on": datetime.date(2026, 10, 15),
+            "place": "Strasbourg",
+            "status": Meeting.Status.HELD,
+        },
+    )
+    if not held.agenda.exists():
+        item = AgendaItem.objects.create(
+            meeting=held,
+            order=1,
+            title_en="Exchange of views on child participation in the third monitoring round",
+            title_fr="Échange de vues sur la participation des enfants au troisième cycle de suivi",
+        )
+        meetings.decision_record(
+            item,
+            kind=meetings.TAKE_NOTE.name,
+            text_en="The Committee took note of the Secretariat's proposals and will revert to them.",
+            text_fr="Le Comité a pris note des propositions du Secrétariat et y reviendra.",
+            published=True,
+            by=by,
+        )
+    upcoming, _ = Meeting.objects.get_or_create(
+        number=48,
+        defaults={
+            "starts_on": datetime.date(2027, 3, 8),
+            "ends_on": datetime.date(2027, 3, 10),
+            "place": "Strasbourg",
+        },
+    )
+    if not upcoming.agenda.exists():
+        meetings.agenda_add(upcoming, meetings.agenda_proposals(upcoming, user=by), by=by)
+    return [f"Meetings: 47 (held, 1 decision), 48 (planned, {upcoming.agenda.count()} agenda items)"]

@@ -8,11 +8,12 @@ import docx
 import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from monitoring.models import MonitoringRound
-from secretariat import access, meetings
-from secretariat.models import AgendaItem, Decision, Meeting
+from secretariat import access, demo, meetings
+from secretariat.models import AgendaItem, Decision, Meeting, User
 from tests.factories import PartyFactory, RoundFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +273,17 @@ def test_a_state_user_gets_no_meeting_document(client_for, meeting, coordinator_
     url = reverse("admin:secretariat_meeting_document", args=[meeting.pk, "agenda", "en", "pdf"])
     response = client_for(coordinator_a).get(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_demo_has_a_meeting_held_and_the_next_one_s_agenda_proposed(demo_meetings):
+    held, upcoming = Meeting.objects.get(number=47), Meeting.objects.get(number=48)
+
+    assert held.agenda.get().decisions.get().published
+    assert {"round_state_of_play", "late_replies"} <= set(upcoming.agenda.values_list("proposal", flat=True))
+
+
+@pytest.fixture
+def demo_meetings():
+    call_command("load_reference", stdout=io.StringIO())
+    demo.load_demo_records()
+    list(demo.load_app_demos(by=User.objects.get(username=demo.DEMO_ADMIN)))
