@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from . import admin_views
+from . import admin_views, report_document_views
 
 urlpatterns = [
     path(
@@ -20,5 +20,10 @@ urlpatterns = [
         "parties/<str:code>/",
         admin.site.admin_view(admin_views.party_profile),
         name="recommendations_party_profile",
+    ),
+    path(
+        "reports/<int:pk>/document/<str:language>.<str:format>",
+        admin.site.admin_view(report_document_views.report_document_download),
+        name="recommendations_report_document",
     ),
 ]

@@ -138,15 +138,16 @@ _DOCX_STYLES = (
 _DOCX_BODY_COMPRESSION = 3
 
 
-def docx_from_blocks(blocks: Iterable[Block], *, title: str = "") -> bytes:
+def docx_from_blocks(blocks: Iterable[Block], *, title: str = "", header: str = "") -> bytes:
     """A Word document: headings, paragraphs and bullets, one after the other."""
     output = io.BytesIO()
-    write_docx(blocks, output, title=title)
+    write_docx(blocks, output, title=title, header=header)
     return output.getvalue()
 
 
-def write_docx(blocks: Iterable[Block], output: BinaryIO, *, title: str = "") -> None:
-    """Write the Word document of `blocks` to `output`, block by block.
+def write_docx(blocks: Iterable[Block], output: BinaryIO, *, title: str = "", header: str = "") -> None:
+    """Write the Word document of `blocks` to `output`, block by block (`header`: a line at the
+    top of every page, bold and red, such as a draft's "DRAFT").
 
     python-docx gives the package (styles, numbering of the bullet styles, section properties);
     the body's paragraphs are written as WordprocessingML strings straight into
@@ -155,6 +156,11 @@ def write_docx(blocks: Iterable[Block], output: BinaryIO, *, title: str = "") ->
     """
     document = docx.Document(io.BytesIO(_docx_template()))
     document.core_properties.title = _clean(title)
+    if header:
+        line = document.sections[0].header.paragraphs[0]
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = line.add_run(_clean(header))
+        run.bold, run.font.color.rgb = True, RGBColor(0xB0, 0x00, 0x20)
     template = io.BytesIO()
     document.save(template)
     style_ids = _docx_style_ids()
@@ -424,18 +430,24 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def pdf_from_blocks(blocks: Iterable[Block], *, title: str = "") -> bytes:
+def pdf_from_blocks(blocks: Iterable[Block], *, title: str = "", watermark: str = "") -> bytes:
     """An A4 PDF of the blocks, the reference and page number on every page."""
     output = io.BytesIO()
-    write_pdf(blocks, output, title=title)
+    write_pdf(blocks, output, title=title, watermark=watermark)
     return output.getvalue()
 
 
 def write_pdf(
-    blocks: Iterable[Block], output: BinaryIO, *, title: str = "", progress: Progress | None = None
+    blocks: Iterable[Block],
+    output: BinaryIO,
+    *,
+    title: str = "",
+    progress: Progress | None = None,
+    watermark: str = "",
 ) -> None:
     """Write the PDF of `blocks` to `output`; `progress(parts done, parts)` is called as the layout
-    reaches each page break but the first (the parts: a compilation's questions)."""
+    reaches each page break but the first (the parts: a compilation's questions); `watermark`
+    (a draft's "DRAFT") is printed across every page, under the text."""
     document = SimpleDocTemplate(
         output,
         pagesize=A4,
@@ -454,20 +466,30 @@ def write_pdf(
         blocks = _reporting(list(blocks), milestone)
     for block in blocks:
         flowables += _pdf_flowables(block)
-    decorate = _decoration(_printable(title))
+    decorate = _decoration(_printable(title), _printable(watermark))
     # build consumes the list it is given, each flowable freed once drawn: keep no other list
     flowables = _grouped(flowables) or [Spacer(1, 1)]
     document.build(flowables, onFirstPage=decorate, onLaterPages=decorate)
 
 
-def _decoration(header: str) -> Callable:
+def _decoration(header: str, watermark: str = "") -> Callable:
     """What prints the reference at the top right and the page number at the bottom centre of a
     page: what canvas.drawRightString and drawCentredString write, written straight to the page
-    (they measured and formatted the same header again on each of a round's 4,000 pages)."""
+    (they measured and formatted the same header again on each of a round's 4,000 pages); and
+    the watermark, if any, diagonally across the page in light grey (drawn before the page's
+    text, so under it)."""
     right = _number(A4[0] - 2 * cm - pdfmetrics.stringWidth(header, printing.REGULAR, 8))
     top, bottom = _number(A4[1] - 1.2 * cm), _number(1.2 * cm)
 
     def decorate(canvas, doc) -> None:
+        if watermark:
+            canvas.saveState()
+            canvas.setFillColor(colors.HexColor("#d0d0d0"))
+            canvas.setFont(printing.BOLD, 96)
+            canvas.translate(A4[0] / 2, A4[1] / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -34, watermark)
+            canvas.restoreState()
         encoder, number = _encoder(canvas, printing.REGULAR), str(doc.page)
         centre = _number(A4[0] / 2 - pdfmetrics.stringWidth(number, printing.REGULAR, 8) / 2)
         canvas._code.append(
