@@ -17,6 +17,7 @@ from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 
 from .. import drafting, services
 from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
+from .adoption import ReportAdoptionMixin
 from .findings import mark_translated_actions
 
 #: Reports by their short title ("Round 2 implementation report") in the changelists' filters.
@@ -59,7 +60,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(ImplementationReport)
-class ImplementationReportAdmin(ScopedAdmin):
+class ImplementationReportAdmin(ReportAdoptionMixin, ScopedAdmin):
     list_display = [
         "reference",
         "title_en",
@@ -73,13 +74,11 @@ class ImplementationReportAdmin(ScopedAdmin):
     list_select_related = ["round"]
     search_fields = ["reference", "title_en", "title_fr"]
     autocomplete_fields = ["document"]
-    # In preparation until adopted: the status moves through the services only.
-    readonly_fields = ["status"]
+    # In preparation until adopted: the status moves through the services only (services.report_adopt).
+    readonly_fields = ["status", "adoption", "untranslated_override_reason"]
     fieldsets = [
-        (
-            None,
-            {"fields": ["round", "reference", "title_en", "title_fr", "status", "adoption_date", "document"]},
-        ),
+        (None, {"fields": ["round", "reference", "title_en", "title_fr", "document"]}),
+        (_("Adoption"), {"fields": ["status", "adoption_date", "adoption", "untranslated_override_reason"]}),
         (_("Reporting deadlines"), {"fields": ["deadline_require_request", "deadline_invite"]}),
     ]
     inlines = [ChapterInline]

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from recommendations import drafting, meeting_items, services
@@ -265,3 +266,73 @@ def test_no_party_is_late_before_the_deadline(report, recommendation, officer):
     assert "late_updates" not in {
         proposal.proposer for proposal in meetings.agenda_proposals(early, user=officer)
     }
+
+
+# --- the admin -------------------------------------------------------------------------------------
+
+
+def _adopt_url(report) -> str:
+    return reverse("admin:recommendations_implementationreport_adopt", args=[report.pk])
+
+
+def test_the_report_page_offers_to_adopt_a_report_in_preparation(client_for, draft, officer):
+    page = client_for(officer).get(
+        reverse("admin:recommendations_implementationreport_change", args=[draft.pk])
+    )
+
+    assert _adopt_url(draft) in page.text
+    assert page.context["adminform"].form.fields.get("adoption_date") is None  # the adoption sets it
+
+
+def test_the_secretariat_adopts_a_report_in_the_admin(client_for, draft, officer):
+    response = client_for(officer).post(_adopt_url(draft), {"adoption_date": "2027-03-08"})
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.adoption_date) == (ADOPTED, MARCH_8)
+    assert len(_follow_ups(draft)) == 3
+
+
+def test_the_admin_asks_for_a_reason_when_texts_are_left_to_translate(
+    client_for, draft, untranslated, officer
+):
+    client = client_for(officer)
+
+    refused = client.post(_adopt_url(draft), {"adoption_date": "2027-03-08"})
+    assert refused.status_code == 200
+    assert "left to translate" in str(refused.context["form"].errors["override_reason"])
+    draft.refresh_from_db()
+    assert draft.status == IN_PREPARATION
+
+    reason = "French version finalised after the meeting."
+    client.post(_adopt_url(draft), {"adoption_date": "2027-03-08", "override_reason": reason})
+    page = client.get(reverse("admin:recommendations_implementationreport_change", args=[draft.pk]))
+    assert reason in page.text
+    assert _adopt_url(draft) not in page.text
+
+
+def test_the_committee_cannot_adopt_a_report_in_the_admin(client_for, draft, committee_member):
+    response = client_for(committee_member).post(_adopt_url(draft), {"adoption_date": "2027-03-08"})
+
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == IN_PREPARATION
+
+
+def test_a_state_finds_no_adoption_page(client_for, draft, coordinator_a):
+    response = client_for(coordinator_a).get(_adopt_url(draft))
+
+    assert response.status_code in (302, 404)  # the admin is not theirs, and the draft not visible
+    draft.refresh_from_db()
+    assert draft.status == IN_PREPARATION
+
+
+def test_the_adoption_page_runs_a_fixed_number_of_queries(
+    client_for, draft, untranslated, officer, django_assert_max_num_queries
+):
+    client = client_for(officer)
+    # session, user, the report (scoped) and its round (the title), the findings and the
+    # recommendations left to translate, the user's permissions (2: the admin's sidebar)
+    with django_assert_max_num_queries(8):
+        response = client.get(_adopt_url(draft))
+    assert response.status_code == 200
