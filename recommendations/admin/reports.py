@@ -49,6 +49,11 @@ class ChapterInline(admin.TabularInline):
         return access.scoped(Chapter, request.user, super().get_queryset(request))
 
 
+def _adopted(obj) -> bool:
+    """A recommendation of an adopted report: what the Committee adopted is frozen."""
+    return isinstance(obj, Recommendation) and obj.pk is not None and obj.report.is_adopted
+
+
 class CitationInline(admin.TabularInline):
     model = Citation
     fields = ["article", "paragraph"]
@@ -57,6 +62,15 @@ class CitationInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return access.scoped(Citation, request.user, super().get_queryset(request)).select_related("article")
+
+    def has_add_permission(self, request, obj=None):
+        return not _adopted(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _adopted(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _adopted(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ImplementationReport)
@@ -211,6 +225,15 @@ class RecommendationAdmin(ScopedAdmin):
     inlines = [CitationInline]
     readonly_fields = ["translation_en", "translation_fr"]
     actions = mark_translated_actions()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if _adopted(obj):
+            # Its adopted text, number and basis are frozen; the addressees still open or retire
+            # follow-ups (the curation of imported reports), and the themes classify it.
+            fields += ["report", "chapter", "number", "order", "urgency", "text_en", "text_fr"]
+            fields += ["finding", "legal_basis"]
+        return fields
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("addressees")

@@ -336,3 +336,25 @@ def test_the_adoption_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(_adopt_url(draft))
     assert response.status_code == 200
+
+
+def test_an_adopted_recommendation_s_text_and_articles_are_frozen_in_the_admin(client_for, draft, officer):
+    services.report_adopt(report=draft, by=officer, adoption_date=MARCH_8)
+    recommendation = draft.recommendations.get(number="V-1")
+    url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+
+    form = client_for(officer).get(url).context["adminform"].form
+
+    assert {"text_en", "text_fr", "number", "urgency", "legal_basis"}.isdisjoint(form.fields)
+    assert "addressees" in form.fields  # still opening or retiring follow-ups
+    inline = client_for(officer).get(url).context["inline_admin_formsets"][0]
+    assert not inline.has_add_permission and not inline.has_change_permission
+
+
+def test_a_draft_recommendation_s_text_stays_editable(client_for, draft, officer):
+    recommendation = draft.recommendations.get(number="V-1")
+    url = reverse("admin:recommendations_recommendation_change", args=[recommendation.pk])
+
+    form = client_for(officer).get(url).context["adminform"].form
+
+    assert {"text_en", "text_fr", "number"} <= set(form.fields)
