@@ -358,3 +358,27 @@ def test_a_draft_recommendation_s_text_stays_editable(client_for, draft, officer
     form = client_for(officer).get(url).context["adminform"].form
 
     assert {"text_en", "text_fr", "number"} <= set(form.fields)
+
+
+def test_the_decision_page_shows_the_refusal_and_records_nothing(
+    client_for, draft, untranslated, meeting, officer
+):
+    item = _adoption_item(meeting, officer)
+    url = reverse("admin:secretariat_decision_record", args=[item.pk])
+
+    response = client_for(officer).post(url, {"kind": "adopt_report", "text_en": "Adopted."})
+
+    assert response.status_code == 200
+    assert "left to translate" in str(response.context["form"].non_field_errors())
+    assert not Decision.objects.exists()
+
+
+def test_the_decision_page_adopts_the_report(client_for, draft, meeting, officer):
+    item = _adoption_item(meeting, officer)
+    url = reverse("admin:secretariat_decision_record", args=[item.pk])
+
+    response = client_for(officer).post(url, {"kind": "adopt_report", "text_en": "Adopted."})
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ADOPTED
