@@ -20,12 +20,34 @@ from .history import set_author
 from .models import AgendaItem, Decision, Meeting
 
 
+class AgendaForm(forms.ModelForm):
+    """Narrow boxes: the agenda is read as a table on a laptop's screen, its titles wrapping."""
+
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title_en", "title_fr", "party", "notes"]
+        widgets = {
+            "order": forms.NumberInput(attrs={"style": "width: 3.5em"}),
+            "title_en": forms.Textarea(attrs={"rows": 3, "cols": 18}),
+            "title_fr": forms.Textarea(attrs={"rows": 3, "cols": 18}),
+            "party": forms.Select(attrs={"style": "width: 8em"}),
+            "notes": forms.Textarea(attrs={"rows": 3, "cols": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A Party is chosen, not added or edited from an agenda: no icons beside the list.
+        widget = self.fields["party"].widget
+        for can in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+            setattr(widget, can, False)
+
+
 class AgendaInline(admin.TabularInline):
     model = AgendaItem
+    form = AgendaForm
     extra = 0
-    fields = ["order", "title_en", "title_fr", "party", "notes", "proposal", "decisions_link"]
-    readonly_fields = ["proposal", "decisions_link"]
-    autocomplete_fields = ["party"]
+    fields = ["order", "title_en", "title_fr", "party", "notes", "decisions_link"]
+    readonly_fields = ["decisions_link"]
     show_change_link = False
 
     def get_queryset(self, request):
