@@ -324,7 +324,7 @@ def _autocomplete_pages(url: str) -> Iterator[Page]:
 
 def _other_pages(template: str, name: str, params: set[str]) -> Iterator[Page]:
     """The pages outside the ModelAdmins: compliance, exports of the dataset, imports."""
-    from recommendations.models import Recommendation
+    from recommendations.models import ImplementationReport, Recommendation
     from secretariat.models import ImportJob, Party
 
     if params == {"pk"} and name.startswith("recommendations_"):
@@ -342,6 +342,11 @@ def _other_pages(template: str, name: str, params: set[str]) -> Iterator[Page]:
             for kind, language, format in MEETING_DOCUMENTS:
                 url = _fill(template, object_id=record.pk, kind=kind, language=language, format=format)
                 yield Page(url, name, Meeting, record)
+    elif params == {"pk", "language", "format"} and name == "recommendations_report_document":
+        for record in ImplementationReport.objects.all():
+            for language, format in (("en", "docx"), ("fr", "pdf")):
+                url = _fill(template, pk=record.pk, language=language, format=format)
+                yield Page(url, name, ImplementationReport, record)
     elif params == {"item_id"}:
         for record in AgendaItem.objects.all():
             yield Page(_fill(template, item_id=record.pk), name, AgendaItem, record)
