@@ -4,7 +4,7 @@ report (carried out by `services.report_adopt`, in the transaction that records 
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from secretariat.meetings import (
     DecisionKind,
@@ -28,24 +28,27 @@ LEFT_TO_TRANSLATE = gettext_lazy("Texts left to translate: %(count)s.")
 LATE_UPDATES = gettext_lazy(
     "Parties late with their follow-up of the round %(number)s implementation report (%(count)s)"
 )
-ADOPTED_OUTCOME = gettext_lazy("Report adopted on %(date)s; %(count)s follow-ups opened.")
+ADOPTED_OUTCOME = ngettext_lazy(
+    "Report adopted on %(date)s; %(count)s follow-up opened.",
+    "Report adopted on %(date)s; %(count)s follow-ups opened.",
+    "count",
+)
 
 
 def report_items(meeting: Meeting, user: User) -> list[Proposal]:
-    """One item a report in preparation, its notes saying what is left to translate (in both languages)."""
+    """One item a report in preparation, its notes saying what is left to translate."""
     proposals = []
     reports = ImplementationReport.objects.filter(status=IN_PREPARATION).select_related("round")
     for report in reports.order_by("round__number", "reference"):
         left = left_to_translate(report=report, user=user).count
-        notes = (
-            in_both_languages(LEFT_TO_TRANSLATE, count=left) if left else in_both_languages(ALL_TRANSLATED)
-        )
+        # Notes are the Secretariat's working text (no French column): in the language of its page.
+        notes = str(LEFT_TO_TRANSLATE % {"count": left} if left else ALL_TRANSLATED)
         proposals.append(
             Proposal(
                 "report_ready_for_adoption",
                 *in_both_languages(READY, number=report.round.number),
                 subject=report,
-                notes=" / ".join(notes),
+                notes=notes,
             )
         )
     return proposals

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,7 +20,7 @@ from ..access import may_adopt_report
 
 
 class AdoptReportForm(forms.Form):
-    adoption_date = forms.DateField(label=_("adoption date"), widget=AdminDateWidget)
+    adoption_date = forms.DateField(label=capfirst(_("adoption date")), widget=AdminDateWidget)
     override_reason = forms.CharField(
         label=_("Reason for adopting with texts left to translate"),
         required=False,
