@@ -33,7 +33,7 @@ from monitoring.models import Question, refs_as_written
 from secretariat import access
 from secretariat.models import Party, User, localized
 
-from .factsheets import ADDRESSED_TO, ALL_PARTIES, CONTENTS, SECTION_RECOMMENDATIONS, URGENCY_INTRODUCTION
+from .factsheets import ALL_PARTIES, CONTENTS, SECTION_RECOMMENDATIONS, URGENCY_INTRODUCTION
 from .models import (
     URGENCY_DEFINITIONS,
     Chapter,
@@ -226,7 +226,9 @@ def _recommendation_blocks(recommendations: list[Recommendation]) -> list[Block]
             addressees = ", ".join(
                 sorted(localized(party, "name") for party in recommendation.addressees.all())
             )
-        blocks.append(Block(Kind.TEXT, f"{ADDRESSED_TO}: {addressees or '—'}", level=1))
+        blocks.append(
+            Block(Kind.TEXT, _("Addressed to: %(addressees)s") % {"addressees": addressees or "—"}, level=1)
+        )
     return blocks
 
 
