@@ -261,3 +261,10 @@ def test_an_unknown_language_or_format_is_not_found(draft, officer, client_for):
     for language, format in (("de", "pdf"), ("en", "html")):
         url = reverse("recommendations_report_document", args=[draft.pk, language, format])
         assert client.get(url).status_code == 404
+
+
+def test_the_rapporteurs_comments_are_never_printed(draft, officer):
+    finding = draft.chapters.get().findings.first()
+    drafting.finding_comment(finding=finding, by=officer, text="Internal: check with the rapporteur.")
+    texts = "\n".join(_texts(_docx(draft, officer))) + "\n".join(_pdf_pages(draft, officer))
+    assert "Internal: check with the rapporteur." not in texts
