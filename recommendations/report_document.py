@@ -203,7 +203,12 @@ def _chapter_heading(chapter: Chapter) -> str:
 def _urgency_blocks() -> list[Block]:
     blocks = [Block(Kind.HEADING, str(URGENCY_HEADING), level=1), Block(Kind.TEXT, str(URGENCY_INTRODUCTION))]
     blocks += [
-        Block(Kind.LIST_ITEM, f"“{urgency.label}”: {URGENCY_DEFINITIONS[urgency]}") for urgency in Urgency
+        Block(
+            Kind.LIST_ITEM,
+            _("“%(term)s”: %(definition)s")
+            % {"term": urgency.label, "definition": URGENCY_DEFINITIONS[urgency]},
+        )
+        for urgency in Urgency
     ]
     return blocks
 
