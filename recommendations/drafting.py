@@ -200,8 +200,11 @@ def recommendation_draft(
     addressed_to_all: bool = False,
     addressees: Iterable[Party] | None = None,
     articles: Iterable[ConventionArticle] = (),
+    rests_on: Recommendation | None = None,
 ) -> Recommendation:
     """A draft recommendation from `finding`, numbered next in its chapter, after the report's last.
+
+    `rests_on` is the earlier round's recommendation it takes up (of an adopted report).
 
     Its addressees are the Parties the finding cites unless `addressees` or `addressed_to_all`
     say otherwise; "require" and "request" need their legal basis (URGENCY_DEFINITIONS). No
@@ -224,6 +227,7 @@ def recommendation_draft(
         urgency=urgency,
         legal_basis=legal_basis,
         addressed_to_all=addressed_to_all,
+        rests_on=rests_on,
         text_en=text_en,
         text_fr=text_fr,
     )

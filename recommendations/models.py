@@ -302,6 +302,15 @@ class Recommendation(BilingualText, RenderedTextModel):
         related_name="recommendations",
         help_text=_("The finding the recommendation was drafted from."),
     )
+    rests_on = models.ForeignKey(
+        "self",
+        verbose_name=_("rests on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="taken_up_by",
+        help_text=_("A recommendation of an earlier round's adopted report that this one takes up."),
+    )
     legal_basis = models.TextField(
         _("legal basis"),
         blank=True,
@@ -346,6 +355,17 @@ class Recommendation(BilingualText, RenderedTextModel):
     @property
     def urgency_definition(self) -> str:
         return URGENCY_DEFINITIONS[self.urgency]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.rests_on_id is None or self.report_id is None:
+            return
+        earlier = self.rests_on.report
+        # Only adopted, earlier material: what a State reads beside it must already be public.
+        if not earlier.is_adopted or earlier.round.number >= self.report.round.number:
+            raise ValidationError(
+                {"rests_on": _("A recommendation rests on one of an earlier round's adopted report.")}
+            )
 
 
 class Citation(models.Model):

@@ -176,7 +176,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One recommendation for the Party: its updates, published assessments and the update form."""
     follow_up = get_object_or_404(
         _visible_follow_ups(request.user)
-        .select_related("recommendation__chapter")
+        .select_related("recommendation__chapter", "recommendation__rests_on__report")
         .defer(*_recommendation_texts(keep=("text_html_en", "text_html_fr"))),
         pk=pk,
     )

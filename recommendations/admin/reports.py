@@ -215,12 +215,15 @@ class RecommendationAdmin(ScopedAdmin):
     list_select_related = ["chapter"]
     search_fields = ["number", "text_en", "text_fr"]
     list_defer = ("text_en", "text_fr", "text_html_en", "text_html_fr")
-    autocomplete_fields = ["report", "chapter", "addressees", "themes", "finding"]
+    autocomplete_fields = ["report", "chapter", "addressees", "themes", "finding", "rests_on"]
     fieldsets = [
         (None, {"fields": ["report", "chapter", "number", "order", "urgency"]}),
         (_("Addressees"), {"fields": ["addressed_to_all", "addressees"]}),
         (_("Text"), {"fields": ["text_en", "text_fr", "themes"]}),
-        (_("Drafting"), {"fields": ["finding", "legal_basis", "translation_en", "translation_fr"]}),
+        (
+            _("Drafting"),
+            {"fields": ["finding", "rests_on", "legal_basis", "translation_en", "translation_fr"]},
+        ),
     ]
     inlines = [CitationInline]
     readonly_fields = ["translation_en", "translation_fr"]
@@ -232,7 +235,7 @@ class RecommendationAdmin(ScopedAdmin):
             # Its adopted text, number and basis are frozen; the addressees still open or retire
             # follow-ups (the curation of imported reports), and the themes classify it.
             fields += ["report", "chapter", "number", "order", "urgency", "text_en", "text_fr"]
-            fields += ["finding", "legal_basis"]
+            fields += ["finding", "rests_on", "legal_basis"]
         return fields
 
     def get_queryset(self, request):

@@ -62,6 +62,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
     addressees = serializers.SlugRelatedField(many=True, slug_field="code", read_only=True)
     themes = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     citations = serializers.SerializerMethodField(help_text=_("Articles cited, e.g. “38(1)(a)”."))
+    rests_on = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=_("The earlier round's recommendation this one takes up, if any.")
+    )
+    rests_on_number = serializers.CharField(source="rests_on.number", read_only=True, allow_null=True)
+    rests_on_report = serializers.CharField(
+        source="rests_on.report.reference", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Recommendation
@@ -78,6 +85,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "text_fr",
             "themes",
             "citations",
+            "rests_on",
+            "rests_on_number",
+            "rests_on_report",
         ]
         read_only_fields = fields
 

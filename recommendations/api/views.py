@@ -59,7 +59,7 @@ class ReportViewSet(ReadOnlyViewSet):
 
 class RecommendationViewSet(ReadOnlyViewSet):
     model = Recommendation
-    related = ("report", "chapter")
+    related = ("report", "chapter", "rests_on__report")
     serializer_class = api.RecommendationSerializer
     filterset_class = filters.RecommendationFilter
     ordering_fields = ["id", "order", "number"]
