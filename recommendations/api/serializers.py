@@ -63,7 +63,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
     themes = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     citations = serializers.SerializerMethodField(help_text=_("Articles cited, e.g. “38(1)(a)”."))
     rests_on = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=_("The earlier round's recommendation this one takes up, if any.")
+        read_only=True,
+        allow_null=True,
+        help_text=_("The earlier round's recommendation this one takes up, if any."),
     )
     rests_on_number = serializers.CharField(source="rests_on.number", read_only=True, allow_null=True)
     rests_on_report = serializers.CharField(
