@@ -1,11 +1,9 @@
 """What a round brings to the Committee's meetings (secretariat/meetings.py): the state of play of
 each round collecting or analysing replies, and the Parties late with their replies."""
 
-from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from secretariat.meetings import Proposal, register_proposer
+from secretariat.meetings import Proposal, in_both_languages, register_proposer
 from secretariat.models import Meeting, User
 
 from .models import MonitoringRound
@@ -19,21 +17,10 @@ STATE_OF_PLAY = gettext_lazy("State of play of round %(number)s")
 LATE_REPLIES = gettext_lazy("Parties late with their replies to round %(number)s (%(count)s)")
 
 
-def _in_both_languages(text: Promise, **values) -> tuple[str, str]:
-    """An item's title in English and in French, whatever the page's language."""
-    with translation.override("en"):
-        title_en = str(text) % values
-    with translation.override("fr"):
-        title_fr = str(text) % values
-    return title_en, title_fr
-
-
 def state_of_play_items(meeting: Meeting, user: User) -> list[Proposal]:
     """One item a round collecting or analysing replies: where each Party stands."""
     return [
-        Proposal(
-            "round_state_of_play", *_in_both_languages(STATE_OF_PLAY, number=round.number), subject=round
-        )
+        Proposal("round_state_of_play", *in_both_languages(STATE_OF_PLAY, number=round.number), subject=round)
         for round in MonitoringRound.objects.filter(status__in=OPEN).order_by("number")
     ]
 
@@ -46,7 +33,7 @@ def late_replies_items(meeting: Meeting, user: User) -> list[Proposal]:
         rows = state_of_play(round=round, user=user, today=meeting.starts_on)
         late = [row.party.name_en for row in rows if row.overdue]
         if late:
-            titles = _in_both_languages(LATE_REPLIES, number=round.number, count=len(late))
+            titles = in_both_languages(LATE_REPLIES, number=round.number, count=len(late))
             proposals.append(Proposal("late_replies", *titles, subject=round, notes=", ".join(late)))
     return proposals
 
