@@ -48,6 +48,29 @@ def collect_static_once() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def prepared_report(build: Callable):
+    """The bench database migrated, with the reference data, the bench officer and the report
+    `build(officer)` makes (each bench builds its own once), its statistics fresh on PostgreSQL.
+
+    Returns the officer and the report."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from secretariat import services
+    from secretariat.models import Role, User
+
+    call_command("migrate", verbosity=0)
+    services.load_reference_data()
+    officer, _ = User.objects.get_or_create(
+        username="bench-officer", defaults={"role": Role.SECRETARIAT_OFFICER}
+    )
+    report = build(officer)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return officer, report
+
+
 def timed(function: Callable[[], object], repeat: int) -> tuple[float, float, int]:
     """Median and worst milliseconds of `repeat` calls after a warm-up, and the queries of one call."""
     from django.db import connection

@@ -22,11 +22,10 @@ import argparse
 import datetime
 import random
 
-from common import TABLE_HEADER, measure, signed_in_client, start_django
+from common import TABLE_HEADER, measure, prepared_report, signed_in_client, start_django
 
 start_django("bench_dashboard.sqlite3")
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -42,8 +41,7 @@ from recommendations.models import (  # noqa: E402
     Recommendation,
     Urgency,
 )
-from secretariat import services  # noqa: E402
-from secretariat.models import Party, Role, User  # noqa: E402
+from secretariat.models import Party, User  # noqa: E402
 
 REFERENCE = "BENCH-DASHBOARD"
 RECOMMENDATIONS = 600
@@ -146,15 +144,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    services.load_reference_data()
-    officer, _ = User.objects.get_or_create(
-        username="bench-officer", defaults={"role": Role.SECRETARIAT_OFFICER}
-    )
-    report = build(officer)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    officer, report = prepared_report(build)
     follow_ups = FollowUp.objects.filter(recommendation__report=report)
     late = compliance.non_compliant_after_deadline(user=officer, report=report)
     client = signed_in_client(officer)

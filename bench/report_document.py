@@ -20,11 +20,10 @@ import io
 import random
 import resource
 
-from common import bench_round, start_django, timed
+from common import bench_round, prepared_report, start_django, timed
 
 start_django("bench_report.sqlite3")
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from monitoring.models import Reply, Submission  # noqa: E402
@@ -37,8 +36,7 @@ from recommendations.models import (  # noqa: E402
     Urgency,
 )
 from recommendations.report_document import render_report, report_document  # noqa: E402
-from secretariat import services  # noqa: E402
-from secretariat.models import Document, Role, User  # noqa: E402
+from secretariat.models import Document, User  # noqa: E402
 
 ROUND_NUMBER = 93
 REFERENCE = "BENCH-REPORT-DOCUMENT"
@@ -168,15 +166,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    services.load_reference_data()
-    officer, _ = User.objects.get_or_create(
-        username="bench-officer", defaults={"role": Role.SECRETARIAT_OFFICER}
-    )
-    report = build(officer)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    officer, report = prepared_report(build)
 
     def document(format: str, language: str = "en") -> bytes:
         return render_report(report_document(report_id=report.pk, user=officer, language=language), format)
