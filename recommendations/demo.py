@@ -88,6 +88,14 @@ def load(*, by: User) -> list[str]:
     return [*load_report_2(), *load_cooperation_factsheet()]
 
 
+@loader(order=30)
+def load_draft(*, by: User) -> list[str]:
+    """The co-operation chapter as a report in preparation (after the replies it cites)."""
+    from .drafting_demo import load_draft_report
+
+    return load_draft_report(by=by)
+
+
 @loader(order=90)
 def load_queue(*, by: User) -> list[str]:
     """The demo officers' queue of cases (after every record the cases are made of)."""

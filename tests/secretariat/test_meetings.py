@@ -279,7 +279,8 @@ def test_the_demo_has_a_meeting_held_and_the_next_one_s_agenda_proposed(demo_mee
     held, upcoming = Meeting.objects.get(number=47), Meeting.objects.get(number=48)
 
     assert held.agenda.get().decisions.get().published
-    assert {"round_state_of_play", "late_replies"} <= set(upcoming.agenda.values_list("proposal", flat=True))
+    proposals = set(upcoming.agenda.values_list("proposal", flat=True))
+    assert {"round_state_of_play", "late_replies", "report_ready_for_adoption"} <= proposals
 
 
 @pytest.fixture
