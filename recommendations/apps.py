@@ -22,6 +22,7 @@ class RecommendationsConfig(AppConfig):
             api_read=(
                 "implementationreport",
                 "recommendation",
+                "finding",  # the adopted reports' only (recommendations.access)
                 "followup",
                 "followupupdate",
                 "assessment",

@@ -11,6 +11,7 @@ from recommendations.models import (
     AssessedStatus,
     Assessment,
     Factsheet,
+    Finding,
     FollowUp,
     FollowUpUpdate,
     ImplementationReport,
@@ -42,6 +43,15 @@ class RecommendationFilter(filters.FilterSet):
     class Meta:
         model = Recommendation
         fields = ["report", "chapter", "number", "urgency", "theme"]
+
+
+class FindingFilter(filters.FilterSet):
+    report = IdFilter(field_name="chapter__report", help_text=_REPORT_HELP)
+    chapter = filters.CharFilter(field_name="chapter__number", help_text=_("The chapter's number, e.g. V."))
+
+    class Meta:
+        model = Finding
+        fields = ["report", "chapter"]
 
 
 class FollowUpFilter(filters.FilterSet):

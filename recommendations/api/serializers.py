@@ -8,6 +8,8 @@ from recommendations.models import (
     Chapter,
     Factsheet,
     FactsheetSection,
+    Finding,
+    FindingCitation,
     FollowUp,
     FollowUpUpdate,
     ImplementationReport,
@@ -248,5 +250,36 @@ class FactsheetSerializer(serializers.ModelSerializer):
             "introduction_fr",
             "practices",
             "sections",
+        ]
+        read_only_fields = fields
+
+
+class FindingCitationSerializer(serializers.ModelSerializer):
+    party = party_code(allow_null=True)
+    recommendation = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = FindingCitation
+        fields = ["order", "party", "reply", "document", "recommendation"]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    report = serializers.CharField(source="chapter.report.reference", read_only=True)
+    chapter = serializers.CharField(source="chapter.number", read_only=True)
+    citations = FindingCitationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "report",
+            "chapter",
+            "order",
+            "text_en",
+            "text_fr",
+            "translation_en",
+            "translation_fr",
+            "citations",
         ]
         read_only_fields = fields

@@ -17,6 +17,8 @@ from recommendations.models import (
     Citation,
     Factsheet,
     FactsheetSection,
+    Finding,
+    FindingCitation,
     FollowUp,
     FollowUpUpdate,
     ImplementationReport,
@@ -72,6 +74,22 @@ class RecommendationViewSet(ReadOnlyViewSet):
             Prefetch("themes", queryset=access.scoped(Theme, user).only("slug")),
             _citations(user),
         ]
+
+
+class FindingViewSet(ReadOnlyViewSet):
+    """What the Committee finds in each chapter, with the evidence it cites: while the report is in
+    preparation, the Secretariat's and the Committee's only."""
+
+    model = Finding
+    related = ("chapter__report",)
+    serializer_class = api.FindingSerializer
+    filterset_class = filters.FindingFilter
+    ordering_fields = ["id", "order"]
+    ordering = ["chapter_id", "order", "pk"]
+
+    def prefetch(self, user) -> list:
+        citations = access.scoped(FindingCitation, user).select_related("party", "recommendation")
+        return [Prefetch("citations", queryset=citations.order_by("order", "pk"))]
 
 
 class FollowUpViewSet(ReadOnlyViewSet):

@@ -109,6 +109,7 @@ def records(world) -> SimpleNamespace:
             "notifications": [notification.pk for notification in world.notifications],
             "correspondence": [letter.pk for letter in world.letters],
             "meetings": [world.meeting.pk],
+            "findings": [],
             "decisions": [decision.pk for decision in world.decisions],
             "my-work": [],
             "handlers": [world.officer.pk],
