@@ -36,6 +36,7 @@ from .models import (
     Assessment,
     Chapter,
     Citation,
+    EscalationStep,
     Factsheet,
     FactsheetSection,
     Finding,
@@ -126,6 +127,17 @@ def citations_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.none()
 
 
+def escalation_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The Committee's escalation steps: staff read them all; a State user its own Party's (the
+    steps are addressed to it); nobody else any."""
+    queryset = EscalationStep.objects.all() if queryset is None else queryset
+    if sees_everything(user):
+        return queryset
+    if party_id := access.state_party_id(user):
+        return queryset.filter(party=party_id)
+    return queryset.none()
+
+
 def finding_comments_for(user, queryset: QuerySet | None = None) -> QuerySet:
     """The rapporteurs' comments are internal: the Secretariat's and the Committee's, even after adoption."""
     queryset = FindingComment.objects.all() if queryset is None else queryset
@@ -178,6 +190,7 @@ ROW_RULES: dict[type[Model], Selector] = {
     Finding: adopted_for_everyone(Finding, "chapter__report"),
     FindingCitation: adopted_for_everyone(FindingCitation, "finding__chapter__report"),
     FindingComment: finding_comments_for,
+    EscalationStep: escalation_for,
     **{model: published_for_everyone(model) for model in (Theme, Practice, Factsheet, FactsheetSection)},
     FollowUp: follow_ups_for,
     FollowUpUpdate: follow_up_updates_for,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from secretariat import access, audit
 from secretariat.models import choice_labels
 
-from . import compliance
+from . import compliance, escalation
 from .models import (
     URGENCY_DEFINITIONS,
     AssessedStatus,
@@ -335,5 +335,6 @@ def party_profile(request: HttpRequest, code: str) -> HttpResponse:
         "history": _history_rows(rollup),
         "legend": _legend(),
         "overview": access.sees_everything(request.user),
+        "escalation": escalation.latest_steps(request.user, party=party),
     }
     return TemplateResponse(request, "admin/recommendations/party_profile.html", context)

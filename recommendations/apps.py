@@ -94,3 +94,8 @@ class RecommendationsConfig(AppConfig):
         from . import meeting_items
 
         meeting_items.register()
+
+        # The escalation ladder: its agenda items and the decision that goes up a step.
+        from . import escalation
+
+        escalation.register()

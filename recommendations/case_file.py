@@ -22,7 +22,15 @@ from secretariat.case_file import (
 )
 from secretariat.models import Party, User, choice_labels, localized
 
-from .models import AssessedStatus, Assessment, FollowUp, FollowUpUpdate, ImplementationReport, Recommendation
+from .models import (
+    AssessedStatus,
+    Assessment,
+    EscalationStep,
+    FollowUp,
+    FollowUpUpdate,
+    ImplementationReport,
+    Recommendation,
+)
 
 SHOWN = 20
 _EXCERPTS = ("text_excerpt_en", "text_excerpt_fr")
@@ -163,6 +171,36 @@ def follow_ups(party: Party, user: User) -> list[Part]:
     ]
 
 
+def escalation_steps(party: Party, user: User) -> list[Part]:
+    """The Committee's escalation steps towards the Party, report by report (one query)."""
+    steps = (
+        access.scoped(EscalationStep, user)
+        .filter(party=party)
+        .select_related("report__round", "decision__item__meeting")
+        .order_by("report_id", "step")
+    )
+    return [
+        Table(
+            [_("report"), _("step"), _("opened on"), _("decision"), _("outcome"), _("closed on")],
+            [
+                [
+                    step.report.short_title,
+                    Link(
+                        step.get_step_display(),
+                        admin_url("admin:recommendations_escalationstep_change", step.pk),
+                    ),
+                    day(step.opened_on),
+                    str(step.decision.item.meeting) if step.decision_id else "–",
+                    Truncator(step.outcome).chars(120) or "–",
+                    day(step.closed_on) if step.closed_on else "–",
+                ]
+                for step in steps
+            ],
+            empty=_("No escalation step."),
+        )
+    ]
+
+
 def register() -> None:
     register_section(
         "recommendations_asked",
@@ -173,3 +211,4 @@ def register() -> None:
     register_section(
         "recommendations_follow_ups", gettext_lazy("Follow-ups, assessments and updates"), 40, follow_ups
     )
+    register_section("recommendations_escalation", gettext_lazy("Escalation steps"), 45, escalation_steps)

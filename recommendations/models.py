@@ -924,3 +924,52 @@ class FindingComment(RenderedTextModel):
 
     def __str__(self) -> str:
         return _("Comment by %(author)s on %(finding)s") % {"author": self.author, "finding": self.finding}
+
+
+class EscalationStep(models.Model):
+    """A step the Committee takes when a Party does not reply or does not comply with a report:
+    each higher than the last, with the meeting decision that opened it and its outcome
+    (recommendations/escalation.py)."""
+
+    class Step(models.IntegerChoices):
+        REMINDER = 1, _("Reminder")
+        FORMAL_REQUEST = 2, _("Formal request")
+        HEAD_OF_DELEGATION = 3, _("Letter to the head of delegation")
+        REPORT_STATEMENT = 4, _("Statement in the Committee's report")
+        PUBLIC_STATEMENT = 5, _("Public statement")
+
+    report = models.ForeignKey(
+        ImplementationReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="escalation"
+    )
+    party = models.ForeignKey(Party, verbose_name=_("Party"), on_delete=models.PROTECT, related_name="+")
+    step = models.PositiveSmallIntegerField(_("step"), choices=Step, editable=False)
+    opened_on = models.DateField(_("opened on"))
+    decision = models.ForeignKey(
+        "secretariat.Decision",
+        verbose_name=_("decision that opened it"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        ordering = ["report_id", "party_id", "step"]
+        indexes = [models.Index(fields=["report", "party", "step"], name="escalation_list_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "party", "step"],
+                name="one_escalation_step_each",
+                violation_error_message=_("The Party is already at this step for this report."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} – {self.get_step_display()}"

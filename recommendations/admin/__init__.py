@@ -7,9 +7,10 @@
 - reviews.py: the States' updates (review) and the assessments (read-only);
 - factsheets.py: factsheets and their sections;
 - findings.py: drafting a report in preparation: findings, their evidence, rapporteurs' comments,
-  two versions of a finding compared side by side.
+  two versions of a finding compared side by side;
+- escalation.py: the escalation ladder (steps opened and closed through recommendations.escalation).
 
 The compliance dashboard, reports and Party profiles live in recommendations.admin_views.
 """
 
-from . import factsheets, findings, follow_ups, reports, reviews  # noqa: F401 - importing registers the admins
+from . import escalation, factsheets, findings, follow_ups, reports, reviews  # noqa: F401 - importing registers the admins

@@ -183,8 +183,8 @@ def test_profile_page_runs_a_fixed_number_of_queries(
         )
         _assess(follow_up, officer, AssessedStatus.PARTLY)
     client = client_for(officer)
-    # Session and user (2); the Party (1); follow-ups, assessments, submissions (3); the user's and
-    # groups' permissions for the admin's app list (2).
-    with django_assert_max_num_queries(8):
+    # Session and user (2); the Party (1); follow-ups, assessments, submissions (3); the escalation
+    # steps (1); the user's and groups' permissions for the admin's app list (2).
+    with django_assert_max_num_queries(9):
         response = client.get(_url(party_a))
     assert len(response.context["rollup"].lines) == count

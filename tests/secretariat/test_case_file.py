@@ -91,6 +91,7 @@ def test_the_case_file_gathers_every_section_in_order(history, party_a, officer)
         "recommendations_asked",
         "monitoring_submissions",
         "recommendations_follow_ups",
+        "recommendations_escalation",
         "correspondence",
         "notes",
     ]
