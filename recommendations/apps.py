@@ -23,6 +23,7 @@ class RecommendationsConfig(AppConfig):
                 "implementationreport",
                 "recommendation",
                 "finding",  # the adopted reports' only (recommendations.access)
+                "escalationstep",  # the steps towards their own Party
                 "followup",
                 "followupupdate",
                 "assessment",

@@ -96,6 +96,14 @@ def load_draft(*, by: User) -> list[str]:
     return load_draft_report(by=by)
 
 
+@loader(order=40)
+def load_escalation(*, by: User) -> list[str]:
+    """An escalation step under way (before the meetings, whose agenda proposes the next one)."""
+    from .drafting_demo import load_escalation
+
+    return load_escalation(by=by)
+
+
 @loader(order=90)
 def load_queue(*, by: User) -> list[str]:
     """The demo officers' queue of cases (after every record the cases are made of)."""

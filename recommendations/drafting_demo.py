@@ -1,9 +1,12 @@
 """Demo: the co-operation chapter of round 2 as a report in preparation — a finding citing the
 Russian Federation's registered replies to question 16, a draft recommendation, texts partly left
-to translate — so that `make run` shows drafting, translation and adoption at a meeting."""
+to translate — so that `make run` shows drafting, translation and adoption at a meeting; and a
+Party on the escalation ladder of the adopted round 2 report."""
+
+import datetime
 
 from monitoring.models import MonitoringRound, Question, Reply
-from secretariat.models import User
+from secretariat.models import Party, User
 
 from . import drafting
 from .models import Chapter, ImplementationReport, Urgency
@@ -60,3 +63,17 @@ def load_draft_report(*, by: User) -> list[str]:
     )
     number = recommendation.number
     return [f"Report in preparation: {REFERENCE}, 1 finding, recommendation {number} (French to translate)"]
+
+
+def load_escalation(*, by: User) -> list[str]:
+    """Bulgaria has not reported on round 2's co-operation recommendations: the Secretariat sent a
+    reminder (still open), which meeting 48's agenda proposes to follow with a formal request."""
+    from .demo import REPORT_2
+    from .escalation import escalation_open_next
+    from .models import EscalationStep
+
+    report = ImplementationReport.objects.get(reference=REPORT_2["reference"])
+    party = Party.objects.get(code="BGR")
+    if not EscalationStep.objects.filter(report=report, party=party).exists():
+        escalation_open_next(report=report, party=party, by=by, opened_on=datetime.date(2025, 4, 10))
+    return ["Escalation: Bulgaria, a reminder on the round 2 report"]

@@ -10,6 +10,7 @@ from django_filters import rest_framework as filters
 from recommendations.models import (
     AssessedStatus,
     Assessment,
+    EscalationStep,
     Factsheet,
     Finding,
     FollowUp,
@@ -52,6 +53,19 @@ class FindingFilter(filters.FilterSet):
     class Meta:
         model = Finding
         fields = ["report", "chapter"]
+
+
+class EscalationStepFilter(filters.FilterSet):
+    report = IdFilter(help_text=_REPORT_HELP)
+    party = filters.CharFilter(
+        field_name="party__code", lookup_expr="iexact", help_text=_("The Party's code.")
+    )
+    step_at_least = filters.NumberFilter(field_name="step", lookup_expr="gte", help_text=_("Step 1 to 5."))
+    open = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", help_text=_("Still open."))
+
+    class Meta:
+        model = EscalationStep
+        fields = ["report", "party", "step_at_least", "open"]
 
 
 class FollowUpFilter(filters.FilterSet):

@@ -7,6 +7,7 @@ from . import views
 register("reports", views.ReportViewSet, basename="report")
 register("recommendations", views.RecommendationViewSet, basename="recommendation")
 register("findings", views.FindingViewSet, basename="finding")
+register("escalation-steps", views.EscalationStepViewSet, basename="escalation-step")
 register("follow-ups", views.FollowUpViewSet, basename="follow-up")
 register("follow-up-updates", views.FollowUpUpdateViewSet, basename="follow-up-update")
 register("assessments", views.AssessmentViewSet, basename="assessment")

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from recommendations.models import (
     Assessment,
     Chapter,
+    EscalationStep,
     Factsheet,
     FactsheetSection,
     Finding,
@@ -282,4 +283,15 @@ class FindingSerializer(serializers.ModelSerializer):
             "translation_fr",
             "citations",
         ]
+        read_only_fields = fields
+
+
+class EscalationStepSerializer(serializers.ModelSerializer):
+    report = serializers.CharField(source="report.reference", read_only=True)
+    party = party_code()
+    meeting = serializers.IntegerField(source="decision.item.meeting.number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = EscalationStep
+        fields = ["id", "report", "party", "step", "opened_on", "meeting", "decision", "outcome", "closed_on"]
         read_only_fields = fields

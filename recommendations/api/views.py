@@ -15,6 +15,7 @@ from recommendations.models import (
     Assessment,
     Chapter,
     Citation,
+    EscalationStep,
     Factsheet,
     FactsheetSection,
     Finding,
@@ -90,6 +91,18 @@ class FindingViewSet(ReadOnlyViewSet):
     def prefetch(self, user) -> list:
         citations = access.scoped(FindingCitation, user).select_related("party", "recommendation")
         return [Prefetch("citations", queryset=citations.order_by("order", "pk"))]
+
+
+class EscalationStepViewSet(ReadOnlyViewSet):
+    """The Committee's escalation steps towards Parties that do not reply or comply; a State reads
+    those towards its own Party."""
+
+    model = EscalationStep
+    related = ("report", "party", "decision__item__meeting")
+    serializer_class = api.EscalationStepSerializer
+    filterset_class = filters.EscalationStepFilter
+    ordering_fields = ["id", "step", "opened_on"]
+    ordering = ["report_id", "party_id", "step"]
 
 
 class FollowUpViewSet(ReadOnlyViewSet):

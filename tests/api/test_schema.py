@@ -42,6 +42,8 @@ PATHS = {
     "/api/v1/notifications/read-all/",
     "/api/v1/correspondence/",
     "/api/v1/correspondence/{id}/",
+    "/api/v1/escalation-steps/",
+    "/api/v1/escalation-steps/{id}/",
     "/api/v1/findings/",
     "/api/v1/findings/{id}/",
     "/api/v1/meetings/",

@@ -110,6 +110,7 @@ def records(world) -> SimpleNamespace:
             "correspondence": [letter.pk for letter in world.letters],
             "meetings": [world.meeting.pk],
             "findings": [],
+            "escalation-steps": [],
             "decisions": [decision.pk for decision in world.decisions],
             "my-work": [],
             "handlers": [world.officer.pk],

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from recommendations import escalation
 from recommendations.models import EscalationStep, ImplementationReport
@@ -185,9 +186,32 @@ def test_the_party_s_profile_and_case_file_show_its_steps(
 def test_the_steps_list_runs_a_fixed_number_of_queries(
     client_for, recommendation, report, officer, size, django_assert_max_num_queries
 ):
-    for index in range(size):
+    for _ in range(size):
         party = PartyFactory()
         EscalationStep.objects.create(report=report, party=party, step=1, opened_on=DAY)
     client = client_for(officer)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("admin:recommendations_escalationstep_changelist")).status_code == 200
+
+
+# --- the API ---------------------------------------------------------------------------------------
+
+
+def _api(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_the_api_lists_the_steps_a_state_reads_its_own_only(
+    recommendation, report, party_a, party_b, officer, coordinator_a
+):
+    own = _open(report, party_a, officer)
+    _open(report, party_b, officer)
+    _open(report, party_b, officer)
+
+    staff = _api(officer).get("/api/v1/escalation-steps/?step_at_least=2").json()["results"]
+    state = _api(coordinator_a).get("/api/v1/escalation-steps/").json()["results"]
+
+    assert [(row["party"], row["step"]) for row in staff] == [("RUS", 2)]
+    assert [row["id"] for row in state] == [own.pk]

@@ -280,7 +280,7 @@ def test_the_demo_has_a_meeting_held_and_the_next_one_s_agenda_proposed(demo_mee
 
     assert held.agenda.get().decisions.get().published
     proposals = set(upcoming.agenda.values_list("proposal", flat=True))
-    assert {"round_state_of_play", "late_replies", "report_ready_for_adoption"} <= proposals
+    assert {"round_state_of_play", "late_replies", "report_ready_for_adoption", "escalation"} <= proposals
 
 
 @pytest.fixture
