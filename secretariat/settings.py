@@ -447,6 +447,9 @@ SPECTACULAR_SETTINGS = {
         "ReportedStatusEnum": "recommendations.models.ReportedStatus",
         "ReportableStatusEnum": "recommendations.api.serializers.REPORTABLE_STATUSES",
         "UpdateReviewStatusEnum": "recommendations.models.FollowUpUpdate.Status",
+        "TranslationStatusEnum": "recommendations.models.TranslationStatus",
+        "MeetingStatusEnum": "secretariat.models.Meeting.Status",
+        "EscalationStepEnum": "recommendations.models.EscalationStep.Step",
     },
 }
 
