@@ -39,13 +39,17 @@ def _may_escalate(user: User) -> None:
 
 def next_step(report: ImplementationReport, party: Party, *, lock: bool = False) -> int:
     """The step the Party would reach next on `report`; refused (ValidationError, with the reason)
-    past the last step, on a report not adopted, or for a Party the report does not address."""
+    past the last step, on a report not adopted, or for a Party the report does not address.
+
+    `lock` holds the Party's follow-ups of the report until the transaction ends, so that two
+    requests opening a step for the same Party take turns (Django drops FOR UPDATE from an
+    aggregate, and the first step has no row of its own to lock)."""
     if report.status != ImplementationReport.Status.ADOPTED:
         raise ValidationError(_("Steps are taken on an adopted report only."))
-    if not FollowUp.objects.filter(recommendation__report=report, party=party, active=True).exists():
+    follow_ups = FollowUp.objects.filter(recommendation__report=report, party=party, active=True)
+    if not list((follow_ups.select_for_update() if lock else follow_ups).values_list("pk", flat=True)):
         raise ValidationError(_("The report addresses no recommendation to this Party."))
-    steps = EscalationStep.objects.filter(report=report, party=party)
-    last = (steps.select_for_update() if lock else steps).aggregate(last=Max("step"))["last"] or 0
+    last = EscalationStep.objects.filter(report=report, party=party).aggregate(last=Max("step"))["last"] or 0
     if last >= max(Step.values):
         raise ValidationError(_("The Party is already at the last step for this report."))
     return last + 1
@@ -76,10 +80,8 @@ def escalation_record_outcome(
 ) -> EscalationStep:
     """Record what came of a step and, once it ended, when (None: still open)."""
     _may_escalate(by)
-    if closed_on is not None and closed_on < step.opened_on:
-        raise ValidationError({"closed_on": _("A step cannot end before it was opened.")})
     step.outcome, step.closed_on = outcome, closed_on
-    step.full_clean()
+    step.full_clean()  # EscalationStep.clean(): never closed before it was opened
     set_author(step, by).save(update_fields=["outcome", "closed_on"])
     return step
 

@@ -973,3 +973,7 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} – {self.get_step_display()}"
+
+    def clean(self) -> None:
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("A step cannot end before it was opened.")})

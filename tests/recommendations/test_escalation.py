@@ -215,3 +215,19 @@ def test_the_api_lists_the_steps_a_state_reads_its_own_only(
 
     assert [(row["party"], row["step"]) for row in staff] == [("RUS", 2)]
     assert [row["id"] for row in state] == [own.pk]
+
+
+def test_the_admin_refuses_a_closing_day_before_the_opening_one(
+    client_for, recommendation, report, party_a, officer
+):
+    step = _open(report, party_a, officer)
+
+    response = client_for(officer).post(
+        reverse("admin:recommendations_escalationstep_change", args=[step.pk]),
+        {"outcome": "Replied.", "closed_on": (DAY - datetime.timedelta(days=1)).isoformat()},
+    )
+
+    assert response.status_code == 200
+    assert "A step cannot end before it was opened." in response.text
+    step.refresh_from_db()
+    assert step.closed_on is None
