@@ -21,16 +21,15 @@ from .models import AgendaItem, Decision, Meeting
 
 
 class AgendaForm(forms.ModelForm):
-    """Narrow boxes: the agenda is read as a table on a laptop's screen, its titles wrapping."""
+    """Narrow boxes: the agenda is read as a table on a laptop's screen, its titles wrapping (the
+    order's and the Party's widths: admin.css, #agenda-group)."""
 
     class Meta:
         model = AgendaItem
         fields = ["order", "title_en", "title_fr", "party", "notes"]
         widgets = {
-            "order": forms.NumberInput(attrs={"style": "width: 3.5em"}),
             "title_en": forms.Textarea(attrs={"rows": 3, "cols": 18}),
             "title_fr": forms.Textarea(attrs={"rows": 3, "cols": 18}),
-            "party": forms.Select(attrs={"style": "width: 8em"}),
             "notes": forms.Textarea(attrs={"rows": 3, "cols": 14}),
         }
 
