@@ -129,22 +129,24 @@ def export_kind(kind: ImportKind, user, format: str = "csv") -> bytes:
     return render(export_rows(kind.resource(user=user), kind_queryset(kind, user)), format)
 
 
-def export_dataset(user, format: str = "csv") -> dict[str, bytes]:
-    """Every kind's file ({"010-parties.csv": contents, ...}, in import order); Secretariat only."""
+def _check_dataset_export(user, format: str) -> None:
+    """The whole dataset is the Secretariat's to export, in one of FORMATS."""
     if not access.may_export_dataset(user):
         raise PermissionDenied("Only the Secretariat exports the whole dataset.")
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+
+
+def export_dataset(user, format: str = "csv") -> dict[str, bytes]:
+    """Every kind's file ({"010-parties.csv": contents, ...}, in import order); Secretariat only."""
+    _check_dataset_export(user, format)
     return {file_name(kind, format): export_kind(kind, user, format) for kind in kinds_in_order()}
 
 
 def write_dataset_zip(user, format: str, output: BinaryIO, progress: Progress | None = None) -> None:
     """The whole dataset as one ZIP of `export_dataset`'s files, written to `output` a kind at a
     time (each kind's file is built, written and let go), `progress(done, total)` after each."""
-    if not access.may_export_dataset(user):
-        raise PermissionDenied("Only the Secretariat exports the whole dataset.")
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    _check_dataset_export(user, format)
     kinds = kinds_in_order()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, kind in enumerate(kinds, start=1):
@@ -169,10 +171,7 @@ DATASET_KIND = "dataset"
 
 def dataset_request(*, format: str, by) -> GeneratedDocument:
     """Queue the whole dataset's export for `by` (the Secretariat): the worker writes the ZIP."""
-    if not access.may_export_dataset(by):
-        raise PermissionDenied("Only the Secretariat exports the whole dataset.")
-    if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    _check_dataset_export(by, format)
     title = _("The whole dataset (%(format)s files, ZIP)") % {"format": format.upper()}
     return documents.document_request(kind=DATASET_KIND, title=title, parameters={"format": format}, by=by)
 
