@@ -3,6 +3,7 @@ each round collecting or analysing replies, and the Parties late with their repl
 
 from django.utils.translation import gettext_lazy
 
+from secretariat import access
 from secretariat.meetings import Proposal, in_both_languages, register_proposer
 from secretariat.models import Meeting, User
 
@@ -21,7 +22,7 @@ def state_of_play_items(meeting: Meeting, user: User) -> list[Proposal]:
     """One item a round collecting or analysing replies: where each Party stands."""
     return [
         Proposal("round_state_of_play", *in_both_languages(STATE_OF_PLAY, number=round.number), subject=round)
-        for round in MonitoringRound.objects.filter(status__in=OPEN).order_by("number")
+        for round in access.scoped(MonitoringRound, user).filter(status__in=OPEN).order_by("number")
     ]
 
 
@@ -29,7 +30,7 @@ def late_replies_items(meeting: Meeting, user: User) -> list[Proposal]:
     """One item a round still collecting replies where Parties are late on the meeting's first day,
     naming them in its notes."""
     proposals = []
-    for round in MonitoringRound.objects.filter(status__in=COLLECTING).order_by("number"):
+    for round in access.scoped(MonitoringRound, user).filter(status__in=COLLECTING).order_by("number"):
         rows = state_of_play(round=round, user=user, today=meeting.starts_on)
         late = [row.party.name_en for row in rows if row.overdue]
         if late:

@@ -3,9 +3,9 @@ preparation to adopt, the Parties late with their follow-up updates, and the dec
 report (carried out by `services.report_adopt`, in the transaction that records the decision)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from secretariat import access
 from secretariat.meetings import (
     DecisionKind,
     Proposal,
@@ -38,7 +38,7 @@ ADOPTED_OUTCOME = ngettext_lazy(
 def report_items(meeting: Meeting, user: User) -> list[Proposal]:
     """One item a report in preparation, its notes saying what is left to translate."""
     proposals = []
-    reports = ImplementationReport.objects.filter(status=IN_PREPARATION).select_related("round")
+    reports = access.scoped(ImplementationReport, user).filter(status=IN_PREPARATION).select_related("round")
     for report in reports.order_by("round__number", "reference"):
         left = left_to_translate(report=report, user=user).count
         # Notes are the Secretariat's working text (no French column): in the language of its page.
@@ -58,20 +58,21 @@ def late_update_items(meeting: Meeting, user: User) -> list[Proposal]:
     """One item an adopted report with Parties past a reporting deadline (on the meeting's first
     day) without an update of their own on the recommendation, naming them in its notes."""
     late = (
-        FollowUp.objects.filter(
+        access.scoped(FollowUp, user)
+        .filter(
             recommendation__report__status=ADOPTED,
             active=True,
             deadline__lt=meeting.starts_on,
             reported_status=ReportedStatus.NOT_REPORTED,  # set by the State's own update only
         )
-        .values("recommendation__report", "party__name_en")
-        .annotate(n=Count("pk"))
+        .values("recommendation__report", "party__name_en")  # one row a report and Party
+        .distinct()
         .order_by("recommendation__report", "party__name_en")
     )
     by_report: dict[int, list[str]] = {}
     for row in late:
         by_report.setdefault(row["recommendation__report"], []).append(row["party__name_en"])
-    reports = ImplementationReport.objects.select_related("round").in_bulk(by_report)
+    reports = access.scoped(ImplementationReport, user).select_related("round").in_bulk(by_report)
     return [
         Proposal(
             "late_updates",
