@@ -29,12 +29,17 @@ from secretariat.access import (
 from secretariat.models import Role, User
 
 from .models import (
+    ChildParticipation,
+    ChildParticipationReport,
+    ChildParticipationTransition,
+    ChildQuote,
     MonitoringRound,
     Question,
     RapporteurAssignment,
     Reminder,
     Reply,
     ReplyAttachment,
+    SafeguardingFlag,
     Section,
     Submission,
     Transition,
@@ -186,6 +191,85 @@ def reminders_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset if is_secretariat(user) else queryset.filter(submission__in=submissions_for(user))
 
 
+# --- children's views: never through a State's access ----------------------------------------------
+
+
+def may_edit_participation(user: User, contribution: ChildParticipation) -> bool:
+    """Drafting a child participation contribution: its organisation's contributors, while editable."""
+    return contribution.is_editable and is_participation_author(user, contribution)
+
+
+def is_participation_author(user: User, contribution: ChildParticipation) -> bool:
+    """A contributor of the organisation that ran the activity."""
+    organisation_id = stakeholder_organisation_id(user)
+    return organisation_id is not None and organisation_id == contribution.organisation_id
+
+
+def may_submit_participation(user: User, contribution: ChildParticipation) -> bool:
+    """Sending (or sending again) to the Secretariat: the organisation's contributors."""
+    return is_participation_author(user, contribution) and any(
+        contribution.can_move_to(status)
+        for status in (Submission.Status.SUBMITTED, Submission.Status.RESUBMITTED)
+    )
+
+
+def may_review_participation(user: User, contribution: ChildParticipation | None = None) -> bool:
+    """Registering, returning, redacting or confirming what the safeguarding check found: the Secretariat."""
+    return is_secretariat(user)
+
+
+#: The rule of each move of a contribution's workflow, by the status it leads to.
+PARTICIPATION_MOVERS: dict[str, Callable[[User, ChildParticipation], bool]] = {
+    Submission.Status.SUBMITTED: is_participation_author,
+    Submission.Status.RESUBMITTED: is_participation_author,
+    Submission.Status.REGISTERED: may_review_participation,
+    Submission.Status.RETURNED: may_review_participation,
+}
+
+
+def participations_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The Secretariat sees every contribution, an organisation's contributors their own, and a
+    Committee member the registered ones of the rounds where they are a rapporteur; nobody else."""
+    queryset = ChildParticipation.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    if organisation_id := stakeholder_organisation_id(user):
+        return queryset.filter(organisation=organisation_id)
+    if access.is_committee(user):
+        rapporteur_rounds = RapporteurAssignment.objects.filter(member=user.pk).values("question__round")
+        return queryset.filter(status=Submission.Status.REGISTERED, round__in=rapporteur_rounds)
+    return queryset.none()
+
+
+def quotes_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = ChildQuote.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    return queryset.filter(contribution__in=participations_for(user))
+
+
+def participation_reports_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = ChildParticipationReport.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    return queryset.filter(contribution__in=participations_for(user))
+
+
+def participation_transitions_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = ChildParticipationTransition.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    if stakeholder_organisation_id(user):
+        return queryset.filter(contribution__in=participations_for(user))
+    return queryset.none()
+
+
+def safeguarding_flags_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The safeguarding check's findings and decisions: the Secretariat's only."""
+    queryset = SafeguardingFlag.objects.all() if queryset is None else queryset
+    return queryset if is_secretariat(user) else queryset.none()
+
+
 ROW_RULES: dict[type[Model], Selector] = {
     MonitoringRound: rounds_for,
     Section: sections_for,
@@ -196,6 +280,11 @@ ROW_RULES: dict[type[Model], Selector] = {
     Transition: transitions_for,
     RapporteurAssignment: rapporteurs_for,
     Reminder: reminders_for,
+    ChildParticipation: participations_for,
+    ChildQuote: quotes_for,
+    ChildParticipationReport: participation_reports_for,
+    ChildParticipationTransition: participation_transitions_for,
+    SafeguardingFlag: safeguarding_flags_for,
 }
 
 
@@ -203,3 +292,4 @@ def register_rules() -> None:
     for model, selector in ROW_RULES.items():
         access.register(model, selector)
     access.register_file_model(ReplyAttachment)
+    access.register_file_model(ChildParticipationReport)

@@ -3,15 +3,23 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import capfirst, get_text_list
+from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from secretariat.models import Attachment, Organisation, Party, TreatyStatus, localized
+from secretariat.models import (
+    Attachment,
+    Organisation,
+    Party,
+    TreatyStatus,
+    attachment_file_field,
+    localized,
+)
 from secretariat.rendering import ExcerptField, RenderedHTMLField, RenderedTextModel
 
 
@@ -466,3 +474,331 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} – {self.get_kind_display()} ({self.deadline})"
+
+
+# --- children's views: child participation contributions ------------------------------------------
+
+
+class ParticipationMethod(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop")
+    SURVEY = "survey", _("Survey")
+    CONSULTATION = "consultation", _("Consultation")
+
+
+class ConsentGivenBy(models.TextChoices):
+    CHILDREN = "children", _("The children themselves")
+    PARENTS = "parents", _("Parents or legal guardians")
+    CHILDREN_AND_PARENTS = "children_and_parents", _("The children and their parents or guardians")
+    INSTITUTION = "institution", _("The institution caring for the children, with the children's assent")
+
+
+#: The age bands a contribution counts its children in (field name, label); the aggregates follow
+#: this order. The model keeps counts only: no child's name, birth date or contact is ever stored.
+AGE_BANDS = (
+    ("children_under_10", _("under 10")),
+    ("children_10_12", _("10 to 12")),
+    ("children_13_15", _("13 to 15")),
+    ("children_16_17", _("16 to 17")),
+    ("children_age_not_recorded", _("age not recorded")),
+)
+GENDERS = (
+    ("girls", _("girls")),
+    ("boys", _("boys")),
+    ("children_other_gender", _("other or not stated")),
+)
+
+
+def _count_field(label) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, default=0)
+
+
+class ChildParticipation(RenderedTextModel):
+    """What an organisation learnt from children it consulted on a Party for a round, following the
+    Committee's child participation guidelines: counts of children (never a child's identity), how
+    they were consulted, the consent and ethics information, the report and the quotes that may be used.
+
+    Seen by the Secretariat, the organisation's contributors and, once registered, the round's
+    rapporteurs (monitoring/access.py); never by a State. Its workflow is the submissions'
+    (`Submission.Status`, `Submission.TRANSITIONS`), moved by monitoring/participation.py only.
+    """
+
+    Status = Submission.Status
+    TRANSITIONS = Submission.TRANSITIONS
+    EDITABLE = Submission.EDITABLE
+
+    round = models.ForeignKey(
+        MonitoringRound,
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        related_name="child_participations",
+    )
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("Party"),
+        on_delete=models.PROTECT,
+        related_name="child_participations",
+        help_text=_("The Party where the children live; it must take part in the round."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="child_participations",
+        help_text=_("The organisation that ran the activity."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    questions = models.ManyToManyField(
+        Question,
+        verbose_name=_("questions"),
+        blank=True,
+        related_name="child_participations",
+        help_text=_("The questions of the round the children's views speak to."),
+    )
+    sections = models.ManyToManyField(
+        Section,
+        verbose_name=_("themes"),
+        blank=True,
+        related_name="child_participations",
+        help_text=_("The themes of the questionnaire the children's views speak to."),
+    )
+    method = models.CharField(_("method"), max_length=20, choices=ParticipationMethod)
+    started_on = models.DateField(_("first day"))
+    ended_on = models.DateField(_("last day"))
+    children_count = models.PositiveIntegerField(_("number of children"))
+    children_under_10 = _count_field(_("children under 10"))
+    children_10_12 = _count_field(_("children aged 10 to 12"))
+    children_13_15 = _count_field(_("children aged 13 to 15"))
+    children_16_17 = _count_field(_("children aged 16 to 17"))
+    children_age_not_recorded = _count_field(_("children whose age was not recorded"))
+    girls = _count_field(_("girls"))
+    boys = _count_field(_("boys"))
+    children_other_gender = _count_field(_("children of another gender or who did not say"))
+    consent_given_by = models.CharField(_("consent given by"), max_length=24, choices=ConsentGivenBy)
+    consent_description = models.TextField(
+        _("how consent was obtained"), help_text=_("Who was asked, when, and how children could withdraw.")
+    )
+    how_informed = models.TextField(
+        _("how the children were informed"),
+        help_text=_("What the children were told about the activity and how their views would be used."),
+    )
+    feedback_to_children = models.TextField(_("how results were fed back to the children"), blank=True)
+    ethics_review = models.TextField(
+        _("ethics review and safeguarding arrangements"),
+        blank=True,
+        help_text=_("Any ethics approval, and who was there to support a child who disclosed abuse."),
+    )
+    summary = models.TextField(
+        _("summary of the children's views"),
+        blank=True,
+        help_text=_("Markdown. Checked for anything that would identify a child before registration."),
+    )
+    summary_html = RenderedHTMLField(source="summary")
+    summary_excerpt = ExcerptField(source="summary")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Submission.Status, default=Submission.Status.DRAFT, editable=False
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(
+        m2m_fields=[questions, sections], excluded_fields=["summary_html", "summary_excerpt"]
+    )
+
+    class Meta:
+        verbose_name = _("child participation contribution")
+        verbose_name_plural = _("child participation contributions")
+        ordering = ["-round_id", "party__name_en", "organisation__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__gte=models.F("started_on")),
+                name="child_participation_ends_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(organisation)s: %(title)s (%(party)s, round %(round)s)") % {
+            "organisation": self.organisation,
+            "title": self.title,
+            "party": self.party,
+            "round": self.round.number,
+        }
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def age_counts(self) -> list[tuple[str, int]]:
+        return [(field, getattr(self, field)) for field, _label in AGE_BANDS]
+
+    def gender_counts(self) -> list[tuple[str, int]]:
+        return [(field, getattr(self, field)) for field, _label in GENDERS]
+
+    def clean(self) -> None:
+        errors = {}
+        total = self.children_count
+        if total is not None:
+            by_age = sum(count or 0 for _field, count in self.age_counts())
+            if by_age != total:
+                errors["children_under_10"] = gettext(
+                    "The age bands add up to %(sum)s children, not the %(total)s counted."
+                ) % {"sum": by_age, "total": total}
+            by_gender = sum(count or 0 for _field, count in self.gender_counts())
+            if by_gender != total:
+                errors["girls"] = gettext(
+                    "Girls, boys and other add up to %(sum)s children, not the %(total)s counted."
+                ) % {"sum": by_gender, "total": total}
+        if self.round_id and self.party_id and not self.round.parties.filter(pk=self.party_id).exists():
+            errors["party"] = gettext("%(party)s does not take part in round %(round)s.") % {
+                "party": self.party,
+                "round": self.round.number,
+            }
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = gettext("The last day cannot be before the first day.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ChildParticipationTransition(models.Model):
+    """One move of a contribution's workflow: who, when, from and to, and why."""
+
+    contribution = models.ForeignKey(
+        ChildParticipation,
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Submission.Status)
+    to_status = models.CharField(_("to"), max_length=12, choices=Submission.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("contribution transition")
+        verbose_name_plural = _("contribution transitions")
+        ordering = ["contribution_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class ChildParticipationReport(Attachment):
+    """The organisation's report of the activity (a file), seen as the contribution is."""
+
+    file = attachment_file_field("child-participation/%Y/")
+    contribution = models.ForeignKey(
+        ChildParticipation, verbose_name=_("contribution"), on_delete=models.CASCADE, related_name="reports"
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("child participation report")
+        verbose_name_plural = _("child participation reports")
+
+
+class ChildQuote(models.Model):
+    """Words of the children that may be used in the report or a compilation, with no detail that
+    would identify a child (checked by monitoring/safeguarding.py before registration)."""
+
+    contribution = models.ForeignKey(
+        ChildParticipation, verbose_name=_("contribution"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("quote"))
+    language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.ENGLISH)
+    age_band = models.CharField(
+        _("age band"),
+        max_length=30,
+        choices=[(field, label) for field, label in AGE_BANDS],
+        blank=True,
+        help_text=_("Optional: the age band of the child or group quoted, never an exact age."),
+    )
+    questions = models.ManyToManyField(
+        Question, verbose_name=_("questions"), blank=True, related_name="child_quotes"
+    )
+
+    history = HistoricalRecords(m2m_fields=[questions])
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["contribution_id", "order", "pk"]
+
+    def __str__(self) -> str:
+        return Truncator(self.text).chars(80)
+
+
+class SafeguardingFlag(models.Model):
+    """Something in a contribution's text that may identify a child, found by the safeguarding check,
+    and the Secretariat's decision on it (redacted, or confirmed as not identifying, with a reason).
+
+    `matched` holds the words found only while the flag is open: redacting empties it, and it is
+    kept out of the history, so the identifying words are not kept anywhere once removed.
+    """
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("a person's name")
+        SCHOOL = "school", _("a school")
+        PLACE = "place", _("a place")
+        AGE_WITH_PLACE = "age_place", _("an age with a place")
+        EMAIL = "email", _("an e-mail address")
+        PHONE = "phone", _("a phone number")
+        HANDLE = "handle", _("a social-media handle")
+
+    class Decision(models.TextChoices):
+        OPEN = "open", _("To decide")
+        REDACTED = "redacted", _("Redacted")
+        CONFIRMED = "confirmed", _("Confirmed: does not identify a child")
+
+    contribution = models.ForeignKey(
+        ChildParticipation, verbose_name=_("contribution"), on_delete=models.CASCADE, related_name="flags"
+    )
+    quote = models.ForeignKey(
+        ChildQuote,
+        verbose_name=_("quote"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="flags",
+        help_text=_("Empty when the flag is in the contribution's summary."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    matched = models.CharField(_("words found"), max_length=200, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision, default=Decision.OPEN)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["matched"])
+
+    class Meta:
+        verbose_name = _("safeguarding flag")
+        verbose_name_plural = _("safeguarding flags")
+        ordering = ["contribution_id", "quote_id", "pk"]
+        indexes = [models.Index(fields=["contribution", "decision"], name="flag_open_per_contribution")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_decision_display()})"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from monitoring.models import MonitoringRound, Question, Reply, Submission
+from monitoring.models import ChildQuote, MonitoringRound, Question, Reply, Submission
 from secretariat.models import (
     Attachment,
     ConventionArticle,
@@ -81,10 +81,12 @@ class TranslationStatus(models.TextChoices):
 
 
 BILINGUAL_TEXTS = {"en": "text_en", "fr": "text_fr"}
+TITLES = {"en": "title_en", "fr": "title_fr"}
 
 
 class BilingualText(models.Model):
-    """A text in English and French (`text_en`, `text_fr`), each language with its translation status.
+    """A text in English and French (`text_en`, `text_fr`, or the fields `bilingual_texts` names),
+    each language with its translation status.
 
     The statuses follow the texts on every `save()`: an empty text is to translate; the language
     just written is translated; when a language that was up to date changes, the other one, if
@@ -107,17 +109,20 @@ class BilingualText(models.Model):
         editable=False,
     )
 
+    #: the field of each language's text ({"en": "title_en", ...} for a text that is a title)
+    bilingual_texts: dict[str, str] = BILINGUAL_TEXTS
+
     class Meta:
         abstract = True
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
-        if update_fields is None or set(BILINGUAL_TEXTS.values()) & set(update_fields):
+        if update_fields is None or set(self.bilingual_texts.values()) & set(update_fields):
             before = None
             if self.pk is not None and not self._state.adding:
                 before = (
                     type(self)
                     ._default_manager.filter(pk=self.pk)
-                    .values(*BILINGUAL_TEXTS.values(), "translation_en", "translation_fr")
+                    .values(*self.bilingual_texts.values(), "translation_en", "translation_fr")
                     .first()
                 )
             self.follow_translations(before)
@@ -127,15 +132,15 @@ class BilingualText(models.Model):
 
     def follow_translations(self, before: dict | None) -> None:
         """Set the statuses from the texts now and `before` (None for a new record)."""
-        texts = {language: getattr(self, field) or "" for language, field in BILINGUAL_TEXTS.items()}
+        texts = {language: getattr(self, field) or "" for language, field in self.bilingual_texts.items()}
         old = {
             language: None if before is None else (before[field] or "")
-            for language, field in BILINGUAL_TEXTS.items()
+            for language, field in self.bilingual_texts.items()
         }
         changed = {language for language in texts if texts[language] != old[language]}
         lagging = {
             language
-            for language in BILINGUAL_TEXTS
+            for language in self.bilingual_texts
             if before is not None and before[f"translation_{language}"] != TranslationStatus.TRANSLATED
         }
         for language, other in (("en", "fr"), ("fr", "en")):
@@ -154,7 +159,7 @@ class BilingualText(models.Model):
         return self.translation_en == self.translation_fr == TranslationStatus.TRANSLATED
 
 
-class ImplementationReport(models.Model):
+class ImplementationReport(BilingualText):
     """The Committee's report on a monitoring round, whose recommendations are followed up.
 
     A report in preparation (its chapters, findings and draft recommendations) is the Secretariat's
@@ -165,6 +170,8 @@ class ImplementationReport(models.Model):
     class Status(models.TextChoices):
         IN_PREPARATION = "in_preparation", _("In preparation")
         ADOPTED = "adopted", _("Adopted")
+
+    bilingual_texts = TITLES
 
     round = models.ForeignKey(
         MonitoringRound, verbose_name=_("monitoring round"), on_delete=models.PROTECT, related_name="reports"
@@ -227,7 +234,9 @@ class ImplementationReport(models.Model):
         return self.status == self.Status.ADOPTED
 
 
-class Chapter(models.Model):
+class Chapter(BilingualText):
+    bilingual_texts = TITLES
+
     report = models.ForeignKey(
         ImplementationReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="chapters"
     )
@@ -468,6 +477,27 @@ class FollowUp(models.Model):
     )
     deadline = models.DateField(_("reporting deadline"), null=True, blank=True)
     assessed_at = models.DateTimeField(_("last assessed"), null=True, blank=True, editable=False)
+    # Closed by a decision of the Committee (services.follow_up_close): nothing more is asked.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    closing_decision = models.ForeignKey(
+        "secretariat.Decision",
+        verbose_name=_("closed by the decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # A follow-up still open when a later report is adopted goes on under it, with its history.
+    carried_into = models.ForeignKey(
+        ImplementationReport,
+        verbose_name=_("carried into the report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_follow_ups",
+    )
 
     history = HistoricalRecords()
 
@@ -795,9 +825,18 @@ class Finding(BilingualText, RenderedTextModel):
         return localized(self, "text_excerpt")
 
 
+def _exactly_one_of(*fields: str) -> Q:
+    """The condition that exactly one of the foreign keys `fields` is set."""
+    condition = Q(pk__in=[])
+    for chosen in fields:
+        condition |= Q(**{f"{field}__isnull": field != chosen for field in fields})
+    return condition
+
+
 class FindingCitation(models.Model):
     """The evidence a finding rests on: a Party's reply (or a stakeholder's comment, also a reply),
-    a document or an earlier recommendation; exactly one of them."""
+    a document, an earlier recommendation or children's words (a quote of a registered child
+    participation contribution); exactly one of them."""
 
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="citations"
@@ -828,6 +867,15 @@ class FindingCitation(models.Model):
         blank=True,
         related_name="+",
     )
+    child_quote = models.ForeignKey(
+        ChildQuote,
+        verbose_name=_("children's words"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A quote of a registered child participation contribution of the report's round."),
+    )
     # The Party whose reply is cited (or that a stakeholder comments on), taken from the reply.
     party = models.ForeignKey(
         Party,
@@ -848,11 +896,11 @@ class FindingCitation(models.Model):
         indexes = [models.Index(fields=["finding", "order", "id"], name="finding_citation_list_order")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(reply__isnull=False, document__isnull=True, recommendation__isnull=True)
-                | Q(reply__isnull=True, document__isnull=False, recommendation__isnull=True)
-                | Q(reply__isnull=True, document__isnull=True, recommendation__isnull=False),
+                condition=_exactly_one_of("reply", "document", "recommendation", "child_quote"),
                 name="finding_citation_cites_one_thing",
-                violation_error_message=_("Cite exactly one reply, document or earlier recommendation."),
+                violation_error_message=_(
+                    "Cite exactly one reply, document, earlier recommendation or quote of children."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(reply__isnull=True) | Q(party__isnull=False),
@@ -977,3 +1025,61 @@ class EscalationStep(models.Model):
     def clean(self) -> None:
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _("A step cannot end before it was opened.")})
+
+
+class ComplianceReport(BilingualText):
+    """The Committee's compliance report on one recommendation, covering every Party it addresses:
+    its conclusions, and the assessed status of each Party's follow-up as adopted (kept when the
+    follow-ups move on). Adopted by a meeting's decision (recommendations/meeting_items.py)."""
+
+    Status = ImplementationReport.Status
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.PROTECT,
+        related_name="compliance_reports",
+    )
+    text_en = models.TextField(_("conclusions (English)"), blank=True)
+    text_fr = models.TextField(_("conclusions (French)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.IN_PREPARATION, editable=False
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True, editable=False)
+    decision = models.ForeignKey(
+        "secretariat.Decision",
+        verbose_name=_("adopted by the decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    #: {party_id: assessed status} of the follow-ups when adopted
+    statuses = models.JSONField(_("statuses adopted"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("compliance report")
+        verbose_name_plural = _("compliance reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="compliance_report_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation"],
+                condition=Q(status="in_preparation"),
+                name="one_compliance_report_in_preparation",
+                violation_error_message=_(
+                    "This recommendation already has a compliance report in preparation."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Compliance report on recommendation %(number)s") % {"number": self.recommendation.number}
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == self.Status.ADOPTED

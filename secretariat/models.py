@@ -1052,6 +1052,9 @@ class Decision(models.Model):
         help_text=_("A published decision is shown to the Party concerned (to every Party if none is)."),
     )
     outcome = models.TextField(_("what was done"), blank=True, editable=False)
+    # What the decision's kind asked for beside the text (a reason, a letter, the follow-ups to close),
+    # as the kind's form cleaned it (meetings.DecisionKind.fields): kept with the decision.
+    details = models.JSONField(_("details"), default=dict, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+", editable=False
     )
