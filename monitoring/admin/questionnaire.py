@@ -13,6 +13,7 @@ from secretariat import access, audit
 from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 
 from ..models import MonitoringRound, Question, RapporteurAssignment, Section
+from ..participation_aggregates import SUPPRESSION_THRESHOLD, round_aggregates
 from ..state_of_play import as_dataset, numbered_questions, state_of_play
 from .common import optional_url
 
@@ -87,6 +88,7 @@ class MonitoringRoundAdmin(ScopedAdmin):
         links = [
             (reverse("admin:monitoring_monitoringround_state_of_play", args=[obj.pk]), _("state of play")),
             (_questions_url(round__id__exact=obj.pk), _("questionnaire")),
+            (reverse("admin:monitoring_monitoringround_children", args=[obj.pk]), _("children's views")),
         ]
         if compilation and (url := optional_url("monitoring:compilation", obj.number)):
             links.append((url, _("compilation of replies")))
@@ -106,7 +108,30 @@ class MonitoringRoundAdmin(ScopedAdmin):
             self.admin_site.admin_view(self.state_of_play_view),
             name="monitoring_monitoringround_state_of_play",
         )
-        return [state_of_play_url, *super().get_urls()]
+        children_url = path(
+            "<int:object_id>/children-views/",
+            self.admin_site.admin_view(self.children_view),
+            name="monitoring_monitoringround_children",
+        )
+        return [state_of_play_url, children_url, *super().get_urls()]
+
+    def children_view(self, request, object_id: int):
+        """The round's children's views for the report: the headline, the counts (small ones
+        suppressed) and the cleared quotes by question, as the reader's scope holds them."""
+        if not (self.has_view_permission(request) and access.sees_everything(request.user)):
+            raise Http404
+        round = get_object_or_404(self.get_queryset(request), pk=object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": round,
+            "title": _("Children's views in round %(number)s") % {"number": round.number},
+            "round": round,
+            "aggregates": round_aggregates(round=round, user=request.user),
+            "threshold": SUPPRESSION_THRESHOLD,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/monitoring/children_views.html", context)
 
     def state_of_play_view(self, request, object_id: int):
         """Parties × questions of a round, for the Secretariat and the Committee; CSV/XLSX with ?format=."""
