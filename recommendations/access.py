@@ -96,6 +96,26 @@ def may_comment_findings(user: User | None, report: ImplementationReport | None 
     return report is None or not report.is_adopted
 
 
+def may_prepare_compliance_report(user: User | None, recommendation: Recommendation | None = None) -> bool:
+    """Preparing a compliance report on a recommendation: the Secretariat, once the recommendation's
+    report is adopted (a draft recommendation is followed up by nobody)."""
+    if user is None or not is_secretariat(user):
+        return False
+    return recommendation is None or recommendation.report.is_adopted
+
+
+def may_edit_compliance_report(user: User | None, report: ComplianceReport | None = None) -> bool:
+    """Writing a compliance report's conclusions: the Secretariat, until it is adopted (then frozen)."""
+    if user is None or not is_secretariat(user):
+        return False
+    return report is None or not report.is_adopted
+
+
+def may_adopt_compliance_report(user: User | None) -> bool:
+    """Recording a compliance report's adoption (a meeting's decision or the admin): the Secretariat."""
+    return user is not None and is_secretariat(user)
+
+
 # --- row rules ------------------------------------------------------------------------------------
 
 ADOPTED = ImplementationReport.Status.ADOPTED

@@ -100,3 +100,8 @@ class RecommendationsConfig(AppConfig):
         from . import escalation
 
         escalation.register()
+
+        # Compliance reports: their agenda items and the decision that adopts one.
+        from . import compliance_reports
+
+        compliance_reports.register()

@@ -19,7 +19,7 @@ from secretariat import events
 from secretariat.history import set_author
 from secretariat.models import Party, Role, User
 
-from . import cases
+from . import cases, continuity
 from .access import may_adopt_report, may_assess, may_report, may_review_updates
 from .drafting import left_to_translate
 from .models import (
@@ -187,6 +187,7 @@ def report_adopt(
         "party", flat=True
     )
     cases.refresh_pairs(((current.pk, party_id) for party_id in set(parties)), by=by)
+    continuity.follow_ups_carry(report=current, by=by)  # earlier rounds' open follow-ups go on under it
     events.emit("report.adopted", subject=current, by=by, follow_ups=opened)
     for name in ("status", "adoption_date", "untranslated_override_reason"):
         setattr(report, name, getattr(current, name))
