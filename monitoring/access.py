@@ -26,7 +26,7 @@ from secretariat.access import (
     stakeholder_organisation_id,
     state_party_id,
 )
-from secretariat.models import Role, User
+from secretariat.models import Organisation, Role, User
 
 from .models import (
     ChildParticipation,
@@ -194,8 +194,21 @@ def reminders_for(user, queryset: QuerySet | None = None) -> QuerySet:
 # --- children's views: never through a State's access ----------------------------------------------
 
 
+def may_create_participation(user: User, organisation: Organisation) -> bool:
+    """Opening a contribution: the organisation's contributors, or the Secretariat (for one it
+    received otherwise, on paper or by e-mail)."""
+    if is_secretariat(user):
+        return True
+    organisation_id = stakeholder_organisation_id(user)
+    return organisation_id is not None and organisation_id == organisation.pk
+
+
 def may_edit_participation(user: User, contribution: ChildParticipation) -> bool:
-    """Drafting a child participation contribution: its organisation's contributors, while editable."""
+    """Changing a contribution, its quotes and its report: the organisation's contributors while
+    it is editable (draft, returned); the Secretariat until it is registered (correcting what the
+    organisation sent, redacting), never after."""
+    if is_secretariat(user):
+        return contribution.status != Submission.Status.REGISTERED
     return contribution.is_editable and is_participation_author(user, contribution)
 
 

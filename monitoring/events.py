@@ -9,7 +9,7 @@ the portal for the Party's people.
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -182,6 +182,108 @@ EVENT_TYPES = (
 )
 
 
+# --- children's views: the Secretariat is told when a contribution arrives, its organisation of
+# what became of it; never a State (the notifications' party filter keeps them to the Party's
+# people and the Secretariat, and these recipients are neither State users nor other organisations).
+
+
+def _participation_values(event: Event) -> dict:
+    contribution = event.subject
+    return {
+        "contribution": contribution.title,
+        "organisation": contribution.organisation.name,
+        "round": contribution.round.short_name,
+        "message": event.context.get("message", ""),
+    }
+
+
+def _url_or(name: str, args: tuple, fallback: str) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # the page is not there yet (an older deployment): where the list is
+        return reverse(fallback)
+
+
+def _participation_admin_url(event: Event) -> str:
+    return _url_or("admin:monitoring_childparticipation_change", (event.subject.pk,), "admin:index")
+
+
+def _participation_portal_url(event: Event) -> str:
+    return _url_or("portal:participation", (event.subject.pk,), "portal:home")
+
+
+def _participation_sent(event: Event, user: User) -> Text:
+    values = _participation_values(event)
+    return (
+        _("Children's views received: %(contribution)s") % values,
+        _(
+            "%(organisation)s sent its child participation contribution “%(contribution)s” (%(round)s). "
+            "Decide on what the safeguarding check found, then register it or return it."
+        )
+        % values,
+        _participation_admin_url(event),
+    )
+
+
+def _participation_registered(event: Event, user: User) -> Text:
+    values = _participation_values(event)
+    return (
+        _("Children's views registered: %(contribution)s") % values,
+        _(
+            "The Secretariat registered “%(contribution)s” (%(round)s). Thank you: "
+            "it can no longer be changed."
+        )
+        % values,
+        _participation_portal_url(event),
+    )
+
+
+def _participation_returned(event: Event, user: User) -> Text:
+    values = _participation_values(event)
+    return (
+        _("Children's views returned: %(contribution)s") % values,
+        _(
+            "The Secretariat returned “%(contribution)s” (%(round)s) with this message:\n\n%(message)s\n\n"
+            "Please complete it and send it again."
+        )
+        % values,
+        _participation_portal_url(event),
+    )
+
+
+def _secretariat(event: Event) -> Iterable[User]:
+    return notifications.secretariat_officers()
+
+
+def _organisation(event: Event) -> Iterable[User]:
+    return notifications.organisation_people(event.subject.organisation_id)
+
+
+PARTICIPATION_EVENT_TYPES = (
+    EventType(
+        "participation.submitted", gettext_lazy("Children's views sent"), _secretariat, _participation_sent
+    ),
+    EventType(
+        "participation.resubmitted",
+        gettext_lazy("Children's views sent again"),
+        _secretariat,
+        _participation_sent,
+    ),
+    EventType(
+        "participation.registered",
+        gettext_lazy("Children's views registered"),
+        _organisation,
+        _participation_registered,
+    ),
+    EventType(
+        "participation.returned",
+        gettext_lazy("Children's views returned"),
+        _organisation,
+        _participation_returned,
+    ),
+)
+
+
 def register_events() -> None:
-    for event_type in EVENT_TYPES:
+    for event_type in (*EVENT_TYPES, *PARTICIPATION_EVENT_TYPES):
         notifications.register_event(event_type)

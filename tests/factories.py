@@ -191,3 +191,48 @@ def build_round(*, parties, questions_per_section=3, sections=2, number=None):
                     order=order * 10,
                 )
     return round
+
+
+# --- children's views -------------------------------------------------------------------------
+
+from monitoring.models import ChildParticipation, ChildQuote  # noqa: E402
+
+
+class ChildParticipationFactory(factory.django.DjangoModelFactory):
+    """A draft contribution of 12 children whose counts add up; its Party takes part in its round."""
+
+    class Meta:
+        model = ChildParticipation
+        skip_postgeneration_save = True
+
+    round = factory.SubFactory(RoundFactory)
+    party = factory.SubFactory(PartyFactory)
+    organisation = factory.SubFactory(OrganisationFactory, party=factory.SelfAttribute("..party"))
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    method = "workshop"
+    started_on = datetime.date(2026, 3, 2)
+    ended_on = datetime.date(2026, 3, 4)
+    children_count = 12
+    children_13_15 = 12
+    girls = 7
+    boys = 5
+    consent_given_by = "children_and_parents"
+    consent_description = "Written consent of the parents; the children could leave at any time."
+    how_informed = "A leaflet in plain language and a first session on how their views would be used."
+    summary = "The children said they wanted adults to listen and act."
+
+    @factory.post_generation
+    def in_round(obj, create, extracted, **kwargs):
+        if create:
+            obj.round.parties.add(obj.party)
+
+
+class ChildQuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChildQuote
+        skip_postgeneration_save = True
+
+    contribution = factory.SubFactory(ChildParticipationFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = "Teachers should talk about what happens online before it happens."
+    language = "en"
