@@ -3,7 +3,7 @@
 import pytest
 
 from monitoring import access as rules
-from monitoring.models import Submission
+from monitoring.models import ChildParticipation, Submission
 from tests.personas import ORGANISATION_A, PARTY_A, SECRETARIAT, allowed
 
 Status = Submission.Status
@@ -80,3 +80,64 @@ def test_each_move_of_the_workflow_has_its_rule(to, expected):
 def test_every_status_a_submission_moves_to_has_a_rule():
     targets = {status for following in Submission.TRANSITIONS.values() for status in following}
     assert targets == set(rules.MOVERS)
+
+
+# --- children's views ---------------------------------------------------------------------------
+
+
+def contribution(status: str) -> ChildParticipation:
+    """Organisation A's contribution on Party A (never a State's to write, whatever its Party)."""
+    return ChildParticipation(pk=3, party=PARTY_A, organisation=ORGANISATION_A, status=status)
+
+
+def test_who_may_open_a_contribution_for_an_organisation():
+    assert allowed(rules.may_create_participation, ORGANISATION_A) == SECRETARIAT | {"stakeholder_a"}
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (Status.DRAFT, SECRETARIAT | {"stakeholder_a"}),
+        (Status.RETURNED, SECRETARIAT | {"stakeholder_a"}),
+        (Status.SUBMITTED, SECRETARIAT),
+        (Status.RESUBMITTED, SECRETARIAT),
+        (Status.REGISTERED, set()),
+    ],
+)
+def test_who_may_edit_a_contribution(status, expected):
+    assert allowed(rules.may_edit_participation, contribution(status)) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (Status.DRAFT, {"stakeholder_a"}),
+        (Status.RETURNED, {"stakeholder_a"}),
+        (Status.SUBMITTED, set()),
+        (Status.REGISTERED, set()),
+    ],
+)
+def test_who_may_send_a_contribution(status, expected):
+    assert allowed(rules.may_submit_participation, contribution(status)) == expected
+
+
+def test_only_the_secretariat_reviews_contributions():
+    assert allowed(rules.may_review_participation, contribution(Status.SUBMITTED)) == SECRETARIAT
+
+
+@pytest.mark.parametrize(
+    ("to", "expected"),
+    [
+        (Status.SUBMITTED, {"stakeholder_a"}),
+        (Status.RESUBMITTED, {"stakeholder_a"}),
+        (Status.REGISTERED, SECRETARIAT),
+        (Status.RETURNED, SECRETARIAT),
+    ],
+)
+def test_each_move_of_a_contribution_has_its_rule(to, expected):
+    assert allowed(rules.PARTICIPATION_MOVERS[to], contribution(Status.SUBMITTED)) == expected
+
+
+def test_every_status_a_contribution_moves_to_has_a_rule():
+    targets = {status for following in ChildParticipation.TRANSITIONS.values() for status in following}
+    assert targets == set(rules.PARTICIPATION_MOVERS)
