@@ -26,7 +26,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from monitoring.models import Reply, Submission
+from monitoring.models import ChildQuote, Reply, Submission
+from monitoring.participation_aggregates import cleared_quotes
 from secretariat import access
 from secretariat.history import set_author
 from secretariat.models import ConventionArticle, Document, Party, User
@@ -98,10 +99,16 @@ def finding_cite(
     reply: Reply | None = None,
     document: Document | None = None,
     recommendation: Recommendation | None = None,
+    child_quote: ChildQuote | None = None,
     order: int = 0,
 ) -> FindingCitation:
     citation = FindingCitation(
-        finding=finding, reply=reply, document=document, recommendation=recommendation, order=order
+        finding=finding,
+        reply=reply,
+        document=document,
+        recommendation=recommendation,
+        child_quote=child_quote,
+        order=order,
     )
     return citation_save(citation=citation, by=by)
 
@@ -142,6 +149,22 @@ def citable_replies(*, user: User, chapter: Chapter | None) -> QuerySet:
         .defer("text", "text_html")
         .order_by("submission__party__name_en", "submission__organisation__name", "order", "pk")
     )
+
+
+def citable_quotes(*, user: User, chapter: Chapter | None) -> QuerySet:
+    """The children's words a chapter's findings may cite: the cleared quotes of the registered
+    child participation contributions of the report's round the user sees, to the chapter's
+    questions when it names some (none without a chapter: the round is not known)."""
+    if chapter is None:
+        return access.scoped(ChildQuote, user).none()
+    questions = list(chapter.questions.values_list("pk", flat=True))
+    return cleared_quotes(round=chapter.report.round_id, user=user, questions=questions or None)
+
+
+def quote_label(quote: ChildQuote) -> str:
+    """ "Children's Voices (France) – “Adults should believe us…”": who consulted the children, where."""
+    contribution = quote.contribution
+    return f"{contribution.organisation.name} ({contribution.party}) – “{quote}”"
 
 
 def reply_label(reply: Reply) -> str:

@@ -911,7 +911,7 @@ class FindingCitation(models.Model):
     def __str__(self) -> str:
         if self.reply_id:
             return _("%(party)s: %(reply)s") % {"party": self.party, "reply": self.reply}
-        return str(self.document or self.recommendation)
+        return str(self.document or self.recommendation or self.child_quote)
 
     def save(self, *args, **kwargs) -> None:
         self._derive_party()
@@ -922,6 +922,8 @@ class FindingCitation(models.Model):
         self._derive_party()  # before the constraints are checked
         if self.reply_id is not None:
             self._clean_reply()
+        if self.child_quote_id is not None:
+            self._clean_child_quote()
         same_report = (
             self.recommendation_id is not None
             and self.finding_id is not None
@@ -934,6 +936,23 @@ class FindingCitation(models.Model):
 
     def _derive_party(self) -> None:
         self.party_id = self.reply.submission.party_id if self.reply_id is not None else None
+
+    def _clean_child_quote(self) -> None:
+        # Children's words reach a report only once the Secretariat registered them, after the
+        # safeguarding check: never a draft's, never another round's.
+        contribution = self.child_quote.contribution
+        if contribution.status != Submission.Status.REGISTERED:
+            raise ValidationError(
+                {
+                    "child_quote": _(
+                        "Only a quote of a registered child participation contribution can be cited."
+                    )
+                }
+            )
+        if self.finding_id is not None and contribution.round_id != self.finding.chapter.report.round_id:
+            raise ValidationError(
+                {"child_quote": _("The quote comes from another monitoring round than the report's.")}
+            )
 
     def _clean_reply(self) -> None:
         submission = self.reply.submission

@@ -6,7 +6,9 @@ its round, its reference, its adoption date or "Draft report"), the contents, th
 urgency, then each chapter: its findings (their stored, sanitised HTML, flattened by the writers
 as the compilations' replies are: bold, lists and tables kept), each followed by the call marks
 of the evidence it cites, the chapter's recommendations (number, urgency, addressees) and the
-chapter's notes ("[1] See the reply of France to question 16.2."). python-docx writes no
+chapter's notes ("[1] See the reply of France to question 16.2."; children's words cited are
+printed in their note: "[2] Views of children consulted by … in France (workshop, March 2026):
+“…”", never with the contribution's counts or consent details). python-docx writes no
 footnotes, so both formats print the notes at the end of each chapter, numbered from 1 in each.
 Until the report is adopted every page says so: a "DRAFT" header line in DOCX, a diagonal
 watermark in PDF.
@@ -29,7 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from monitoring.compilation.blocks import Block, Kind
 from monitoring.compilation.render import write_docx, write_pdf
-from monitoring.models import Question, refs_as_written
+from monitoring.models import ChildQuote, Question, refs_as_written
 from secretariat import access
 from secretariat.models import Party, User, localized
 
@@ -90,7 +92,14 @@ def report_document(*, report_id: int, user: User, language: str) -> ReportDocum
     citations = (
         access.scoped(FindingCitation, user)
         .filter(finding__chapter__report=report)
-        .select_related("party", "reply__submission__organisation", "document", "recommendation__report")
+        .select_related(
+            "party",
+            "reply__submission__organisation",
+            "document",
+            "recommendation__report",
+            "child_quote__contribution__organisation",
+            "child_quote__contribution__party",
+        )
         .defer("reply__text", "reply__text_html", "reply__text_excerpt")
         .prefetch_related(questions)
         .order_by("finding_id", "order", "pk")
@@ -251,6 +260,15 @@ def _with_call_marks(html: str, marks: list[int]) -> str:
 # --- the notes ------------------------------------------------------------------------------------
 
 
+#: What a citation cites, by the field that holds it (the API's `kind`).
+CITATION_KINDS = ("reply", "document", "recommendation", "child_quote")
+
+
+def citation_kind(citation: FindingCitation) -> str:
+    """ "reply", "document", "recommendation" or "child_quote": the one thing `citation` cites."""
+    return next(kind for kind in CITATION_KINDS if getattr(citation, f"{kind}_id") is not None)
+
+
 def citation_note(citation: FindingCitation) -> str:
     """What a note says of the evidence cited, in the active language ("See the reply of France to
     question 16.2.")."""
@@ -274,6 +292,8 @@ def citation_note(citation: FindingCitation) -> str:
             "See the reply %(of_party)s to questions %(refs)s.",
             len(refs),
         ) % {"of_party": of_party(citation.party), "refs": refs_as_written(refs)}
+    if citation.child_quote_id is not None:
+        return child_quote_note(citation.child_quote)
     if citation.document_id is not None:
         document = citation.document
         return _("See %(title)s (%(reference)s).") % {
@@ -285,6 +305,33 @@ def citation_note(citation: FindingCitation) -> str:
         "number": recommendation.number,
         "reference": recommendation.report.reference,
     }
+
+
+def child_quote_label(quote: ChildQuote) -> str:
+    """Who heard the children, where, how and when, in the active language: "Views of children
+    consulted by Children's Voices in France (workshop, March 2026)"; nothing that counts or
+    describes the children themselves."""
+    contribution = quote.contribution
+    return _("Views of children consulted by %(organisation)s in %(party)s (%(method)s, %(date)s)") % {
+        "organisation": localized_name(contribution.organisation),
+        "party": localized(contribution.party, "name"),
+        "method": str(contribution.get_method_display()).lower(),
+        "date": formats.date_format(contribution.started_on, "YEAR_MONTH_FORMAT"),
+    }
+
+
+def child_quote_note(quote: ChildQuote) -> str:
+    """The note of a quote cited: its label, then the children's words."""
+    return _("%(label)s: “%(quote)s”") % {
+        "label": child_quote_label(quote),
+        "quote": " ".join(quote.text.split()),
+    }
+
+
+def localized_name(organisation) -> str:
+    """An organisation's French name in French when it has one."""
+    french = (translation.get_language() or "en").startswith("fr")
+    return (organisation.name_fr if french else "") or organisation.name
 
 
 # The Parties' names that take an article ("the reply of the Netherlands", "de la France"):

@@ -65,12 +65,13 @@ def _report_of(obj):
 
 class FindingCitationInline(admin.TabularInline):
     """The evidence: a reply picked among the registered replies to the chapter's questions, a
-    document or an earlier recommendation (one per line)."""
+    document, an earlier recommendation or children's words (a cleared quote of a registered child
+    participation contribution to the chapter's questions), one per line."""
 
     model = FindingCitation
     # The Party is the reply's (its label names it): no column of its own, so the line fits a laptop.
     # In the order they are added (their `order` is 0 unless set elsewhere): the line fits a laptop.
-    fields = ["reply", "document", "recommendation"]
+    fields = ["reply", "document", "recommendation", "child_quote"]
     autocomplete_fields = ["document", "recommendation"]
     extra = 1
 
@@ -85,6 +86,11 @@ class FindingCitationInline(admin.TabularInline):
             field.queryset = drafting.citable_replies(user=request.user, chapter=obj.chapter if obj else None)
             field.label_from_instance = drafting.reply_label
             # As wide as a text field: the line's four columns then fit a laptop's screen.
+            field.widget.attrs["class"] = "vTextField"
+        if "child_quote" in formset.form.base_fields:
+            field = formset.form.base_fields["child_quote"]
+            field.queryset = drafting.citable_quotes(user=request.user, chapter=obj.chapter if obj else None)
+            field.label_from_instance = drafting.quote_label
             field.widget.attrs["class"] = "vTextField"
         return formset
 

@@ -18,6 +18,7 @@ from recommendations.models import (
     Recommendation,
     ReportedStatus,
 )
+from recommendations.report_document import citation_kind, citation_note
 from secretariat.api.serializers import MAX_ID, MAX_TEXT_LENGTH, MarkdownHtmlField, party_code, round_number
 
 # What a State may report ("nothing reported" is only the follow-up's starting point).
@@ -256,13 +257,28 @@ class FactsheetSerializer(serializers.ModelSerializer):
 
 
 class FindingCitationSerializer(serializers.ModelSerializer):
+    """A piece of evidence a finding cites. Children's words show who heard the children, where,
+    how and when, and the words: never the contribution's counts nor its consent details."""
+
     party = party_code(allow_null=True)
     recommendation = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    kind = serializers.SerializerMethodField(
+        help_text=_("What is cited: reply, document, recommendation or child_quote (children's words).")
+    )
+    label = serializers.SerializerMethodField(
+        help_text=_("The note the report prints for it, in the language asked for (Accept-Language).")
+    )
 
     class Meta:
         model = FindingCitation
-        fields = ["order", "party", "reply", "document", "recommendation"]
+        fields = ["order", "kind", "label", "party", "reply", "document", "recommendation", "child_quote"]
         read_only_fields = fields
+
+    def get_kind(self, citation: FindingCitation) -> str:
+        return citation_kind(citation)
+
+    def get_label(self, citation: FindingCitation) -> str:
+        return citation_note(citation)
 
 
 class FindingSerializer(serializers.ModelSerializer):

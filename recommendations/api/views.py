@@ -8,7 +8,7 @@ from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from monitoring.models import Reply
+from monitoring.models import Question, Reply
 from recommendations import services as recommendation_services
 from recommendations.models import (
     AssessedStatus,
@@ -89,7 +89,25 @@ class FindingViewSet(ReadOnlyViewSet):
     ordering = ["chapter_id", "order", "pk"]
 
     def prefetch(self, user) -> list:
-        citations = access.scoped(FindingCitation, user).select_related("party", "recommendation")
+        # What each citation's label reads (report_document.citation_note), loaded with it.
+        citations = (
+            access.scoped(FindingCitation, user)
+            .select_related(
+                "party",
+                "recommendation__report",
+                "document",
+                "reply__submission__organisation",
+                "child_quote__contribution__organisation",
+                "child_quote__contribution__party",
+            )
+            .defer("reply__text", "reply__text_html", "reply__text_excerpt")
+            .prefetch_related(
+                Prefetch(
+                    "reply__questions",
+                    queryset=access.scoped(Question, user).only("ref", "order").order_by("order"),
+                )
+            )
+        )
         return [Prefetch("citations", queryset=citations.order_by("order", "pk"))]
 
 
