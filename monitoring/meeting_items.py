@@ -32,7 +32,8 @@ def late_replies_items(meeting: Meeting, user: User) -> list[Proposal]:
     proposals = []
     for round in access.scoped(MonitoringRound, user).filter(status__in=COLLECTING).order_by("number"):
         rows = state_of_play(round=round, user=user, today=meeting.starts_on)
-        late = [row.party.name_en for row in rows if row.overdue]
+        # Notes are the Secretariat's working text (no French column): names in its page's language.
+        late = [row.party.name for row in rows if row.overdue]
         if late:
             titles = in_both_languages(LATE_REPLIES, number=round.number, count=len(late))
             proposals.append(Proposal("late_replies", *titles, subject=round, notes=", ".join(late)))

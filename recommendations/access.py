@@ -76,6 +76,13 @@ def may_review_updates(user: User | None) -> bool:
     return user is not None and is_secretariat(user)
 
 
+def may_close_follow_up(user: User | None, follow_up: FollowUp | None = None) -> bool:
+    """Closing a follow-up (by a meeting's decision): the Secretariat, once; a closed one stays closed."""
+    if user is None or not is_secretariat(user):
+        return False
+    return follow_up is None or follow_up.closed_on is None
+
+
 def may_draft_report(user: User | None, report: ImplementationReport | None = None) -> bool:
     """Writing a report's findings and draft recommendations: the Secretariat, while the report is
     in preparation (an adopted report is frozen)."""

@@ -59,7 +59,10 @@ def _unanswered_requests(updates):
 
 def describe(report: ImplementationReport, party: Party) -> cases.CaseState:
     """Three queries whatever the number of recommendations (and the report's round, once)."""
-    follow_ups = FollowUp.objects.filter(recommendation__report=report, party=party, active=True)
+    # A follow-up closed by the Committee asks nothing more of the Party.
+    follow_ups = FollowUp.objects.filter(
+        recommendation__report=report, party=party, active=True, closed_on__isnull=True
+    )
     updates = FollowUpUpdate.objects.filter(follow_up__in=follow_ups.values("pk"))
     pending = updates.filter(status=FollowUpUpdate.Status.SUBMITTED)
     totals = follow_ups.aggregate(

@@ -385,8 +385,10 @@ class NonCompliance:
 
 
 def overdue_follow_ups(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
-    """Active follow-ups past their deadline and not in compliance (FollowUp.is_overdue, in SQL)."""
-    return queryset.filter(active=True, deadline__lt=today).exclude(assessed_status__in=COMPLIANT)
+    """Active follow-ups past their deadline, not closed, not in compliance (FollowUp.is_overdue in SQL)."""
+    return queryset.filter(active=True, closed_on__isnull=True, deadline__lt=today).exclude(
+        assessed_status__in=COMPLIANT
+    )
 
 
 def non_compliant_after_deadline(

@@ -22,6 +22,7 @@ from secretariat.meetings import (
     DecisionKind,
     Proposal,
     in_both_languages,
+    names,
     register_decision_kind,
     register_proposer,
 )
@@ -47,8 +48,11 @@ def next_step(report: ImplementationReport, party: Party, *, lock: bool = False)
     if report.status != ImplementationReport.Status.ADOPTED:
         raise ValidationError(_("Steps are taken on an adopted report only."))
     follow_ups = FollowUp.objects.filter(recommendation__report=report, party=party, active=True)
-    if not list((follow_ups.select_for_update() if lock else follow_ups).values_list("pk", flat=True)):
+    held = list((follow_ups.select_for_update() if lock else follow_ups).values_list("pk", "closed_on"))
+    if not held:
         raise ValidationError(_("The report addresses no recommendation to this Party."))
+    if all(closed_on is not None for _pk, closed_on in held):
+        raise ValidationError(_("Every follow-up of this Party on this report is closed."))
     last = EscalationStep.objects.filter(report=report, party=party).aggregate(last=Max("step"))["last"] or 0
     if last >= max(Step.values):
         raise ValidationError(_("The Party is already at the last step for this report."))
@@ -105,9 +109,18 @@ def next_step_items(meeting: Meeting, user: User) -> list[Proposal]:
     """An item for each Party on the ladder of a report whose last step is still open: the
     Committee decides whether to go up a step."""
     proposals = []
-    for step in sorted(latest_steps(user), key=lambda step: (step.report_id, step.party.name_en)):
-        if step.closed_on is None:
-            titles = in_both_languages(NEXT_STEP, party=step.party.name_en, number=step.report.round.number)
+    steps = [step for step in latest_steps(user) if step.closed_on is None]
+    # A Party whose follow-ups of the report are all closed is asked nothing more: no next step.
+    still_open = set(
+        access.scoped(FollowUp, user)
+        .filter(active=True, closed_on__isnull=True, recommendation__report__in={s.report_id for s in steps})
+        .values_list("recommendation__report", "party")
+        .distinct()
+        .order_by()
+    )
+    for step in sorted(steps, key=lambda step: (step.report_id, step.party.name_en)):
+        if (step.report_id, step.party_id) in still_open:
+            titles = in_both_languages(NEXT_STEP, party=names(step.party), number=step.report.round.number)
             notes = str(step.get_step_display())
             proposals.append(
                 Proposal("escalation", *titles, subject=step.report, party=step.party, notes=notes)

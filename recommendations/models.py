@@ -519,9 +519,15 @@ class FollowUp(models.Model):
         return self.assessed_status in COMPLIANT
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Still not in compliance after the reporting deadline."""
+        """Still not in compliance after the reporting deadline (a closed follow-up never is)."""
         today = today or timezone.localdate()
-        return bool(self.active and self.deadline and today > self.deadline and not self.is_compliant)
+        return bool(
+            self.active
+            and self.closed_on is None
+            and self.deadline
+            and today > self.deadline
+            and not self.is_compliant
+        )
 
 
 class FollowUpUpdate(RenderedTextModel):

@@ -75,7 +75,13 @@ def _recommendation_texts(*, keep: tuple[str, ...]) -> list[str]:
 
 def _row(follow_up: FollowUp, today: datetime.date) -> FollowUpRow:
     status = follow_up.visible_status or AssessedStatus.NOT_ASSESSED
-    late = follow_up.active and follow_up.deadline and today > follow_up.deadline and status not in COMPLIANT
+    late = (
+        follow_up.active
+        and follow_up.closed_on is None
+        and follow_up.deadline
+        and today > follow_up.deadline
+        and status not in COMPLIANT
+    )
     return FollowUpRow(follow_up=follow_up, status=status, overdue=bool(late))
 
 

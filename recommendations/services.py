@@ -17,10 +17,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from secretariat import events
 from secretariat.history import set_author
-from secretariat.models import Party, Role, User
+from secretariat.models import Decision, Party, Role, User
 
 from . import cases, continuity
-from .access import may_adopt_report, may_assess, may_report, may_review_updates
+from .access import may_adopt_report, may_assess, may_close_follow_up, may_report, may_review_updates
 from .drafting import left_to_translate
 from .models import (
     AssessedStatus,
@@ -433,3 +433,28 @@ def update_attachment_add(
     attachment.full_clean()
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def follow_up_close(
+    *, follow_up: FollowUp, by: User, closed_on: datetime.date, decision: Decision | None = None
+) -> FollowUp:
+    """Close a follow-up: nothing more is asked of the Party on it (no longer overdue, late or
+    proposed for escalation); the decision that closed it is named. Refused if already closed."""
+    if not may_close_follow_up(by):
+        raise PermissionDenied(_("Only the Secretariat closes follow-ups."))
+    # The row is the lock: two decisions closing the same follow-up take turns.
+    current = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if not may_close_follow_up(by, current):
+        raise ValidationError(
+            _("%(follow_up)s is already closed (on %(date)s).")
+            % {"follow_up": follow_up, "date": current.closed_on.isoformat()}
+        )
+    if closed_on is None:
+        raise ValidationError({"closed_on": _("Give the day the follow-up is closed.")})
+    current.closed_on, current.closing_decision = closed_on, decision
+    set_author(current, by, "closed")
+    current.save(update_fields=["closed_on", "closing_decision"])
+    cases.refresh_pairs(cases.pairs_of([current]), by=by)
+    follow_up.closed_on, follow_up.closing_decision = current.closed_on, current.closing_decision
+    return follow_up

@@ -130,6 +130,10 @@ class MeetingAdmin(ScopedAdmin):
 
 
 class DecisionForm(forms.Form):
+    """The decision, and under its kind the details that kind asks for: each kind's details are a
+    form of their own (prefixed by the kind's name), shown under the kind chosen (the others are
+    hidden by decision_details.js, or left unfilled without JavaScript) and checked for that kind only."""
+
     kind = forms.ChoiceField(label=gettext_lazy("decision"))
     text_en = forms.CharField(label=gettext_lazy("text (English)"), widget=forms.Textarea(attrs={"rows": 4}))
     text_fr = forms.CharField(
@@ -143,9 +147,46 @@ class DecisionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, item: AgendaItem, **kwargs):
+    def __init__(self, *args, item: AgendaItem, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind.name, kind.label) for kind in meetings.decision_kinds_for(item)]
+        kinds = meetings.decision_kinds_for(item)
+        self.fields["kind"].choices = [(kind.name, kind.label) for kind in kinds]
+        self.details: dict[str, tuple[meetings.DecisionKind, forms.Form]] = {}
+        for kind in kinds:
+            fields = kind.detail_fields(item, user)
+            if fields:
+                details = forms.Form(self.data if self.is_bound else None, prefix=kind.name)
+                details.fields.update(fields)
+                self.details[kind.name] = (kind, details)
+
+    def chosen_details(self) -> forms.Form | None:
+        """The details form of the kind chosen (None: the kind asks for none)."""
+        chosen = self.details.get(self.cleaned_data.get("kind", ""))
+        return chosen[1] if chosen else None
+
+    def is_valid(self) -> bool:
+        if not super().is_valid():
+            return False
+        details = self.chosen_details()
+        return details is None or details.is_valid()
+
+    def details_data(self) -> dict:
+        details = self.chosen_details()
+        return dict(details.cleaned_data) if details is not None else {}
+
+    def add_refusal(self, error: ValidationError) -> None:
+        """The service's refusal: on the detail it names, else above the form."""
+        details = self.chosen_details()
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            if details is not None and name in details.fields:
+                details.add_error(name, errors)
+            elif name in self.fields:
+                self.add_error(name, errors)
+            else:
+                self.add_error(None, errors)
 
 
 @admin.register(Decision)
@@ -189,12 +230,16 @@ class DecisionAdmin(ScopedAdmin):
         item = get_object_or_404(
             access.scoped(AgendaItem, request.user).select_related("meeting"), pk=item_id
         )
-        form = DecisionForm(request.POST or None, item=item, initial={"kind": meetings.TAKE_NOTE.name})
+        form = DecisionForm(
+            request.POST or None, item=item, user=request.user, initial={"kind": meetings.TAKE_NOTE.name}
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                decision = meetings.decision_record(item, **form.cleaned_data, by=request.user)
+                decision = meetings.decision_record(
+                    item, **form.cleaned_data, details=form.details_data(), by=request.user
+                )
             except ValidationError as error:  # refused by the service: nothing was kept
-                form.add_error(None, error)
+                form.add_refusal(error)
             else:
                 messages.success(request, _("Decision recorded: %(outcome)s") % {"outcome": decision.outcome})
                 return redirect("admin:secretariat_meeting_change", item.meeting_id)
@@ -203,6 +248,7 @@ class DecisionAdmin(ScopedAdmin):
             "title": _("Decision on %(item)s") % {"item": item.title},
             "item": item,
             "form": form,
+            "details": list(form.details.values()),
             "opts": self.opts,
         }
         return TemplateResponse(request, "admin/secretariat/decision/record.html", context)

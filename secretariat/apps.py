@@ -57,7 +57,7 @@ class SecretariatConfig(AppConfig):
         notifications.register_event(document_notifications.DOCUMENT_FINISHED)
         # The whole dataset's export, prepared by the worker (secretariat.documents); the Committee's
         # meetings, with the core's own decision kind ("take note"): the apps add theirs.
-        from . import documents, exports, meetings  # noqa: F401
+        from . import documents, exports, meeting_letters, meetings  # noqa: F401
 
         documents.register(exports.DATASET)
 

@@ -2,7 +2,8 @@
 
 Both are built from what the requesting user may see (`access.scoped`), in the house layout of
 the letters and case files (`printing`): the Committee's name, the meeting, its dates and place,
-then the items in order (with, for the list of decisions, each decision's text under its item).
+then the items in order (with, for the list of decisions, each decision's text under its item,
+and what matters of its details: `meetings.summary`).
 """
 
 import io
@@ -16,7 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from . import access, printing
+from . import access, meetings, printing
 from .models import AgendaItem, Decision, Meeting, User
 
 KINDS = ("agenda", "decisions")
@@ -66,7 +67,11 @@ def build(meeting: Meeting, *, kind: str, user: User, language: str) -> Printed:
                 access.scoped(Decision, user).filter(item__meeting=meeting).order_by("recorded_at", "pk")
             )
             for decision in decisions:
-                decided.setdefault(decision.item_id, []).append(decision.text)
+                # The text as the Committee took it, then what matters of its details (a reason …).
+                texts = decided.setdefault(decision.item_id, [])
+                texts.append(decision.text)
+                if summary := meetings.summary(decision):
+                    texts.append(summary)
             items = [item for item in items if item.pk in decided]
         entries = tuple(
             Entry(

@@ -29,7 +29,7 @@ from .reports import REPORT_FILTER
 
 def overdue_q(today) -> Q:
     """Still addressed, past its reporting deadline and not in compliance (as FollowUp.is_overdue)."""
-    return Q(active=True, deadline__lt=today) & ~Q(assessed_status__in=COMPLIANT)
+    return Q(active=True, closed_on__isnull=True, deadline__lt=today) & ~Q(assessed_status__in=COMPLIANT)
 
 
 FOLLOW_UP_RELATED = ("follow_up__recommendation", "follow_up__party")

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from recommendations import drafting, meeting_items, services
 from recommendations.models import FollowUp, ImplementationReport, Recommendation, ReportedStatus
-from secretariat import access, meetings
+from secretariat import access, meeting_documents, meetings
 from secretariat.models import AgendaItem, Case, Decision, Meeting
 
 from .factories import ChapterFactory, RecommendationFactory, ReportFactory
@@ -225,6 +225,35 @@ def test_a_decision_to_adopt_with_texts_left_to_translate_is_refused_and_not_rec
     assert draft.status == IN_PREPARATION
 
 
+def test_a_decision_gives_the_reason_for_adopting_with_texts_left_to_translate(
+    draft, untranslated, meeting, officer
+):
+    item = _adoption_item(meeting, officer)
+
+    meetings.decision_record(
+        item,
+        kind="adopt_report",
+        text_en="Adopted.",
+        details={"override_reason": "The Committee adopts it before its summer break."},
+        by=officer,
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == ADOPTED
+    assert draft.untranslated_override_reason == "The Committee adopts it before its summer break."
+
+
+def test_the_list_of_decisions_prints_the_reason(draft, untranslated, meeting, officer):
+    item = _adoption_item(meeting, officer)
+    meetings.decision_record(
+        item, kind="adopt_report", text_en="Adopted.", details={"override_reason": "Urgent."}, by=officer
+    )
+
+    printed = meeting_documents.build(meeting, kind="decisions", user=officer, language="en")
+
+    assert printed.entries[0].decisions == ("Adopted.", "Adopted with texts left to translate: Urgent.")
+
+
 def test_adopt_report_answers_only_the_adoption_items(meeting, officer):
     item = AgendaItem.objects.create(meeting=meeting, order=1, title_en="Any other business")
 
@@ -369,8 +398,25 @@ def test_the_decision_page_shows_the_refusal_and_records_nothing(
     response = client_for(officer).post(url, {"kind": "adopt_report", "text_en": "Adopted."})
 
     assert response.status_code == 200
-    assert "left to translate" in str(response.context["form"].non_field_errors())
+    # Said beside the decision's reason, which would let the Committee adopt it as it stands.
+    details = response.context["form"].details["adopt_report"][1]
+    assert "left to translate" in str(details.errors["override_reason"])
     assert not Decision.objects.exists()
+
+
+def test_the_decision_page_adopts_with_the_reason_for_texts_left_to_translate(
+    client_for, draft, untranslated, meeting, officer
+):
+    item = _adoption_item(meeting, officer)
+    url = reverse("admin:secretariat_decision_record", args=[item.pk])
+    data = {"kind": "adopt_report", "text_en": "Adopted.", "adopt_report-override_reason": "Urgent."}
+
+    response = client_for(officer).post(url, data)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.untranslated_override_reason) == (ADOPTED, "Urgent.")
+    assert Decision.objects.get().details == {"override_reason": "Urgent."}
 
 
 def test_the_decision_page_adopts_the_report(client_for, draft, meeting, officer):
