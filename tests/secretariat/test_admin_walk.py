@@ -35,8 +35,9 @@ from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 from knox.models import AuthToken
 
+from monitoring import participation
 from monitoring import services as monitoring_services
-from monitoring.models import RapporteurAssignment, Reminder, Reply, Submission
+from monitoring.models import ChildQuote, RapporteurAssignment, Reminder, Reply, Submission
 from recommendations import services as recommendation_services
 from recommendations.models import Factsheet, ReportedStatus
 from secretariat import access, import_jobs, meetings
@@ -67,6 +68,7 @@ DRAFT_REPLY = "SECRET-DRAFT-REPLY"
 CONFIDENTIAL_REPLY = "SECRET-CONFIDENTIAL-REPLY"
 UNPUBLISHED_REASONING = "SECRET-UNPUBLISHED-REASONING"
 UNPUBLISHED_DECISION = "SECRET-UNPUBLISHED-DECISION"
+CHILD_QUOTE = "SECRET-CHILD-QUOTE"
 
 NOT_WALKED = {"admin/login/", "admin/logout/"}  # signing in and out: every visitor's pages
 MISSING_ID = "999999"
@@ -179,12 +181,35 @@ def dataset(
     )
     item = AgendaItem.objects.create(meeting=meeting, order=1, title_en="Late replies", party=party_b)
     meetings.decision_record(item, kind="take_note", text_en=UNPUBLISHED_DECISION, by=officer)
+    # Children's views under review: a quote naming a child's school, flagged by the safeguarding check.
+    child_views = participation.participation_create(
+        round=round_,
+        party=party_b,
+        organisation=organisation_b,
+        by=stakeholder_b,
+        title="Workshop",
+        method="workshop",
+        started_on=round_.reply_deadline,
+        ended_on=round_.reply_deadline,
+        children_count=6,
+        children_13_15=6,
+        girls=6,
+        consent_given_by="children_and_parents",
+        consent_description="Signed forms",
+        how_informed="A leaflet",
+    )
+    quote = ChildQuote(
+        contribution=child_views, text=f"{CHILD_QUOTE}: at Oakwood Primary School nobody listens."
+    )
+    participation.quote_save(quote=quote, by=stakeholder_b)
+    participation.participation_submit(contribution=child_views, by=stakeholder_b)
     return Dataset(
         markers={
             DRAFT_REPLY: draft_reply,
             CONFIDENTIAL_REPLY: confidential_reply,
             UNPUBLISHED_REASONING: unpublished,
             UNPUBLISHED_DECISION: Decision.objects.get(),
+            CHILD_QUOTE: quote,
         }
     )
 
