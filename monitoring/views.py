@@ -19,6 +19,9 @@ from .compilation.forms import FORMATS, CompilationForm
 from .compilation.render import stream_html, write_compilation
 from .models import MonitoringRound, Question, Submission
 
+# The compilation's options that say what left the back office (the audit log records them).
+AUDITED = ("format", "include_drafts", "include_confidential", "include_children")
+
 
 @login_required(login_url="admin:login")
 def compilation(request: HttpRequest, number: int) -> HttpResponse:
@@ -40,6 +43,7 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
             user=request.user,
             include_drafts=data["include_drafts"],
             include_confidential=data["include_confidential"],
+            include_children=data["include_children"],
             reference=data["reference"] or None,
         )
         # Drafts and confidential material may leave the back office here: who took what is logged.
@@ -47,7 +51,7 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
             audit.Kind.EXPORT,
             request=request,
             target=f"compilation {result.reference}",
-            details={key: data[key] for key in ("format", "include_drafts", "include_confidential")},
+            details={key: data[key] for key in AUDITED},
         )
         return _stream(result, data["format"])
     context = {
@@ -61,13 +65,13 @@ def compilation(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _prepare_in_background(request: HttpRequest, round: MonitoringRound, data: dict) -> HttpResponse:
-    options = {key: data[key] for key in ("format", "include_drafts", "include_confidential", "reference")}
+    options = {key: data[key] for key in (*AUDITED, "reference")}
     document = compilation_request(round=round, options=options, by=request.user)
     audit.record(
         audit.Kind.EXPORT,
         request=request,
         target=f"compilation of round {round.number} (in the background, #{document.pk})",
-        details={key: data[key] for key in ("format", "include_drafts", "include_confidential")},
+        details={key: data[key] for key in AUDITED},
     )
     messages.success(request, _("The compilation is being prepared; you will be told when it is ready."))
     return redirect("admin:secretariat_generateddocument_change", document.pk)

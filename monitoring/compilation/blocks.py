@@ -20,6 +20,10 @@ from secretariat.text import render_markdown
 
 from .selectors import (
     ATTACHMENTS,
+    CHILDREN_CONSULTED,
+    CHILDREN_NOTE,
+    CHILDREN_QUOTES,
+    CHILDREN_VIEWS,
     CONFIDENTIAL,
     CONTENTS,
     CONVENTION,
@@ -28,6 +32,8 @@ from .selectors import (
     NO_REPLIES,
     REVISION,
     STATE_REPLIES,
+    TOTAL,
+    ChildrenSection,
     Compilation,
     QuestionCompilation,
     QuestionNode,
@@ -105,6 +111,28 @@ def _question_blocks(question: QuestionCompilation) -> list[Block]:
         for commentary in state.comments:
             blocks.append(Block(Kind.HEADING, commentary.heading, level=3))
             blocks += reply_blocks(commentary.blocks)
+    if question.children is not None:
+        blocks += children_blocks(question.children)
+    return blocks
+
+
+def children_blocks(children: ChildrenSection) -> list[Block]:
+    """The children's views on a question, marked off from the States' replies by their heading."""
+    blocks = [
+        Block(Kind.HEADING, str(CHILDREN_VIEWS), level=2),
+        Block(Kind.TEXT, str(CHILDREN_NOTE)),
+        Block(Kind.HEADING, str(CHILDREN_CONSULTED), level=3),
+    ]
+    blocks += [
+        Block(Kind.LIST_ITEM, f"{row.label}: {children.count_text(row.cells[0])}")
+        for row in children.counts.rows
+    ]
+    blocks.append(Block(Kind.TEXT, f"{TOTAL}: {children.counts.total or 0}"))
+    if children.quotes:
+        blocks.append(Block(Kind.HEADING, str(CHILDREN_QUOTES), level=3))
+        for quote in children.quotes:
+            blocks.append(Block(Kind.TEXT, f"“{quote.text}”", language=quote.language))
+            blocks.append(Block(Kind.TEXT, f"— {quote.source}", level=1))
     return blocks
 
 

@@ -20,7 +20,7 @@ KIND = "compilation"
 
 def compilation_request(*, round: MonitoringRound, options: dict, by: User) -> GeneratedDocument:
     """Queue the compilation of `round` (options: question, format, include_drafts,
-    include_confidential, reference, as the compilation form gives them) for `by`."""
+    include_confidential, include_children, reference, as the compilation form gives them) for `by`."""
     parameters = {"round": round.number, **options}
     what = (
         _("question %(ref)s") % {"ref": options["question"]} if options.get("question") else _("whole round")
@@ -43,6 +43,7 @@ def write(document: GeneratedDocument, output: BinaryIO, progress: documents.Pro
         user=user,
         include_drafts=parameters.get("include_drafts", False),
         include_confidential=parameters.get("include_confidential", False),
+        include_children=parameters.get("include_children", False),
         reference=parameters.get("reference") or None,
     )
     write_compilation(compilation, parameters["format"], output, progress)

@@ -33,6 +33,15 @@ class CompilationForm(forms.Form):
         required=False,
         help_text=_("Submissions whose authors refused publication. Never for publication."),
     )
+    include_children = forms.BooleanField(
+        label=_("Include children's views"),
+        required=False,
+        help_text=_(
+            "After each question's replies, a separate section with the children consulted (counts of "
+            "fewer than 5 not shown separately) and the quotes cleared for use, from registered child "
+            "participation contributions."
+        ),
+    )
 
     background = forms.BooleanField(
         label=_("Prepare in the background"),

@@ -62,6 +62,12 @@ def stream_html(compilation: Compilation) -> Iterator[str]:
         "revision": selectors.REVISION,
         "no_replies": selectors.NO_REPLIES,
         "attachments": selectors.ATTACHMENTS,
+        "children_views": selectors.CHILDREN_VIEWS,
+        "children_note": selectors.CHILDREN_NOTE,
+        "children_consulted": selectors.CHILDREN_CONSULTED,
+        "children_quotes": selectors.CHILDREN_QUOTES,
+        "fewer_than": selectors.FEWER_THAN,
+        "total": selectors.TOTAL,
     }
     context = {"compilation": compilation, "labels": labels}
     yield render_to_string("compilation/compilation.html", context)

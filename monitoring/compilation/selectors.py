@@ -21,7 +21,22 @@ from secretariat import access
 from secretariat.models import User
 from secretariat.models import localized as localized_text
 
-from ..models import MonitoringRound, Question, Reply, ReplyAttachment, Submission, format_refs
+from ..models import (
+    ChildParticipation,
+    MonitoringRound,
+    Question,
+    Reply,
+    ReplyAttachment,
+    Submission,
+    format_refs,
+)
+from ..participation_aggregates import (
+    SUPPRESSION_THRESHOLD,
+    Table,
+    cleared_quotes,
+    registered_contributions,
+    table,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,21 @@ REVISION = Bilingual("Revision", "Révision")
 SEE_REPLY = Bilingual("See reply to question", "Voir la réponse à la question")
 ATTACHMENTS = Bilingual("Attachments", "Pièces jointes")
 NO_REPLIES = Bilingual("No replies to compile.", "Aucune réponse à compiler.")
+CHILDREN_VIEWS = Bilingual(
+    "Children's views (child participation)", "Avis des enfants (participation des enfants)"
+)
+CHILDREN_NOTE = Bilingual(
+    f"What children consulted by organisations following the Committee's guidelines said on this question, "
+    f"from registered contributions. Counts of fewer than {SUPPRESSION_THRESHOLD} children are not shown "
+    f"separately.",
+    f"Ce qu'ont dit les enfants consultés par des organisations selon les lignes directrices du Comité sur "
+    f"cette question, d'après les contributions enregistrées. Les effectifs de moins de "
+    f"{SUPPRESSION_THRESHOLD} enfants ne sont pas indiqués séparément.",
+)
+CHILDREN_CONSULTED = Bilingual("Children consulted", "Enfants consultés")
+FEWER_THAN = Bilingual(f"fewer than {SUPPRESSION_THRESHOLD}", f"moins de {SUPPRESSION_THRESHOLD}")
+TOTAL = Bilingual("Total", "Total")
+CHILDREN_QUOTES = Bilingual("What children said", "Ce qu'ont dit les enfants")
 
 
 class UnknownQuestion(LookupError):
@@ -123,13 +153,34 @@ class StateEntry:
 
 
 @dataclass(frozen=True)
+class ChildQuoteEntry:
+    text: str
+    language: str
+    source: str  # "Children's Voices, France / France"
+
+
+@dataclass(frozen=True)
+class ChildrenSection:
+    """Children's views on one question: the children consulted per Party (small counts
+    suppressed) and the cleared quotes of registered contributions."""
+
+    counts: Table  # rows: "FRANCE / FRANCE", one column; its total
+    quotes: list[ChildQuoteEntry]
+
+    def count_text(self, count) -> str:
+        return str(FEWER_THAN) if count.suppressed else str(count.value)
+
+
+@dataclass(frozen=True)
 class QuestionCompilation:
-    """The compilation of one question: the question, then every State that replied to it."""
+    """The compilation of one question: the question, then every State that replied to it, then
+    (when the Secretariat includes them) the children's views on it."""
 
     ref: str
     section: Bilingual
     nodes: list[QuestionNode]
     states: list[StateEntry]
+    children: ChildrenSection | None = None
 
     @property
     def anchor(self) -> str:
@@ -152,6 +203,7 @@ class Compilation:
     questions: list[QuestionCompilation]
     is_draft_preview: bool = False
     includes_confidential: bool = False
+    includes_children: bool = False
 
     @property
     def states(self) -> list[StateEntry]:
@@ -168,17 +220,23 @@ def compile_replies(
     user: User,
     include_drafts: bool = False,
     include_confidential: bool = False,
+    include_children: bool = False,
     reference: str | None = None,
 ) -> Compilation:
     """The replies to one question of `round` (or to every question, in questionnaire order).
 
     Only registered submissions, unless `include_drafts` (a preview, marked as such); never
     material whose authors refused publication, unless `include_confidential`, which only the
-    Secretariat may ask. Every row comes from `user`'s scope. Runs a fixed number of queries
-    and reads the replies' stored HTML, never their Markdown.
+    Secretariat may ask. `include_children` adds to each question the children's views on it
+    (counts with small ones suppressed, cleared quotes of registered contributions): the
+    Secretariat's choice alone, and read in `user`'s scope, which never holds them for a State.
+    Every row comes from `user`'s scope. Runs a fixed number of queries and reads the replies'
+    stored HTML, never their Markdown.
     """
     if include_confidential and not access.is_secretariat(user):
         raise PermissionDenied(_("Only the Secretariat may compile confidential material."))
+    if include_children and not access.is_secretariat(user):
+        raise PermissionDenied(_("Only the Secretariat may include children's views in a compilation."))
     everything = list(_questions(round=round, user=user))
     if question_ref:
         questions = [question for question in everything if _in_subtree(question.ref, question_ref)]
@@ -197,12 +255,18 @@ def compile_replies(
         include_confidential=include_confidential,
     )
     answers = _answers_by_root(replies, [root.ref for root in roots])
+    children = (
+        children_sections(round=round, questions=questions, roots=roots, user=user)
+        if include_children
+        else {}
+    )
     parts = [
         QuestionCompilation(
             ref=root.ref,
             section=Bilingual(root.section.title_en, root.section.title_fr or root.section.title_en),
             nodes=[_node(question, root) for question in questions if _in_subtree(question.ref, root.ref)],
             states=_states(answers[root.ref]),
+            children=children.get(root.ref),
         )
         for root in roots
     ]
@@ -216,7 +280,63 @@ def compile_replies(
         questions=parts,
         is_draft_preview=include_drafts,
         includes_confidential=include_confidential,
+        includes_children=include_children,
     )
+
+
+def children_sections(
+    *, round: MonitoringRound, questions: list[Question], roots: list[Question], user: User
+) -> dict[str, ChildrenSection]:
+    """The children's views on each of `roots` (a contribution or a quote speaking to a question
+    below a root speaks to the root), read in `user`'s scope: nothing for a State. Three queries."""
+    question_ids = [question.pk for question in questions]
+    root_of = {
+        question.pk: root.ref
+        for question in questions
+        for root in roots
+        if _in_subtree(question.ref, root.ref)
+    }
+    links = ChildParticipation.questions.through.objects.filter(
+        childparticipation__in=registered_contributions(round=round, user=user).values("pk"),
+        question__in=question_ids,
+    ).values_list(
+        "childparticipation_id",
+        "question_id",
+        "childparticipation__children_count",
+        "childparticipation__party__name_en",
+        "childparticipation__party__name_fr",
+    )
+    per_root: dict[str, dict[int, tuple[int, str]]] = defaultdict(dict)
+    for contribution_id, question_id, count, name_en, name_fr in links:
+        label = str(Bilingual(name_en.upper(), (name_fr or name_en).upper()))
+        per_root[root_of[question_id]][contribution_id] = (count, label)
+    quotes: dict[str, list[ChildQuoteEntry]] = defaultdict(list)
+    in_scope = access.scoped(Question, user).filter(pk__in=question_ids).only("pk")
+    for quote in cleared_quotes(round=round, user=user, questions=question_ids).prefetch_related(
+        Prefetch("questions", queryset=in_scope)
+    ):
+        contribution = quote.contribution
+        party = contribution.party
+        source = (
+            f"{contribution.organisation.name}, {Bilingual(party.name_en, party.name_fr or party.name_en)}"
+        )
+        entry = ChildQuoteEntry(text=quote.text, language=quote.language, source=source)
+        for root_ref in dict.fromkeys(root_of[question.pk] for question in quote.questions.all()):
+            quotes[root_ref].append(entry)
+    return {
+        root.ref: ChildrenSection(counts=_children_table(per_root[root.ref]), quotes=quotes[root.ref])
+        for root in roots
+        if per_root[root.ref] or quotes[root.ref]
+    }
+
+
+def _children_table(contributions: dict[int, tuple[int, str]]) -> Table:
+    """Children per Party (each contribution once), by the Parties' English names."""
+    per_party: dict[str, int] = defaultdict(int)
+    for count, label in contributions.values():
+        per_party[label] += count
+    labels = sorted(per_party, key=sort_key)
+    return table(labels, [str(CHILDREN_CONSULTED)], [[per_party[label]] for label in labels], totals=True)
 
 
 def default_reference(*, round: MonitoringRound, question_ref: str | None) -> str:

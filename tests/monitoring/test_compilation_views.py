@@ -316,6 +316,7 @@ def test_whole_round_in_the_background_is_queued_and_opens_its_document_page(cli
         "format": "docx",
         "include_drafts": True,
         "include_confidential": False,
+        "include_children": False,
         "reference": "",
     }
 

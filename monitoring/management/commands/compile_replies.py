@@ -25,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-confidential", action="store_true", help="Include submissions not for publication."
         )
+        parser.add_argument(
+            "--include-children",
+            action="store_true",
+            help="Add the children's views on each question (Secretariat users only).",
+        )
         parser.add_argument("--user", help="The Secretariat user to compile as (default: the first admin).")
         parser.add_argument("--reference", help="The document reference, e.g. 'T-ES(2018)21_bil rev.2'.")
 
@@ -44,6 +49,7 @@ class Command(BaseCommand):
                 user=user,
                 include_drafts=options["draft"],
                 include_confidential=options["include_confidential"],
+                include_children=options["include_children"],
                 reference=options["reference"] or None,
             )
         except UnknownQuestion:
