@@ -450,6 +450,9 @@ SPECTACULAR_SETTINGS = {
         "TranslationStatusEnum": "recommendations.models.TranslationStatus",
         "MeetingStatusEnum": "secretariat.models.Meeting.Status",
         "EscalationStepEnum": "recommendations.models.EscalationStep.Step",
+        "ParticipationMethodEnum": "monitoring.models.ParticipationMethod",
+        "ConsentGivenByEnum": "monitoring.models.ConsentGivenBy",
+        "AgeBandEnum": "monitoring.models.AGE_BANDS",
     },
 }
 

@@ -1,4 +1,4 @@
-"""Query-string filters of the monitoring's lists: rounds, questions, submissions, replies.
+"""Query-string filters of the monitoring's lists: rounds, questions, submissions, replies, children's views.
 
 They narrow a queryset that already comes from secretariat.access (see secretariat.api.filters).
 """
@@ -7,7 +7,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from monitoring.models import Language, MonitoringRound, Question, Reply, Submission
+from monitoring.models import (
+    ChildParticipation,
+    Language,
+    MonitoringRound,
+    ParticipationMethod,
+    Question,
+    Reply,
+    Submission,
+)
 from secretariat.api.filters import IdFilter, party_filter, round_filter
 
 
@@ -68,3 +76,15 @@ class ReplyFilter(filters.FilterSet):
             Q(question__ref=value) | Q(question__ref__startswith=f"{value}.")
         )
         return queryset.filter(pk__in=answering.values("reply"))
+
+
+class ChildParticipationFilter(filters.FilterSet):
+    round = round_filter("round__number")
+    party = party_filter("party__code")
+    status = filters.ChoiceFilter(choices=Submission.Status.choices)
+    organisation = IdFilter(help_text=_("The organisation's id."))
+    method = filters.ChoiceFilter(choices=ParticipationMethod.choices)
+
+    class Meta:
+        model = ChildParticipation
+        fields = ["round", "party", "status", "organisation", "method"]

@@ -1,10 +1,21 @@
-"""Serializers of rounds, questionnaires, submissions and replies."""
+"""Serializers of rounds, questionnaires, submissions, replies and children's views."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from monitoring.models import Language, MonitoringRound, Question, Reply, Section, Submission
+from monitoring.models import (
+    AGE_BANDS,
+    GENDERS,
+    ChildParticipation,
+    ChildQuote,
+    Language,
+    MonitoringRound,
+    Question,
+    Reply,
+    Section,
+    Submission,
+)
 from secretariat.api.serializers import MAX_ID, MAX_TEXT_LENGTH, MarkdownHtmlField, party_code, round_number
 
 
@@ -169,3 +180,59 @@ class EditConflictSerializer(serializers.Serializer):
 
 class SubmitSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+# --- children's views: the Secretariat's and the rapporteurs' (never a State's: no view permission) --
+
+
+class ChildQuoteSerializer(serializers.ModelSerializer):
+    """A quote as it stands: redacted words are gone; the safeguarding flags are never shown."""
+
+    questions = serializers.SlugRelatedField(many=True, slug_field="ref", read_only=True)
+
+    class Meta:
+        model = ChildQuote
+        fields = ["id", "order", "text", "language", "age_band", "questions"]
+        read_only_fields = fields
+
+
+class ChildParticipationSerializer(serializers.ModelSerializer):
+    round = round_number()
+    party = party_code()
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    questions = serializers.SlugRelatedField(many=True, slug_field="ref", read_only=True)
+    themes = SectionSerializer(source="sections", many=True, read_only=True)
+    summary_html = MarkdownHtmlField()
+    quotes = ChildQuoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChildParticipation
+        fields = [
+            "id",
+            "round",
+            "party",
+            "organisation",
+            "organisation_name",
+            "title",
+            "method",
+            "started_on",
+            "ended_on",
+            "children_count",
+            *(field for field, _label in AGE_BANDS),
+            *(field for field, _label in GENDERS),
+            "consent_given_by",
+            "consent_description",
+            "how_informed",
+            "feedback_to_children",
+            "ethics_review",
+            "questions",
+            "themes",
+            "summary",
+            "summary_html",
+            "quotes",
+            "status",
+            "submitted_at",
+            "registered_at",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -1,4 +1,4 @@
-"""API endpoints of the monitoring (rounds, questionnaires, submissions, replies)."""
+"""API endpoints of the monitoring (rounds, questionnaires, submissions, replies, children's views)."""
 
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -10,7 +10,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from monitoring import services as monitoring_services
-from monitoring.models import MonitoringRound, Question, Reply, Submission
+from monitoring.models import (
+    ChildParticipation,
+    ChildQuote,
+    MonitoringRound,
+    Question,
+    Reply,
+    Section,
+    Submission,
+)
 from secretariat import access
 from secretariat.api.serializers import ErrorSerializer
 from secretariat.api.views.base import ReadOnlyViewSet, does_not_exist, parsed, service_refusals
@@ -195,3 +203,29 @@ class ReplyViewSet(ReadOnlyViewSet):
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(self._shown(reply))
+
+
+class ChildParticipationViewSet(ReadOnlyViewSet):
+    """Children's views: the Secretariat's and, once registered, the round's rapporteurs'
+    (monitoring.access); State users and stakeholders hold no view permission on them. The
+    safeguarding flags (the words found) are never shown: only the texts as they now stand."""
+
+    model = ChildParticipation
+    related = ("round", "party", "organisation")
+    serializer_class = api.ChildParticipationSerializer
+    filterset_class = filters.ChildParticipationFilter
+    ordering_fields = ["id", "children_count", "started_on", "submitted_at", "registered_at"]
+    ordering = ["-round_id", "party__name_en", "organisation__name", "pk"]
+
+    def prefetch(self, user) -> list:
+        questions = access.scoped(Question, user).only("pk", "ref", "round", "order")
+        return [
+            Prefetch("questions", queryset=questions),
+            Prefetch("sections", queryset=access.scoped(Section, user)),
+            Prefetch(
+                "quotes",
+                queryset=access.scoped(ChildQuote, user).prefetch_related(
+                    Prefetch("questions", queryset=questions)
+                ),
+            ),
+        ]

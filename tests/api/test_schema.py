@@ -19,6 +19,8 @@ PATHS = {
     "/api/v1/submissions/{id}/submit/",
     "/api/v1/replies/",
     "/api/v1/replies/{id}/",
+    "/api/v1/child-participations/",
+    "/api/v1/child-participations/{id}/",
     "/api/v1/reports/",
     "/api/v1/reports/{id}/",
     "/api/v1/recommendations/",

@@ -110,6 +110,7 @@ def records(world) -> SimpleNamespace:
             "correspondence": [letter.pk for letter in world.letters],
             "meetings": [world.meeting.pk],
             "findings": [],
+            "child-participations": [],  # none in the world: the officer's list is empty, a State's refused
             "escalation-steps": [],
             "decisions": [decision.pk for decision in world.decisions],
             "my-work": [],
