@@ -14,12 +14,13 @@ Row rules (registered with `secretariat.access` from `RecommendationsConfig.read
   read published ones. The Secretariat and the Committee read everything.
 
 Write rules (used by recommendations.services, the admin, the portal and the API alike):
-`may_report`, `may_assess`, `may_review_updates`, `may_draft_report`, `may_adopt_report`,
-`may_comment_findings`.
+`may_report`, `may_assess`, `may_review_updates`, `may_draft_report`, `may_draft_chapter`
+(with `chapters_drafted_by`), `may_adopt_report`, `may_comment_findings`.
 """
 
 from django.db.models import Model, Q, QuerySet
 
+from monitoring.access import rapporteur_questions
 from secretariat import access
 from secretariat.access import (
     Selector,
@@ -84,11 +85,38 @@ def may_close_follow_up(user: User | None, follow_up: FollowUp | None = None) ->
 
 
 def may_draft_report(user: User | None, report: ImplementationReport | None = None) -> bool:
-    """Writing a report's findings and draft recommendations: the Secretariat, while the report is
-    in preparation (an adopted report is frozen)."""
+    """Writing a report's draft recommendations, marking its texts translated, and its findings in
+    any chapter: the Secretariat, while the report is in preparation (an adopted report is frozen).
+    Rapporteurs write findings in their chapters only: `may_draft_chapter`."""
     if user is None or not is_secretariat(user):
         return False
     return report is None or not report.is_adopted
+
+
+def chapters_drafted_by(user: User | None) -> QuerySet:
+    """The chapters whose findings `user` writes: every chapter of a report in preparation for the
+    Secretariat; for a Committee member, those analysing a question they are rapporteur for (or a
+    question below one: a rapporteur for 16 writes in a chapter on 16.1); none for anyone else."""
+    chapters = Chapter.objects.filter(report__status=ImplementationReport.Status.IN_PREPARATION)
+    if user is not None and is_secretariat(user):
+        return chapters
+    if user is not None and access.is_committee(user):
+        return chapters.filter(questions__in=rapporteur_questions(user)).distinct()
+    return chapters.none()
+
+
+def may_draft_chapter(user: User | None, chapter: Chapter | None = None) -> bool:
+    """Writing a chapter's findings and the evidence they cite, while its report is in preparation:
+    the Secretariat in every chapter, a rapporteur in the chapters on their questions
+    (`chapters_drafted_by`). Without a chapter: whether `user` writes in any. A query for a
+    Committee member."""
+    if user is None or not (is_secretariat(user) or access.is_committee(user)):
+        return False
+    if chapter is None:
+        return is_secretariat(user) or chapters_drafted_by(user).exists()
+    if chapter.report.is_adopted:
+        return False
+    return is_secretariat(user) or chapters_drafted_by(user).filter(pk=chapter.pk).exists()
 
 
 def may_adopt_report(user: User | None) -> bool:

@@ -1,8 +1,9 @@
 """Drafting an implementation report: findings, the evidence they cite, the rapporteurs' comments.
 
 The services (`finding_save`, `citation_save`, `citation_delete`, `finding_comment`) check the
-write rules of recommendations/access.py (`may_draft_report`, `may_comment_findings`: nothing
-changes once the report is adopted), validate the record (`full_clean`: the citation's target,
+write rules of recommendations/access.py (`may_draft_chapter`: the Secretariat anywhere, a
+rapporteur in the chapters on their questions; `may_comment_findings`; nothing changes once the
+report is adopted), validate the record (`full_clean`: the citation's target,
 its reply registered and of the report's round) and save it with its author in its history.
 `recommendation_draft` drafts a recommendation from a finding (numbered next in its chapter,
 addressed to the Parties the finding cites) and `chapter_renumber` numbers a chapter's
@@ -32,7 +33,7 @@ from secretariat import access
 from secretariat.history import set_author
 from secretariat.models import ConventionArticle, Document, Party, User
 
-from .access import may_comment_findings, may_draft_report
+from .access import may_comment_findings, may_draft_chapter, may_draft_report
 from .models import (
     BILINGUAL_TEXTS,
     URGENCY_DEFINITIONS,
@@ -52,17 +53,27 @@ COMPARED_FIELDS = ("text_en", "text_fr")
 
 
 def _check_drafter(by: User, chapter: Chapter) -> None:
-    if not may_draft_report(by, chapter.report):
-        raise PermissionDenied(_("Only the Secretariat writes the findings of a report in preparation."))
+    if not may_draft_chapter(by, chapter):
+        raise PermissionDenied(
+            _(
+                "Only the Secretariat and the rapporteurs for the chapter's questions write its "
+                "findings, while the report is in preparation."
+            )
+        )
 
 
 @transaction.atomic
 def finding_save(*, finding: Finding, by: User) -> Finding:
     """Write a new or changed finding (texts, order); its history keeps every version, with `by`.
 
-    A new finding is `by`'s, at the end of its chapter unless it has an order.
+    A new finding is `by`'s, at the end of its chapter unless it has an order. A finding moved to
+    another chapter needs `by` to write in both.
     """
     _check_drafter(by, finding.chapter)
+    if finding.pk is not None:
+        stored = Finding.objects.filter(pk=finding.pk).values_list("chapter", flat=True).first()
+        if stored is not None and stored != finding.chapter_id:
+            _check_drafter(by, Chapter.objects.select_related("report").get(pk=stored))
     if finding.pk is None:
         finding.author = by
         if not finding.order:

@@ -1,9 +1,10 @@
 """Drafting a report in the admin: findings with their evidence, rapporteurs' comments, versions compared.
 
-The Secretariat writes findings (and the evidence they cite) while the report is in preparation;
-Committee members read them and add comments (their role has no add permission: the write rule
-`may_comment_findings` opens the comment form to them). Every write goes through
-recommendations.drafting.
+The Secretariat writes findings (and the evidence they cite) while the report is in preparation,
+and so does a rapporteur in the chapters on their questions (`may_draft_chapter`); other Committee
+members read them. All Committee members add comments. Their role has view permissions only: the
+write rules `may_draft_chapter` and `may_comment_findings` open those forms to them. Every write
+goes through recommendations.drafting.
 """
 
 from django import forms
@@ -23,7 +24,7 @@ from secretariat import access
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin, short_label, short_label_filter
 
 from .. import drafting
-from ..access import may_comment_findings, may_draft_report
+from ..access import chapters_drafted_by, may_comment_findings, may_draft_chapter, may_draft_report
 from ..models import Finding, FindingCitation, FindingComment, ImplementationReport
 
 IN_PREPARATION = ImplementationReport.Status.IN_PREPARATION
@@ -59,8 +60,16 @@ def mark_translated_actions():
     ]
 
 
-def _report_of(obj):
-    return obj.chapter.report if obj is not None and obj.pk else None
+def _chapter_of(obj):
+    return obj.chapter if obj is not None and obj.pk else None
+
+
+def _writes(request, obj, granted: bool) -> bool:
+    """Whether the user writes `obj`'s chapter (any chapter without one). The rule decides; the
+    Secretariat also needs its role's permission (`granted`), a rapporteur's role reads only."""
+    if not may_draft_chapter(request.user, _chapter_of(obj)):
+        return False
+    return granted or access.is_committee(request.user)
 
 
 class FindingCitationInline(admin.TabularInline):
@@ -95,13 +104,13 @@ class FindingCitationInline(admin.TabularInline):
         return formset
 
     def has_add_permission(self, request, obj=None):
-        return may_draft_report(request.user, _report_of(obj)) and super().has_add_permission(request, obj)
+        return _writes(request, obj, super().has_add_permission(request, obj))
 
     def has_change_permission(self, request, obj=None):
-        return may_draft_report(request.user, _report_of(obj)) and super().has_change_permission(request, obj)
+        return _writes(request, obj, super().has_change_permission(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return may_draft_report(request.user, _report_of(obj)) and super().has_delete_permission(request, obj)
+        return _writes(request, obj, super().has_delete_permission(request, obj))
 
 
 class FindingCommentInline(ReadOnlyInline):
@@ -155,21 +164,30 @@ class FindingAdmin(ScopedAdmin):
         return [compare, *super().get_urls()]
 
     def has_add_permission(self, request):
-        return may_draft_report(request.user) and super().has_add_permission(request)
+        return _writes(request, None, super().has_add_permission(request))
 
     def has_change_permission(self, request, obj=None):
-        allowed = may_draft_report(request.user, _report_of(obj))
-        return allowed and super().has_change_permission(request, obj)
+        if obj is None and access.is_committee(request.user):
+            # The changelist's actions (marking translations) are the Secretariat's.
+            return False
+        return _writes(request, obj, super().has_change_permission(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        allowed = may_draft_report(request.user, _report_of(obj))
-        return allowed and super().has_delete_permission(request, obj)
+        # A finding is deleted by the Secretariat only; rapporteurs write and rewrite theirs.
+        report = obj.chapter.report if obj is not None and obj.pk else None
+        return may_draft_report(request.user, report) and super().has_delete_permission(request, obj)
+
+    def get_autocomplete_fields(self, request):
+        # A rapporteur picks among the few chapters they write in, from a plain list.
+        if access.is_committee(request.user):
+            return []
+        return super().get_autocomplete_fields(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "chapter" and field is not None:
-            # Findings are written in reports in preparation only.
-            field.queryset = field.queryset.filter(report__status=IN_PREPARATION)
+            # Findings are written in reports in preparation only, by a rapporteur in their chapters.
+            field.queryset = field.queryset.filter(pk__in=chapters_drafted_by(request.user).values("pk"))
         return field
 
     def save_model(self, request, obj, form, change):

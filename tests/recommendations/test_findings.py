@@ -8,7 +8,7 @@ from django.urls import reverse
 from monitoring.models import Submission
 from recommendations import access as rules
 from recommendations import drafting
-from recommendations.models import Finding, FindingCitation, FindingComment, ImplementationReport
+from recommendations.models import Chapter, Finding, FindingCitation, FindingComment, ImplementationReport
 from secretariat import access
 from tests.factories import (
     DocumentFactory,
@@ -68,6 +68,17 @@ def test_only_the_secretariat_drafts_a_report():
     assert allowed(rules.may_draft_report) == SECRETARIAT
 
 
+def test_only_the_secretariat_writes_in_a_chapter_without_rapporteurs():
+    chapter = Chapter(report=ImplementationReport(status=Status.IN_PREPARATION))
+    assert allowed(rules.may_draft_chapter, chapter) == SECRETARIAT
+
+
+def test_nobody_writes_in_an_adopted_report_s_chapter():
+    assert (
+        allowed(rules.may_draft_chapter, Chapter(report=ImplementationReport(status=Status.ADOPTED))) == set()
+    )
+
+
 def test_nobody_drafts_an_adopted_report():
     assert allowed(rules.may_draft_report, ImplementationReport(status=Status.ADOPTED)) == set()
 
@@ -114,7 +125,7 @@ def _changed(finding, **fields):
 
 
 @pytest.mark.parametrize("persona", ["committee_member", "coordinator_a"])
-def test_only_the_secretariat_writes_findings(request, draft_chapter, persona):
+def test_only_the_secretariat_and_the_chapter_s_rapporteurs_write_findings(request, draft_chapter, persona):
     with pytest.raises(PermissionDenied):
         drafting.finding_create(chapter=draft_chapter, by=request.getfixturevalue(persona), text_en="x")
 
