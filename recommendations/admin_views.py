@@ -24,12 +24,13 @@ from django.utils.translation import gettext_lazy as _
 from secretariat import access, audit
 from secretariat.models import choice_labels
 
-from . import compliance, escalation
+from . import compliance, compliance_reports, continuity, escalation
 from .models import (
     URGENCY_DEFINITIONS,
     AssessedStatus,
     Assessment,
     Chapter,
+    ComplianceReport,
     FollowUp,
     ImplementationReport,
     Recommendation,
@@ -214,9 +215,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "legend": _legend(),
         "urgencies": [(label, URGENCY_DEFINITIONS[value]) for value, label in Urgency.choices],
         "non_compliant": compliance.non_compliant_after_deadline(user=request.user, **filters),
+        **_compliance_reports_and_carried(request, filters.get("report")),
         **_export_urls(request),
     }
     return TemplateResponse(request, "admin/recommendations/dashboard.html", context)
+
+
+def _compliance_reports_and_carried(request: HttpRequest, report: ImplementationReport | None) -> dict:
+    """The report's adopted compliance reports, and the earlier rounds' follow-ups carried into it."""
+    if report is None:
+        return {"compliance_reports": [], "carried": []}
+    return {
+        "compliance_reports": compliance_reports.adopted_reports(request.user, recommendation__report=report),
+        "carried": continuity.carried_into(request.user, report),
+    }
 
 
 def compliance_report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -235,6 +247,10 @@ def compliance_report(request: HttpRequest, pk: int) -> HttpResponse:
         "recommendation": recommendation,
         "compliance": report,
         "legend": _legend(),
+        "compliance_reports": compliance_reports.adopted_reports(request.user, recommendation=recommendation),
+        "compliance_report_in_preparation": access.scoped(ComplianceReport, request.user)
+        .filter(recommendation=recommendation, status=ComplianceReport.Status.IN_PREPARATION)
+        .first(),
         **_export_urls(request),
     }
     return TemplateResponse(request, "admin/recommendations/compliance_report.html", context)
@@ -256,9 +272,10 @@ class _Days:
         return self.done[value]
 
 
-def _profile_rows(rollup: compliance.PartyRollup, *, linked: bool) -> str:
+def _profile_rows(rollup: compliance.PartyRollup, *, linked: bool, carried: dict[int, int]) -> str:
     """The profile's recommendations by report, written here as the matrix's rows are: a Party is
-    addressed hundreds of recommendations, each with its history."""
+    addressed hundreds of recommendations, each with its history. `carried`: the round of each
+    report that follow-ups were carried into."""
     urgencies, statuses = choice_labels(Recommendation, "urgency"), choice_labels(FollowUp, "assessed_status")
     reported = choice_labels(FollowUp, "reported_status")
     day, deadline = _Days("SHORT_DATE_FORMAT"), _Days("DATE_FORMAT")
@@ -270,6 +287,11 @@ def _profile_rows(rollup: compliance.PartyRollup, *, linked: bool) -> str:
             number = rec.number
             if linked:
                 number = format_html('<a href="{}">{}</a>', reverse(REPORT_URL, args=[rec.pk]), rec.number)
+            if follow_up.carried_into_id in carried:
+                into = _("carried into the round %(number)s report") % {
+                    "number": carried[follow_up.carried_into_id]
+                }
+                number = format_html('{} <span class="carried">({})</span>', number, into)
             history = format_html_join(
                 "",
                 '<div class="assessment">{}: {} → {}</div>',
@@ -321,6 +343,15 @@ def _history_rows(rollup: compliance.PartyRollup) -> str:
     )
 
 
+def _carried_into_rounds(request: HttpRequest, rollup: compliance.PartyRollup) -> dict[int, int]:
+    """The reports the Party's follow-ups were carried into, by id: their round's number; one query."""
+    ids = {line.follow_up.carried_into_id for line in rollup.lines} - {None}
+    if not ids:
+        return {}
+    reports = access.scoped(ImplementationReport, request.user).filter(pk__in=ids).select_related("round")
+    return {report.pk: report.round.number for report in reports}
+
+
 def party_profile(request: HttpRequest, code: str) -> HttpResponse:
     """Everything addressed to one Party (States read theirs in the portal's follow-up pages)."""
     _require_overview_reader(request)
@@ -331,7 +362,9 @@ def party_profile(request: HttpRequest, code: str) -> HttpResponse:
         "title": _("Follow-up of %(party)s") % {"party": party.name},
         "party": party,
         "rollup": rollup,
-        "rows": _profile_rows(rollup, linked=access.sees_everything(request.user)),
+        "rows": _profile_rows(
+            rollup, linked=access.sees_everything(request.user), carried=_carried_into_rounds(request, rollup)
+        ),
         "history": _history_rows(rollup),
         "legend": _legend(),
         "overview": access.sees_everything(request.user),

@@ -28,7 +28,7 @@ from secretariat.meetings import (
     register_decision_kind,
     register_proposer,
 )
-from secretariat.models import Decision, Meeting, Party, User
+from secretariat.models import Decision, Meeting, Party, User, localized
 
 from .access import may_adopt_compliance_report, may_edit_compliance_report, may_prepare_compliance_report
 from .models import AssessedStatus, ComplianceReport, FollowUp, ImplementationReport, Recommendation
@@ -152,11 +152,29 @@ def party_statuses(report: ComplianceReport, user: User) -> list[PartyStatus]:
     return [PartyStatus(follow_up.party, follow_up.assessed_status) for follow_up in follow_ups]
 
 
-def adopted_reports(user: User, **filters) -> list[ComplianceReport]:
+def adopted_reports(user: User, *, party: Party | None = None, **filters) -> list[ComplianceReport]:
     """The adopted compliance reports `user` reads (filters: recommendation=…,
-    recommendation__report=…), newest first, with their recommendation; one query."""
-    reports = access.scoped(ComplianceReport, user).filter(status=ADOPTED, **filters)
-    return list(reports.select_related("recommendation").order_by("-adopted_on", "-pk"))
+    recommendation__report=…), newest first, with their recommendation, each with `conclusions` (in
+    the page's language) and `party_rows` (each Party's status as adopted, `party`'s only if given,
+    among the Parties `user` sees); two queries."""
+    reports = list(
+        access.scoped(ComplianceReport, user)
+        .filter(status=ADOPTED, **filters)
+        .select_related("recommendation")
+        .order_by("recommendation__order", "recommendation_id", "-adopted_on", "-pk")
+    )
+    wanted = {int(pk) for report in reports for pk in report.statuses}
+    if party is not None:
+        wanted &= {party.pk}
+    parties = list(access.parties_for(user).filter(pk__in=wanted).order_by("name_en")) if wanted else []
+    for report in reports:
+        report.conclusions = localized(report, "text")
+        report.party_rows = [
+            PartyStatus(each, report.statuses[str(each.pk)])
+            for each in parties
+            if str(each.pk) in report.statuses
+        ]
+    return reports
 
 
 # --- the Committee's meetings (secretariat.meetings) ----------------------------------------------------

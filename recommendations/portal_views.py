@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +24,7 @@ from secretariat import access, rendering
 from secretariat.models import Party, Role
 
 from . import access as rules
+from . import compliance_reports
 from .models import (
     COMPLIANT,
     URGENCY_DEFINITIONS,
@@ -63,7 +64,7 @@ def _visible_follow_ups(user) -> QuerySet:
     latest = access.scoped(Assessment, user).filter(follow_up=OuterRef("pk")).order_by("-assessed_at", "-pk")
     return (
         access.scoped(FollowUp, user)
-        .select_related("recommendation__report", "party")
+        .select_related("recommendation__report__round", "party")  # the round: "carried from round N"
         .annotate(visible_status=Subquery(latest.values("status")[:1]))
     )
 
@@ -88,7 +89,9 @@ def _row(follow_up: FollowUp, today: datetime.date) -> FollowUpRow:
 def _filtered(request: HttpRequest, follow_ups: QuerySet) -> tuple[QuerySet, dict]:
     chosen = {key: request.GET.get(key, "") for key in ("report", "urgency", "party")}
     if chosen["report"].isdigit():
-        follow_ups = follow_ups.filter(recommendation__report=chosen["report"])
+        # A report's own follow-ups, and those of earlier rounds carried into it.
+        report = chosen["report"]
+        follow_ups = follow_ups.filter(Q(recommendation__report=report) | Q(carried_into=report))
     if chosen["party"].isdigit():
         follow_ups = follow_ups.filter(party=chosen["party"])
     if chosen["urgency"] in Urgency.values:
@@ -182,7 +185,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One recommendation for the Party: its updates, published assessments and the update form."""
     follow_up = get_object_or_404(
         _visible_follow_ups(request.user)
-        .select_related("recommendation__chapter", "recommendation__rests_on__report")
+        .select_related("recommendation__chapter", "recommendation__rests_on__report", "carried_into__round")
         .defer(*_recommendation_texts(keep=("text_html_en", "text_html_fr"))),
         pk=pk,
     )
@@ -206,6 +209,10 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "row": _row(follow_up, timezone.localdate()),
         "form": form,
         "is_stakeholder": request.user.role == Role.STAKEHOLDER_CONTRIBUTOR,
+        # The Committee's adopted compliance reports on the recommendation, with this Party's status.
+        "compliance_reports": compliance_reports.adopted_reports(
+            request.user, recommendation=follow_up.recommendation_id, party=follow_up.party
+        ),
         **_page_data(request.user, follow_up),
     }
     return render(request, "portal/follow_up/detail.html", context)

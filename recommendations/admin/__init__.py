@@ -8,9 +8,11 @@
 - factsheets.py: factsheets and their sections;
 - findings.py: drafting a report in preparation: findings, their evidence, rapporteurs' comments,
   two versions of a finding compared side by side;
-- escalation.py: the escalation ladder (steps opened and closed through recommendations.escalation).
+- escalation.py: the escalation ladder (steps opened and closed through recommendations.escalation);
+- compliance_reports.py: compliance reports (prepared from the recommendations' action, adopted
+  through recommendations.compliance_reports).
 
 The compliance dashboard, reports and Party profiles live in recommendations.admin_views.
 """
 
-from . import escalation, factsheets, findings, follow_ups, reports, reviews  # noqa: F401 - importing registers the admins
+from . import compliance_reports, escalation, factsheets, findings, follow_ups, reports, reviews  # noqa: F401 - importing registers the admins

@@ -106,6 +106,7 @@ class FollowUpAdmin(ScopedAdmin):
         "active",
         OverdueFilter,
         ("party", RelatedOnlyFieldListFilter),
+        ("carried_into", REPORT_FILTER),  # an earlier round's follow-ups going on under a later report
     ]
     list_select_related = ["recommendation", "party"]
     search_fields = ["recommendation__number", "party__code", "party__name_en", "party__name_fr"]
@@ -117,6 +118,7 @@ class FollowUpAdmin(ScopedAdmin):
         "assessed_at",
         "reported_status",
         "active",
+        "carried_into",
         "assess_link",
     ]
     readonly_fields = [
@@ -126,6 +128,7 @@ class FollowUpAdmin(ScopedAdmin):
         "assessed_at",
         "reported_status",
         "active",
+        "carried_into",
         "assess_link",
     ]
     inlines = [AssessmentInline, UpdateInline]

@@ -18,6 +18,7 @@ from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 from .. import drafting, services
 from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
 from .adoption import ReportAdoptionMixin
+from .compliance_reports import CompliancePreparationMixin
 from .findings import mark_translated_actions
 
 #: Reports by their short title ("Round 2 implementation report") in the changelists' filters.
@@ -193,7 +194,7 @@ def _active_follow_up_count() -> Subquery:
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ScopedAdmin):
+class RecommendationAdmin(CompliancePreparationMixin, ScopedAdmin):
     # What fits a laptop's screen beside the filters: the report is a filter, the chapter its
     # number (its title as a tooltip), so that the text keeps its room.
     list_display = [
@@ -227,7 +228,7 @@ class RecommendationAdmin(ScopedAdmin):
     ]
     inlines = [CitationInline]
     readonly_fields = ["translation_en", "translation_fr"]
-    actions = mark_translated_actions()
+    actions = [*mark_translated_actions(), "prepare_compliance_report"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
