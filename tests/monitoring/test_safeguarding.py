@@ -175,3 +175,17 @@ def test_the_language_selects_the_phrases_of_that_language():
 def test_a_text_is_guessed_french_or_english():
     assert safeguarding.guess_language("Les enfants ont dit que l'école devrait agir.") == "fr"
     assert safeguarding.guess_language("The children said that the school should act.") == "en"
+
+
+def test_a_text_full_of_numbers_still_has_its_phone_number_flagged():
+    # Past the stretches phonenumbers reads, a stretch shaped like a phone number is flagged unread.
+    text = "Years 2019-2020, " * (safeguarding.PHONE_BUDGET + 5) + "call 07700 900123"
+    assert found(text)[-1] == (Kind.PHONE, "07700 900123")
+
+
+def test_a_hostile_text_is_checked_in_bounded_time():
+    import time
+
+    started = time.perf_counter()
+    safeguarding.check("1 " * 10_000 + "A" * 20_000 + "a." * 10_000)
+    assert time.perf_counter() - started < 10  # some 0.5 s; minutes before the stretches were bounded
