@@ -9,6 +9,7 @@ from secretariat.imports import open_source, run_import
 from secretariat.models import User
 from secretariat.services import FIXTURES_DIR
 
+from . import participation_demo
 from .models import MonitoringRound
 
 ROUND_2 = {
@@ -49,3 +50,10 @@ def load_round_2(*, by: User) -> list[str]:
         )
         lines.append("Russian Federation: " + report.summary())
     return lines
+
+
+@loader(order=15)
+@transaction.atomic
+def load_children_views(*, by: User) -> list[str]:
+    """Two fictional child participation contributions to round 2 (participation_demo.py)."""
+    return participation_demo.load(by=by)

@@ -136,6 +136,7 @@ def test_every_markdown_model_of_the_apps_stores_its_renderings():
     labels = {model._meta.label for model in rendering.rendered_models()}
     assert labels == {
         "monitoring.Reply",
+        "monitoring.ChildParticipation",
         "recommendations.Recommendation",
         "recommendations.FollowUpUpdate",
         "recommendations.Assessment",
