@@ -3,13 +3,15 @@ workflow (register, return), each move through monitoring.participation.
 
 The Secretariat reads every contribution, decides each safeguarding flag (redact, or confirm with a
 reason) and registers or returns; a rapporteur reads the registered contributions of their rounds,
-without the flags and without any action (monitoring/access.py). Nobody edits a contribution's
-content here: it is the organisation's text, changed by redaction or by returning it.
+without the flags and without any action (monitoring/access.py). A contribution's own fields are
+the organisation's and stay read-only here (changed by redaction or by returning it); the Secretariat
+may correct its quotes until it is registered, each through participation.quote_save.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -29,7 +31,7 @@ from secretariat.admin_base import (
 )
 
 from .. import access as rules
-from .. import participation, services
+from .. import participation, safeguarding, services
 from ..models import (
     ChildParticipation,
     ChildParticipationReport,
@@ -94,11 +96,50 @@ class OpenFlagsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class QuoteInline(ReadOnlyInline):
+class QuoteForm(forms.ModelForm):
+    """A quote as the Secretariat corrects it: contact details are refused here, before anything is
+    saved (the service refuses them too), with what was found."""
+
+    class Meta:
+        model = ChildQuote
+        fields = ["order", "text", "language", "age_band"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if found := safeguarding.contact_details(cleaned.get("text", ""), cleaned.get("language")):
+            details = ", ".join(match.text for match in found)
+            self.add_error(
+                "text",
+                _("Contact details (%(details)s) must never be kept: remove them.") % {"details": details},
+            )
+        return cleaned
+
+
+class QuoteInline(admin.TabularInline):
+    """The quotes: corrected by the Secretariat until the contribution is registered (each through
+    participation.quote_save, which checks the text again under review), read-only otherwise."""
+
     model = ChildQuote
+    form = QuoteForm
     fields = ["order", "text", "language", "age_band"]
-    readonly_fields = fields
+    extra = 0
     show_change_link = False
+
+    def get_queryset(self, request):
+        return access.scoped(self.model, request.user, super().get_queryset(request))
+
+    def _may_edit(self, request, obj) -> bool:
+        return obj is not None and rules.may_edit_participation(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj) and super().has_delete_permission(request, obj)
 
 
 class ReportInline(ReadOnlyAttachmentInline):
@@ -222,7 +263,27 @@ class ChildParticipationAdmin(ScopedAdmin):
         return False  # organisations write contributions in the portal
 
     def has_change_permission(self, request, obj=None):
-        return False  # see get_readonly_fields; the review has its own buttons
+        # The contribution's own fields stay read-only (get_readonly_fields); "change" is for its
+        # quotes, which the Secretariat may correct until it is registered.
+        if obj is None or not rules.may_edit_participation(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        pass  # nothing of the contribution itself is edited here
+
+    def save_formset(self, request, form, formset, change):
+        """Each quote through its service; a refusal (the contribution moved meanwhile) undoes all."""
+        if formset.model is not ChildQuote:
+            return super().save_formset(request, form, formset, change)
+        try:
+            for quote in formset.save(commit=False):
+                participation.quote_save(quote=quote, by=request.user)
+            for quote in formset.deleted_objects:
+                participation.quote_delete(quote=quote, by=request.user)
+        except REFUSALS as refusal:
+            transaction.set_rollback(True)
+            self.message_user(request, _message(refusal), messages.ERROR)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.status == Status.REGISTERED:

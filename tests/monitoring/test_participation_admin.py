@@ -205,3 +205,46 @@ def test_state_users_and_organisations_are_kept_out_of_the_admin(request, client
         assert response.status_code == 302 and "/login/" in response.url, name
     sent.refresh_from_db()
     assert (sent.status, _flag(sent).decision) == (Status.SUBMITTED, Decision.OPEN)
+
+
+# --- the Secretariat corrects quotes until registration ----------------------------------------------
+
+
+def _quote_form(contribution: ChildParticipation, text: str) -> dict:
+    """The change form as posted: the quote changed, the read-only inlines' management forms."""
+    quote = contribution.quotes.get()
+    data = {
+        "quotes-0-id": quote.pk,
+        "quotes-0-contribution": contribution.pk,
+        "quotes-0-order": quote.order,
+        "quotes-0-text": text,
+        "quotes-0-language": "en",
+        "quotes-0-age_band": "",
+    }
+    counts = {"quotes": 1, "reports": 0, "transitions": contribution.transitions.count()}
+    for prefix, count in counts.items():
+        data.update({f"{prefix}-TOTAL_FORMS": count, f"{prefix}-INITIAL_FORMS": count})
+        data.update({f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    return data
+
+
+def test_the_secretariat_corrects_a_quote_under_review_and_its_flag_goes(client_for, officer, sent):
+    text = "At school the teachers never listen."
+    response = client_for(officer).post(_url("change", sent), _quote_form(sent, text))
+    assert response.status_code == 302
+    assert sent.quotes.get().text == text
+    assert not sent.flags.filter(decision=Decision.OPEN).exists()
+    assert sent.quotes.get().history.first().history_user == officer
+
+
+def test_a_corrected_quote_with_contact_details_is_refused(client_for, officer, sent):
+    response = client_for(officer).post(_url("change", sent), _quote_form(sent, "Mail me: kid@example.org"))
+    assert response.status_code == 200
+    assert "kid@example.org" in str(response.context["inline_admin_formsets"][0].formset.errors)
+    assert sent.quotes.get().text == SCHOOL_QUOTE
+
+
+def test_a_registered_contributions_quotes_are_read_only(client_for, officer, registered):
+    response = client_for(officer).post(_url("change", registered), _quote_form(registered, "Changed"))
+    assert response.status_code == 403
+    assert registered.quotes.get().text == "At [redacted] the teachers never listen."
