@@ -8,14 +8,15 @@ its reply registered and of the report's round) and save it with its author in i
 `recommendation_draft` drafts a recommendation from a finding (numbered next in its chapter,
 addressed to the Parties the finding cites) and `chapter_renumber` numbers a chapter's
 recommendations again while the report is in preparation.
-`left_to_translate` lists what a report still has to translate.
+`left_to_translate` lists what a report still has to translate (its title, its chapters' titles,
+findings and recommendations); `text_mark_translated` marks any of them translated.
 The admin calls them; `citable_replies` is the reply picker's choice; `finding_versions` and
 `finding_diff` read a finding's history for the side-by-side comparison of two versions.
 """
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -35,7 +36,6 @@ from secretariat.models import ConventionArticle, Document, Party, User
 
 from .access import may_comment_findings, may_draft_chapter, may_draft_report
 from .models import (
-    BILINGUAL_TEXTS,
     URGENCY_DEFINITIONS,
     Chapter,
     Citation,
@@ -314,56 +314,85 @@ def chapter_renumber(*, chapter: Chapter, by: User) -> int:
 # --- translation ---------------------------------------------------------------------------------
 
 
+#: What has a translation status in a report: its title, its chapters' titles, its findings and
+#: recommendations' texts.
+Translatable = ImplementationReport | Chapter | Finding | Recommendation
+
+
+def _report_of(record: Translatable) -> ImplementationReport:
+    if isinstance(record, ImplementationReport):
+        return record
+    if isinstance(record, Finding):
+        return record.chapter.report
+    return record.report
+
+
 @transaction.atomic
-def text_mark_translated(*, record: Finding | Recommendation, language: str, by: User) -> None:
-    """A translator finds `language`'s text still right after a change of the other language.
+def text_mark_translated(*, record: Translatable, language: str, by: User) -> None:
+    """A translator finds `language`'s text (or title) still right after a change of the other language.
 
     Refused for an adopted report and for an empty text (there is nothing to mark).
     """
-    report = record.chapter.report if isinstance(record, Finding) else record.report
-    if not may_draft_report(by, report):
+    if not may_draft_report(by, _report_of(record)):
         raise PermissionDenied(_("Only the Secretariat translates a report in preparation."))
-    if language not in BILINGUAL_TEXTS:
+    if language not in record.bilingual_texts:
         raise ValueError(f"unknown language {language!r}")
-    if not (getattr(record, BILINGUAL_TEXTS[language]) or "").strip():
+    if not (getattr(record, record.bilingual_texts[language]) or "").strip():
         raise InvalidDraft(_("There is no text in this language to mark as translated."))
-    field = f"translation_{language}"
-    setattr(record, field, TranslationStatus.TRANSLATED)
+    status = f"translation_{language}"
+    setattr(record, status, TranslationStatus.TRANSLATED)
     set_author(record, by, "marked as translated")
-    record.save(update_fields=[field])
+    record.save(update_fields=[status])
 
 
 @dataclass(frozen=True)
 class LeftToTranslate:
     findings: list[Finding]
     recommendations: list[Recommendation]
+    #: the report's own title and its chapters' titles, when a language is not translated
+    report: ImplementationReport | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+
+    @property
+    def titles(self) -> list[ImplementationReport | Chapter]:
+        return [*([self.report] if self.report is not None else []), *self.chapters]
 
     @property
     def count(self) -> int:
-        return len(self.findings) + len(self.recommendations)
+        return len(self.titles) + len(self.findings) + len(self.recommendations)
+
+
+def _pending() -> Q:
+    return ~Q(translation_en=TranslationStatus.TRANSLATED) | ~Q(translation_fr=TranslationStatus.TRANSLATED)
 
 
 def left_to_translate(*, report: ImplementationReport, user: User) -> LeftToTranslate:
-    """The report's findings and recommendations with a language not translated (two queries)."""
-    pending = ~Q(translation_en=TranslationStatus.TRANSLATED) | ~Q(
-        translation_fr=TranslationStatus.TRANSLATED
-    )
+    """The report's title (as `report` holds it), and its chapters, findings and recommendations
+    with a language not translated (three queries)."""
     texts = ("text_en", "text_fr", "text_html_en", "text_html_fr")
+    chapters = (
+        access.scoped(Chapter, user).filter(_pending(), report=report).order_by("order", "number", "pk")
+    )
     findings = (
         access.scoped(Finding, user)
-        .filter(pending, chapter__report=report)
+        .filter(_pending(), chapter__report=report)
         .select_related("chapter")
         .defer(*texts)
         .order_by("chapter__order", "chapter__number", "order", "pk")
     )
     recommendations = (
         access.scoped(Recommendation, user)
-        .filter(pending, report=report)
+        .filter(_pending(), report=report)
         .select_related("chapter")
         .defer(*texts)
         .order_by("order", "pk")
     )
-    return LeftToTranslate(findings=list(findings), recommendations=list(recommendations))
+    return LeftToTranslate(
+        findings=list(findings),
+        recommendations=list(recommendations),
+        report=None if report.translated else report,
+        chapters=list(chapters),
+    )
 
 
 # --- comparing versions ---------------------------------------------------------------------------

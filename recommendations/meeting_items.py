@@ -29,7 +29,7 @@ IN_PREPARATION = ImplementationReport.Status.IN_PREPARATION
 ADOPTED = ImplementationReport.Status.ADOPTED
 
 READY = gettext_lazy("Adoption of the round %(number)s implementation report")
-ALL_TRANSLATED = gettext_lazy("Every finding and recommendation is translated.")
+ALL_TRANSLATED = gettext_lazy("Every title, finding and recommendation is translated.")
 LEFT_TO_TRANSLATE = gettext_lazy("Texts left to translate: %(count)s.")
 LATE_UPDATES = gettext_lazy(
     "Parties late with their follow-up of the round %(number)s implementation report (%(count)s)"

@@ -144,9 +144,10 @@ def report_adopt(
     """Adopt a report in preparation, all or nothing: its status and adoption date, then the
     follow-ups of its recommendations (`recommendation_sync_follow_ups`). Returns how many opened.
 
-    Refused (ValidationError) for a report already adopted, and while a finding or recommendation
-    is left to translate unless the Secretariat gives its reason (`override_reason`, kept on the
-    report and in its history). Once adopted, the report is frozen (`access.may_draft_report`).
+    Refused (ValidationError) for a report already adopted, and while a title (the report's, a
+    chapter's), a finding or a recommendation is left to translate unless the Secretariat gives its
+    reason (`override_reason`, kept on the report and in its history). Once adopted, the report is
+    frozen (`access.may_draft_report`).
     """
     if not may_adopt_report(by):
         raise PermissionDenied(_("Only the Secretariat records the adoption of a report."))

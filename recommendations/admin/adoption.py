@@ -25,7 +25,9 @@ class AdoptReportForm(forms.Form):
         label=_("Reason for adopting with texts left to translate"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Required while a finding or recommendation is left to translate; kept on the report."),
+        help_text=_(
+            "Required while a title, finding or recommendation is left to translate; kept on the report."
+        ),
     )
 
 

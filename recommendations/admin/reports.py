@@ -42,7 +42,8 @@ def parties_summary(parties, shown: int = 3) -> str:
 
 class ChapterInline(admin.TabularInline):
     model = Chapter
-    fields = ["number", "order", "title_en", "title_fr"]
+    fields = ["number", "order", "title_en", "title_fr", "translation_en", "translation_fr"]
+    readonly_fields = ["translation_en", "translation_fr"]
     extra = 0
     show_change_link = True
 
@@ -90,13 +91,31 @@ class ImplementationReportAdmin(ReportAdoptionMixin, ScopedAdmin):
     search_fields = ["reference", "title_en", "title_fr"]
     autocomplete_fields = ["document"]
     # In preparation until adopted: the status moves through the services only (services.report_adopt).
-    readonly_fields = ["status", "adoption", "untranslated_override_reason"]
+    readonly_fields = [
+        "status",
+        "adoption",
+        "untranslated_override_reason",
+        "translation_en",
+        "translation_fr",
+    ]
     fieldsets = [
-        (None, {"fields": ["round", "reference", "title_en", "title_fr", "document"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "round",
+                    "reference",
+                    ("title_en", "title_fr"),  # side by side, each with its translation status
+                    ("translation_en", "translation_fr"),
+                    "document",
+                ]
+            },
+        ),
         (_("Adoption"), {"fields": ["status", "adoption_date", "adoption", "untranslated_override_reason"]}),
         (_("Reporting deadlines"), {"fields": ["deadline_require_request", "deadline_invite"]}),
     ]
     inlines = [ChapterInline]
+    actions = mark_translated_actions()
 
     def get_urls(self):
         translation = path(
@@ -137,11 +156,21 @@ class ImplementationReportAdmin(ReportAdoptionMixin, ScopedAdmin):
 class ChapterAdmin(ScopedAdmin):
     list_display = ["number", "title_en", "report_title", "order"]
     list_display_links = ["number", "title_en"]
-    list_filter = [("report", REPORT_FILTER)]
     list_select_related = ["report__round"]
     search_fields = ["number", "title_en", "title_fr"]
     autocomplete_fields = ["report", "articles", "questions"]
-    actions = ["renumber_recommendations"]
+    fields = [
+        "report",
+        "number",
+        "order",
+        ("title_en", "title_fr"),
+        ("translation_en", "translation_fr"),
+        "articles",
+        "questions",
+    ]
+    readonly_fields = ["translation_en", "translation_fr"]
+    list_filter = [("report", REPORT_FILTER), "translation_en", "translation_fr"]
+    actions = ["renumber_recommendations", *mark_translated_actions()]
 
     @admin.action(
         description=_("Renumber the recommendations of the selected chapters"), permissions=["change"]

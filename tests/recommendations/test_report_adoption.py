@@ -185,7 +185,7 @@ def test_the_agenda_proposes_a_report_in_preparation_for_adoption(draft, meeting
     assert proposal.title_en == f"Adoption of the round {number} implementation report"
     with translation.override("fr"):  # whatever the page's language (the catalogue has the French)
         assert proposal.title_fr == str(meeting_items.READY) % {"number": number}
-    assert proposal.notes == "Every finding and recommendation is translated."
+    assert proposal.notes == "Every title, finding and recommendation is translated."
 
 
 def test_the_proposal_counts_what_is_left_to_translate(draft, untranslated, meeting, officer):
@@ -360,9 +360,9 @@ def test_the_adoption_page_runs_a_fixed_number_of_queries(
     client_for, draft, untranslated, officer, django_assert_max_num_queries
 ):
     client = client_for(officer)
-    # session, user, the report (scoped) and its round (the title), the findings and the
-    # recommendations left to translate, the user's permissions (2: the admin's sidebar)
-    with django_assert_max_num_queries(8):
+    # session, user, the report (scoped) and its round (the title), the chapters, the findings and
+    # the recommendations left to translate, the user's permissions (2: the admin's sidebar)
+    with django_assert_max_num_queries(9):
         response = client.get(_adopt_url(draft))
     assert response.status_code == 200
 

@@ -156,11 +156,12 @@ def test_the_left_to_translate_page_runs_a_fixed_number_of_queries(
     for _ in range(count):
         drafting.finding_create(chapter=draft_chapter, by=officer, text_en="To translate.")
         RecommendationFactory(chapter=draft_chapter, text_fr="")
+        ChapterFactory(report=draft_chapter.report, title_fr="")
     url = reverse("admin:recommendations_implementationreport_translation", args=[draft_chapter.report_id])
     client = client_for(officer)
-    # session, user, the report (with its round), the findings (chapters joined), the
-    # recommendations (chapters joined), savepoints and the admin's bookkeeping
-    with django_assert_max_num_queries(10):
+    # session, user, the report (with its round), the chapters, the findings (chapters joined),
+    # the recommendations (chapters joined), savepoints and the admin's bookkeeping
+    with django_assert_max_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
     assert response.text.count("To translate") >= count
