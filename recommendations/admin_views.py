@@ -30,7 +30,7 @@ from .models import (
     AssessedStatus,
     Assessment,
     Chapter,
-    ComplianceReport,
+    EscalationStep,
     FollowUp,
     ImplementationReport,
     Recommendation,
@@ -160,6 +160,8 @@ class DashboardFilters(forms.Form):
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(), label=_("Theme"), required=False, empty_label=_("All themes")
     )
+    # The Parties at this step of the escalation ladder or higher (choices: in the page's language).
+    step = forms.TypedChoiceField(label=_("Escalation"), coerce=int, empty_value=None, required=False)
 
     def __init__(self, data, *, user):
         super().__init__(data)
@@ -168,6 +170,13 @@ class DashboardFilters(forms.Form):
             status=ImplementationReport.Status.ADOPTED
         )
         self.fields["theme"].queryset = access.scoped(Theme, user)
+        self.fields["step"].choices = [
+            ("", _("Any step or none")),
+            *(
+                (value, _("%(step)s or higher") % {"step": label})
+                for value, label in EscalationStep.Step.choices
+            ),
+        ]
         chapters = access.scoped(Chapter, user)
         report_id = data.get("report")
         self.fields["chapter"].queryset = chapters.filter(report=report_id) if report_id else chapters.none()
@@ -213,6 +222,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": _matrix_rows(matrix),
         "recommendation_totals": _recommendation_totals(matrix),
         "legend": _legend(),
+        "escalation": compliance.escalation_steps(
+            user=request.user, report=filters.get("report"), step=filters.get("step")
+        ),
         "urgencies": [(label, URGENCY_DEFINITIONS[value]) for value, label in Urgency.choices],
         "non_compliant": compliance.non_compliant_after_deadline(user=request.user, **filters),
         **_compliance_reports_and_carried(request, filters.get("report")),
@@ -228,6 +240,17 @@ def _compliance_reports_and_carried(request: HttpRequest, report: Implementation
     return {
         "compliance_reports": compliance_reports.adopted_reports(request.user, recommendation__report=report),
         "carried": continuity.carried_into(request.user, report),
+    }
+
+
+def _compliance_reports_on(request: HttpRequest, recommendation: Recommendation) -> dict:
+    """The recommendation's adopted compliance reports, and the one in preparation (if any); one query."""
+    reports = compliance_reports.adopted_reports(
+        request.user, recommendation=recommendation, in_preparation=True
+    )
+    return {
+        "compliance_reports": [report for report in reports if report.is_adopted],
+        "compliance_report_in_preparation": next((r for r in reports if not r.is_adopted), None),
     }
 
 
@@ -247,10 +270,7 @@ def compliance_report(request: HttpRequest, pk: int) -> HttpResponse:
         "recommendation": recommendation,
         "compliance": report,
         "legend": _legend(),
-        "compliance_reports": compliance_reports.adopted_reports(request.user, recommendation=recommendation),
-        "compliance_report_in_preparation": access.scoped(ComplianceReport, request.user)
-        .filter(recommendation=recommendation, status=ComplianceReport.Status.IN_PREPARATION)
-        .first(),
+        **_compliance_reports_on(request, recommendation),
         **_export_urls(request),
     }
     return TemplateResponse(request, "admin/recommendations/compliance_report.html", context)

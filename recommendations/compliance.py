@@ -23,10 +23,12 @@ from secretariat import access, rendering
 from secretariat.models import Party
 from secretariat.spreadsheets import safe_dataset, spreadsheet_safe  # noqa: F401 - spreadsheet_safe re-exported
 
+from . import escalation
 from .models import (
     COMPLIANT,
     AssessedStatus,
     Assessment,
+    EscalationStep,
     FollowUp,
     FollowUpUpdate,
     ImplementationReport,
@@ -129,12 +131,15 @@ class Matrix:
         ]
 
 
-def compliance_matrix(*, user, report=None, chapter=None, urgency=None, theme=None, party=None) -> Matrix:
-    """The active follow-ups `user` may see, as a matrix of recommendations × Parties concerned.
+def compliance_matrix(
+    *, user, report=None, chapter=None, urgency=None, theme=None, party=None, step=None
+) -> Matrix:
+    """The active follow-ups `user` may see, as a matrix of recommendations × Parties concerned
+    (`step`: of the Parties at that escalation step or higher on the report).
 
     Queries: the recommendations, the active follow-ups (status only), the Parties concerned — three.
     """
-    follow_ups = access.scoped(FollowUp, user).filter(active=True)
+    follow_ups = at_step_or_higher(access.scoped(FollowUp, user).filter(active=True), user=user, step=step)
     if party is not None:
         follow_ups = follow_ups.filter(party=party)
     recommendations = list(
@@ -399,8 +404,10 @@ def non_compliant_after_deadline(
     chapter=None,
     urgency=None,
     theme=None,
+    step=None,
 ) -> list[NonCompliance]:
-    """Parties still not in compliance after the deadline, grouped by Party (English name order).
+    """Parties still not in compliance after the deadline, grouped by Party (English name order);
+    `step`: those at that escalation step or higher on the report.
 
     For the Committee's decision on what to do next. Queries: the late follow-ups, their
     Parties — two.
@@ -408,7 +415,8 @@ def non_compliant_after_deadline(
     today = today or timezone.localdate()
     recommendations = _recommendations(user, report=report, chapter=chapter, urgency=urgency, theme=theme)
     parties = access.parties_for(user)
-    follow_ups = overdue_follow_ups(access.scoped(FollowUp, user), today=today).filter(
+    late = at_step_or_higher(access.scoped(FollowUp, user), user=user, step=step)
+    follow_ups = overdue_follow_ups(late, today=today).filter(
         recommendation__in=recommendations.order_by().values("pk"), party__in=parties
     )
     # Tuples, not model instances: at the scale of a whole report the list holds thousands of
@@ -427,6 +435,27 @@ def non_compliant_after_deadline(
         NonCompliance(party, by_party[party.pk])
         for party in parties.filter(pk__in=by_party).order_by("name_en")
     ]
+
+
+def at_step_or_higher(follow_ups: QuerySet, *, user, step: int | None) -> QuerySet:
+    """The follow-ups of the Parties at escalation step `step` or higher on their report (None: all)."""
+    if not step:
+        return follow_ups
+    reached = access.scoped(EscalationStep, user).filter(
+        report=OuterRef("recommendation__report"), party=OuterRef("party"), step__gte=step
+    )
+    return follow_ups.filter(Exists(reached))
+
+
+def escalation_steps(*, user, report=None, step: int | None = None) -> list[EscalationStep]:
+    """Each Party's current escalation step on `report` (its highest, with the outcome once closed),
+    at `step` or higher if given, by Party name. One query."""
+    filters = {"report": report} if report is not None else {}
+    steps = escalation.latest_steps(user, **filters)
+    return sorted(
+        (current for current in steps if not step or current.step >= step),
+        key=lambda current: (current.party.name_en, current.report_id),
+    )
 
 
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).

@@ -25,6 +25,7 @@ from secretariat.models import Party, Role
 
 from . import access as rules
 from . import compliance_reports
+from .meeting_items import CLOSING_RELATED, closing_note
 from .models import (
     COMPLIANT,
     URGENCY_DEFINITIONS,
@@ -186,6 +187,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         _visible_follow_ups(request.user)
         .select_related("recommendation__chapter", "recommendation__rests_on__report", "carried_into__round")
+        .select_related(CLOSING_RELATED)  # "closed on … by decision of meeting N"
         .defer(*_recommendation_texts(keep=("text_html_en", "text_html_fr"))),
         pk=pk,
     )
@@ -207,6 +209,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_up": follow_up,
         "recommendation": follow_up.recommendation,
         "row": _row(follow_up, timezone.localdate()),
+        "closed": closing_note(follow_up),
         "form": form,
         "is_stakeholder": request.user.role == Role.STAKEHOLDER_CONTRIBUTOR,
         # The Committee's adopted compliance reports on the recommendation, with this Party's status.

@@ -21,7 +21,7 @@ from secretariat import admin_base
 from secretariat.admin_base import ReadOnlyInline, ScopedAdmin, deadline_cell
 
 from .. import access as rules
-from .. import services
+from .. import meeting_items, services
 from ..models import COMPLIANT, Assessment, FollowUp, FollowUpUpdate
 from .forms import AssessForm, BulkAssessForm
 from .reports import REPORT_FILTER
@@ -119,6 +119,7 @@ class FollowUpAdmin(ScopedAdmin):
         "reported_status",
         "active",
         "carried_into",
+        "closed",
         "assess_link",
     ]
     readonly_fields = [
@@ -129,6 +130,7 @@ class FollowUpAdmin(ScopedAdmin):
         "reported_status",
         "active",
         "carried_into",
+        "closed",
         "assess_link",
     ]
     inlines = [AssessmentInline, UpdateInline]
@@ -148,7 +150,13 @@ class FollowUpAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         # Change pages print the recommendation and the Party too, not only the changelist.
-        return super().get_queryset(request).select_related("recommendation", "party")
+        # ... and when and by which meeting's decision it was closed.
+        related = ("recommendation", "party", meeting_items.CLOSING_RELATED)
+        return super().get_queryset(request).select_related(*related)
+
+    @admin.display(description=_("closed"))
+    def closed(self, obj):
+        return meeting_items.closing_note(obj) or "—"
 
     @admin.display(description=_("recommendation"), ordering="recommendation__order")
     def recommendation_number(self, obj):

@@ -108,6 +108,10 @@ class FollowUpSerializer(serializers.ModelSerializer):
     # The status of the latest assessment the user may read (a stakeholder reads only published ones).
     assessed_status = serializers.CharField(source="visible_status", read_only=True)
     assessed_at = serializers.DateTimeField(source="visible_assessed_at", read_only=True, allow_null=True)
+    # Closed by a decision of the Committee: the meeting that took it (null: open, or closed outside one).
+    closed_by_meeting = serializers.IntegerField(
+        source="closing_decision.item.meeting.number", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FollowUp
@@ -122,6 +126,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "assessed_status",
             "assessed_at",
             "reported_status",
+            "closed_on",
+            "closed_by_meeting",
         ]
         read_only_fields = fields
 

@@ -125,7 +125,7 @@ class EscalationStepViewSet(ReadOnlyViewSet):
 
 class FollowUpViewSet(ReadOnlyViewSet):
     model = FollowUp
-    related = ("recommendation", "party")
+    related = ("recommendation", "party", "closing_decision__item__meeting")
     serializer_class = api.FollowUpSerializer
     filterset_class = filters.FollowUpFilter
     ordering_fields = ["id", "deadline", "party__code"]

@@ -289,8 +289,9 @@ def _build(parties: int, recommendations: int, officer):
 # Dashboard: session and user (2); the newest report (1); the filters' validation: the report (1);
 # the matrix: recommendations, follow-ups, Parties (3); the late follow-ups and their Parties (2);
 # the user's and groups' permissions for the admin's app list (2); the selects' options: reports,
-# chapters, themes (3) — 14; no query per Party or recommendation.
-DASHBOARD_QUERIES = 14
+# chapters, themes (3); the Parties' escalation steps (1); the report's adopted compliance reports
+# and the follow-ups carried into it (2) — 17; no query per Party or recommendation.
+DASHBOARD_QUERIES = 17
 
 
 @pytest.mark.parametrize(("parties", "recommendations"), [(3, 2), (12, 8)])
@@ -324,7 +325,7 @@ def test_compliance_report_runs_a_fixed_number_of_queries(
     recommendation = _build(parties, 1, officer)
     client = client_for(officer)
     # Session and user (2); the recommendation with its report and chapter (1); the follow-ups (1);
-    # the user's and groups' permissions for the admin's app list (2).
-    with django_assert_max_num_queries(6):
+    # the user's and groups' permissions for the admin's app list (2); its compliance reports (1).
+    with django_assert_max_num_queries(7):
         response = client.get(_report_url(recommendation))
     assert len(response.context["compliance"].lines) == parties

@@ -1,5 +1,7 @@
 """Who may report on a follow-up, assess it and review updates: recommendations.access's write rules."""
 
+import datetime
+
 import pytest
 
 from recommendations import access as rules
@@ -24,3 +26,9 @@ def test_only_the_secretariat_assesses_and_reviews(rule):
 
 def test_nobody_assesses_without_a_user():
     assert rules.may_assess(None) is False
+
+
+def test_only_the_secretariat_closes_a_follow_up_and_only_once():
+    assert allowed(rules.may_close_follow_up, FollowUp(pk=1, party=PARTY_A)) == SECRETARIAT
+    closed = FollowUp(pk=1, party=PARTY_A, closed_on=datetime.date(2027, 3, 8))
+    assert allowed(rules.may_close_follow_up, closed) == set()
