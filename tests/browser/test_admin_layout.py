@@ -21,6 +21,7 @@ MAIN_LISTS = {
     "/admin/secretariat/party/": ["column-lanzarote_column", "column-weprotect_column"],
     "/admin/monitoring/question/": ["column-short_text", "column-section"],
     "/admin/recommendations/followup/": ["column-assessed_status", "column-deadline_column"],
+    "/admin/monitoring/childparticipation/": ["column-status", "column-children", "column-open_flags"],
 }
 
 # How far a table reaches past the box that holds it, and where its given columns end.
