@@ -267,10 +267,7 @@ def question_label(question: Question) -> str:
 
 
 def _party_name(row: dict) -> str:
-    return localized_value(row["party__name_en"], row["party__name_fr"])
-
-
-def localized_value(english: str, french: str) -> str:
+    """The Party's name in the reader's language, from a row of values (no Party loaded)."""
     if (get_language() or "en").startswith("fr"):
-        return french or english
-    return english
+        return row["party__name_fr"] or row["party__name_en"]
+    return row["party__name_en"]
