@@ -24,6 +24,7 @@ class RecommendationsConfig(AppConfig):
                 "recommendation",
                 "finding",  # the adopted reports' only (recommendations.access)
                 "escalationstep",  # the steps towards their own Party
+                "compliancereport",  # the adopted ones
                 "followup",
                 "followupupdate",
                 "assessment",

@@ -152,14 +152,18 @@ def party_statuses(report: ComplianceReport, user: User) -> list[PartyStatus]:
     return [PartyStatus(follow_up.party, follow_up.assessed_status) for follow_up in follow_ups]
 
 
-def adopted_reports(user: User, *, party: Party | None = None, **filters) -> list[ComplianceReport]:
+def adopted_reports(
+    user: User, *, party: Party | None = None, in_preparation: bool = False, **filters
+) -> list[ComplianceReport]:
     """The adopted compliance reports `user` reads (filters: recommendation=…,
     recommendation__report=…), newest first, with their recommendation, each with `conclusions` (in
     the page's language) and `party_rows` (each Party's status as adopted, `party`'s only if given,
-    among the Parties `user` sees); two queries."""
+    among the Parties `user` sees); the reports in preparation too if `in_preparation` (with no
+    rows: their statuses are the follow-ups'). One query, and the Parties' if one is adopted."""
+    statuses = [ADOPTED, IN_PREPARATION] if in_preparation else [ADOPTED]
     reports = list(
         access.scoped(ComplianceReport, user)
-        .filter(status=ADOPTED, **filters)
+        .filter(status__in=statuses, **filters)
         .select_related("recommendation")
         .order_by("recommendation__order", "recommendation_id", "-adopted_on", "-pk")
     )

@@ -2,12 +2,13 @@
 
 from secretariat.api.router import register
 
-from . import views
+from . import compliance_reports, views
 
 register("reports", views.ReportViewSet, basename="report")
 register("recommendations", views.RecommendationViewSet, basename="recommendation")
 register("findings", views.FindingViewSet, basename="finding")
 register("escalation-steps", views.EscalationStepViewSet, basename="escalation-step")
+register("compliance-reports", compliance_reports.ComplianceReportViewSet, basename="compliance-report")
 register("follow-ups", views.FollowUpViewSet, basename="follow-up")
 register("follow-up-updates", views.FollowUpUpdateViewSet, basename="follow-up-update")
 register("assessments", views.AssessmentViewSet, basename="assessment")

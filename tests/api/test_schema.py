@@ -46,6 +46,8 @@ PATHS = {
     "/api/v1/correspondence/{id}/",
     "/api/v1/escalation-steps/",
     "/api/v1/escalation-steps/{id}/",
+    "/api/v1/compliance-reports/",
+    "/api/v1/compliance-reports/{id}/",
     "/api/v1/findings/",
     "/api/v1/findings/{id}/",
     "/api/v1/meetings/",

@@ -112,6 +112,7 @@ def records(world) -> SimpleNamespace:
             "findings": [],
             "child-participations": [],  # none in the world: the officer's list is empty, a State's refused
             "escalation-steps": [],
+            "compliance-reports": [],
             "decisions": [decision.pk for decision in world.decisions],
             "my-work": [],
             "handlers": [world.officer.pk],

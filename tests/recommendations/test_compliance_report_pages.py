@@ -9,6 +9,7 @@ from django.contrib.admin import helpers
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from recommendations import continuity, services
 from recommendations.compliance_reports import compliance_report_adopt, compliance_report_prepare
@@ -294,3 +295,55 @@ def test_the_pages_run_a_fixed_number_of_queries(client_for, report, officer, co
         counts.append(_count(client_for(user), url))
         FollowUp.objects.update(carried_into=None)  # the next size carries afresh into its own report
     assert counts[0] == counts[1]
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+def _api(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_the_api_gives_a_state_the_adopted_reports_with_its_own_status_only(
+    adopted, officer, coordinator_a, recommendation, party_a, party_b
+):
+    second = RecommendationFactory(chapter=recommendation.chapter, addressed_to_all=True)
+    compliance_report_prepare(recommendation=second, by=officer, text_en="SECRET-DRAFT-CONCLUSIONS")
+
+    rows = _api(coordinator_a).get("/api/v1/compliance-reports/").json()["results"]
+
+    assert [(row["id"], row["adopted"], row["statuses"]) for row in rows] == [
+        (adopted.pk, True, {"FRA": "partly"})
+    ]
+
+
+def test_the_api_gives_the_secretariat_every_report_and_party(adopted, officer, recommendation):
+    second = RecommendationFactory(chapter=recommendation.chapter, addressed_to_all=True)
+    prepared = compliance_report_prepare(recommendation=second, by=officer)
+
+    rows = (
+        _api(officer).get(f"/api/v1/compliance-reports/?report={recommendation.report_id}").json()["results"]
+    )
+
+    assert {row["id"]: row["statuses"] for row in rows} == {
+        adopted.pk: {"FRA": "partly", "RUS": "implemented"},
+        prepared.pk: {},
+    }
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_api_list_runs_a_fixed_number_of_queries(
+    report, officer, coordinator_a, size, django_assert_max_num_queries
+):
+    chapter = ChapterFactory(report=report)
+    for _ in range(size):
+        recommendation = RecommendationFactory(chapter=chapter, addressed_to_all=True)
+        for follow_up in recommendation.follow_ups.all():
+            _assess(follow_up, officer)
+        prepared = compliance_report_prepare(recommendation=recommendation, by=officer, text_en=CONCLUSIONS)
+        compliance_report_adopt(report=prepared, by=officer, adopted_on=DAY)
+    client = _api(coordinator_a)
+    with django_assert_max_num_queries(10):
+        assert client.get("/api/v1/compliance-reports/").status_code == 200

@@ -169,8 +169,9 @@ def test_portal_detail_query_budget(
     client = client_for(coordinator_a)
     # session, user; the follow-up (with recommendation, report, chapter, Party, visible status);
     # the citations with their articles; the published assessments; the updates with authors
-    # and organisations; their attachments; their review trails (history rows with who).
-    with django_assert_max_num_queries(8):
+    # and organisations; their attachments; their review trails (history rows with who); the
+    # adopted compliance reports on the recommendation (and the Party, when there is one).
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("follow_up:detail", args=[follow_up.pk]))
     assert response.status_code == 200
     assert len(response.context["updates"]) == (size["updates"] + 1) // 2  # the State's own, not the NGO's
