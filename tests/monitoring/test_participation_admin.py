@@ -248,3 +248,21 @@ def test_a_registered_contributions_quotes_are_read_only(client_for, officer, re
     response = client_for(officer).post(_url("change", registered), _quote_form(registered, "Changed"))
     assert response.status_code == 403
     assert registered.quotes.get().text == "At [redacted] the teachers never listen."
+
+
+def test_the_review_page_runs_the_same_queries_for_one_quote_or_many(
+    client_for, officer, sent, round_, stakeholder_b, django_assert_max_num_queries
+):
+    many = make_contribution(round_, stakeholder_b, title="Many quotes")
+    for n in range(8):
+        text = f"Quote {n}: at Oakwood Primary School nobody listens."
+        participation.quote_save(quote=ChildQuote(contribution=many, text=text), by=stakeholder_b)
+    participation.participation_submit(contribution=many, by=stakeholder_b)
+    client = client_for(officer)
+    client.get(_url("change", sent))
+    with django_assert_max_num_queries(40) as one:
+        client.get(_url("change", sent))
+    # session, user, the contribution, its flags (with their quotes), questions and themes, each
+    # inline's rows, permissions: as many for 8 quotes and 8 flags as for 1.
+    with django_assert_max_num_queries(len(one)):
+        client.get(_url("change", many))
