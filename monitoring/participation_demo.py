@@ -61,6 +61,7 @@ WORKSHOP_QUOTES = [
     ("If a picture of you is shared, adults should help you get it removed, not blame you.", "en", "1"),
     ("On devrait apprendre en classe ce qu'il faut faire quand quelqu'un demande une photo.", "fr", "3"),
     ("We do not tell our parents because we are scared they will take our phone away.", "en", "1"),
+    ("When the website is in another country, nobody seems able to get the pictures taken down.", "en", "16"),
 ]
 
 SURVEY = {

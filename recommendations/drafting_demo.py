@@ -54,6 +54,9 @@ def load_draft_report(*, by: User) -> list[str]:
     ).distinct()
     for order, reply in enumerate(replies.order_by("pk")[:2], start=1):
         drafting.finding_cite(finding=finding, reply=reply, by=by, order=order)
+    # Children's words on question 16 (monitoring's demo registers them first), cited as evidence too.
+    if words := drafting.citable_quotes(user=by, chapter=chapter).first():
+        drafting.finding_cite(finding=finding, child_quote=words, by=by, order=3)
     recommendation = drafting.recommendation_draft(
         finding=finding,
         by=by,

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from monitoring.models import ChildParticipation, MonitoringRound, SafeguardingFlag, Submission
 from monitoring.participation_aggregates import round_aggregates
+from recommendations.models import FindingCitation
+from recommendations.report_document import report_document
 from secretariat.models import User
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ def demo(demo_loaded, settings):
 def test_the_workshop_in_france_is_registered_with_its_quotes_cleared(demo):
     workshop = ChildParticipation.objects.get(party__code="FRA", round__number=2)
     assert workshop.status == Submission.Status.REGISTERED
-    assert workshop.quotes.count() == 3
+    assert workshop.quotes.count() == 4
     assert not workshop.flags.filter(decision=SafeguardingFlag.Decision.OPEN).exists()
     assert workshop.transitions.filter(to_status=Submission.Status.REGISTERED).exists()
 
@@ -57,3 +59,21 @@ def test_loading_the_demo_again_changes_nothing(demo):
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=io.StringIO())
     assert (ChildParticipation.objects.count(), SafeguardingFlag.objects.count()) == before
+
+
+def test_the_draft_report_s_finding_cites_the_children_s_words(demo):
+    citation = FindingCitation.objects.get(child_quote__isnull=False)
+    assert citation.child_quote.contribution.party.code == "FRA"
+    assert citation.finding.chapter.report.reference == "LC-R2-COOPERATION-DRAFT"
+
+
+def test_the_draft_report_s_notes_name_who_heard_the_children(demo):
+    citation = FindingCitation.objects.get(child_quote__isnull=False)
+    officer = User.objects.get(username="secretariat-officer")
+    printed = report_document(report_id=citation.finding.chapter.report_id, user=officer, language="en")
+    notes = [block.text.split("] ", 1)[1] for block in printed.blocks if "Views of children" in block.text]
+    assert notes == [
+        "Views of children consulted by Children's Voices Network (demo) in France (workshop, "
+        "September 2017): “When the website is in another country, nobody seems able to get the pictures "
+        "taken down.”"
+    ]
