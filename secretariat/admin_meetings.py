@@ -198,6 +198,12 @@ class DecisionAdmin(ScopedAdmin):
     list_filter = ["published", "kind"]
     list_select_related = ["item", "recorded_by"]
     search_fields = ["text_en", "text_fr", "item__title_en"]
+    # What the service did and what the kind's details asked for (meetings.summary), read-only.
+    readonly_fields = ["outcome", "details_summary"]
+
+    @admin.display(description=gettext_lazy("details"))
+    def details_summary(self, decision: Decision) -> str:
+        return meetings.summary(decision) or "–"
 
     @admin.display(description=gettext_lazy("decision"), ordering="kind")
     def kind_label(self, decision: Decision) -> str:

@@ -221,3 +221,13 @@ def test_the_late_parties_are_named_in_the_page_s_language(recommendation, repor
         ]
 
     assert "Fédération de Russie" in proposal.notes
+
+
+def test_the_decision_s_page_shows_what_was_done_and_its_details(client_for, meeting, officer, with_a_date):
+    decision = meetings.decision_record(
+        _item(meeting), kind=with_a_date.name, text_en="Dated.", details={"day": DAY}, by=officer
+    )
+
+    page = client_for(officer).get(reverse("admin:secretariat_decision_change", args=[decision.pk]))
+
+    assert "Done on 2027-03-08." in page.text and "Day: 2027-03-08" in page.text
