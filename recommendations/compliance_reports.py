@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -191,18 +192,20 @@ ADOPTED_OUTCOME = gettext_lazy("Compliance report on recommendation %(number)s a
 
 
 def _not_yet_assessed(user: User, recommendation_ids: list[int]) -> dict[int, list[str]]:
-    """Each recommendation's Parties not yet assessed, by English name; one query."""
+    """Each recommendation's Parties not yet assessed, named in the page's language (in the order
+    of their English names); one query."""
     rows = (
         access.scoped(FollowUp, user)
         .filter(
             recommendation__in=recommendation_ids, active=True, assessed_status=AssessedStatus.NOT_ASSESSED
         )
         .order_by("party__name_en")
-        .values_list("recommendation_id", "party__name_en")
+        .values_list("recommendation_id", "party__name_en", "party__name_fr")
     )
+    french = (translation.get_language() or "en").startswith("fr")
     names: dict[int, list[str]] = {}
-    for recommendation_id, name in rows:
-        names.setdefault(recommendation_id, []).append(name)
+    for recommendation_id, name_en, name_fr in rows:
+        names.setdefault(recommendation_id, []).append((name_fr or name_en) if french else name_en)
     return names
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from recommendations import cases as follow_up_cases
-from recommendations import escalation
+from recommendations import escalation, services
+from recommendations.compliance_reports import compliance_report_prepare
 from secretariat import correspondence, meeting_documents, meetings
 from secretariat.models import AgendaItem, Correspondence, Decision, Meeting
 
@@ -231,3 +232,19 @@ def test_the_decision_s_page_shows_what_was_done_and_its_details(client_for, mee
     page = client_for(officer).get(reverse("admin:secretariat_decision_change", args=[decision.pk]))
 
     assert "Done on 2027-03-08." in page.text and "Day: 2027-03-08" in page.text
+
+
+def test_the_parties_left_to_assess_are_named_in_the_page_s_language(
+    recommendation, follow_up_a, meeting, officer
+):
+    services.follow_up_assess(follow_up=follow_up_a, by=officer, status="partly", reasoning="Seen.")
+    compliance_report_prepare(recommendation=recommendation, by=officer, text_en="Slow.")
+
+    with translation.override("fr"):
+        [proposal] = [
+            p
+            for p in meetings.agenda_proposals(meeting, user=officer)
+            if p.proposer == "compliance_reports_due"
+        ]
+
+    assert "Fédération de Russie" in proposal.notes
