@@ -104,6 +104,14 @@ def load_escalation(*, by: User) -> list[str]:
     return load_escalation(by=by)
 
 
+@loader(order=45)
+def load_compliance_report(*, by: User) -> list[str]:
+    """A compliance report in preparation, whose adoption meeting 48's agenda proposes."""
+    from .compliance_demo import load_compliance_report
+
+    return load_compliance_report(by=by)
+
+
 @loader(order=90)
 def load_queue(*, by: User) -> list[str]:
     """The demo officers' queue of cases (after every record the cases are made of)."""
