@@ -191,7 +191,14 @@ def reply_label(reply: Reply) -> str:
 
 
 class InvalidDraft(Exception):
-    """A draft recommendation or a renumbering that breaks a rule; nothing changed."""
+    """A draft recommendation or a renumbering that breaks a rule; nothing changed.
+
+    `field` names what is wrong ("legal_basis"), so that a form shows the refusal beside it.
+    """
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 def chapter_prefix(chapter: Chapter) -> str:
@@ -249,7 +256,8 @@ def recommendation_draft(
     if urgency in (Urgency.REQUIRE, Urgency.REQUEST) and not legal_basis.strip():
         raise InvalidDraft(
             _("Give the legal basis of a recommendation the Committee requires or requests: %(definition)s")
-            % {"definition": URGENCY_DEFINITIONS[Urgency(urgency)]}
+            % {"definition": URGENCY_DEFINITIONS[Urgency(urgency)]},
+            field="legal_basis",
         )
     last = Recommendation.objects.filter(report=report).aggregate(last=Max("order"))["last"]
     recommendation = Recommendation(

@@ -26,6 +26,7 @@ from secretariat.admin_base import ReadOnlyInline, ScopedAdmin, short_label, sho
 from .. import drafting
 from ..access import chapters_drafted_by, may_comment_findings, may_draft_chapter, may_draft_report
 from ..models import Finding, FindingCitation, FindingComment, ImplementationReport
+from .draft_recommendation import RecommendationDraftMixin
 
 IN_PREPARATION = ImplementationReport.Status.IN_PREPARATION
 
@@ -128,7 +129,7 @@ class FindingCommentInline(ReadOnlyInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedAdmin):
+class FindingAdmin(RecommendationDraftMixin, ScopedAdmin):
     list_display = ["chapter_number", "order", "excerpt", "author", "created_at"]
     list_display_links = ["chapter_number", "order", "excerpt"]
     list_filter = [
