@@ -12,6 +12,7 @@ import datetime
 import smtplib
 
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +40,7 @@ def letter_fields(item: AgendaItem, user: User) -> dict[str, forms.Field]:
         "deadline": forms.DateField(
             label=gettext_lazy("date asked for"),
             required=False,
+            widget=AdminDateWidget,
             help_text=gettext_lazy("For instance the date by which information is due: {{ deadline }}."),
         ),
         "email": forms.BooleanField(
