@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -157,6 +158,9 @@ class DecisionForm(forms.Form):
             if fields:
                 details = forms.Form(self.data if self.is_bound else None, prefix=kind.name)
                 details.fields.update(fields)
+                if self.is_bound and kind.name != self.data.get("kind"):
+                    # Another kind's details keep what was typed but are not checked (nor said wrong).
+                    details._errors = ErrorDict()
                 self.details[kind.name] = (kind, details)
 
     def chosen_details(self) -> forms.Form | None:

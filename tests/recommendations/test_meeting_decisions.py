@@ -95,6 +95,18 @@ def test_the_page_reads_the_chosen_kind_s_details_only(client_for, meeting, offi
     assert Decision.objects.get().details == {}
 
 
+def test_a_refusal_says_nothing_of_the_other_kinds_details(client_for, meeting, officer, with_a_date):
+    url = reverse("admin:secretariat_decision_record", args=[_item(meeting).pk])
+
+    # "Send a letter" on an item concerning no Party: refused; the dated kind's empty day is not an error.
+    data = {"kind": "send_letter", "text_en": "Write.", "send_letter-letter": "reminder"}
+    page = client_for(officer).post(url, {**data, "send_letter-language": "en", "dated_test-day": ""})
+
+    assert "concerns no Party" in page.text
+    assert not page.context["form"].details["dated_test"][1].errors
+    assert "This field is required." not in page.text
+
+
 def test_the_list_of_decisions_prints_the_summary_of_the_details(meeting, officer, with_a_date):
     meetings.decision_record(
         _item(meeting), kind=with_a_date.name, text_en="Dated.", details={"day": "2027-03-08"}, by=officer
