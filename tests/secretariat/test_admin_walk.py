@@ -38,6 +38,7 @@ from knox.models import AuthToken
 from monitoring import participation
 from monitoring import services as monitoring_services
 from monitoring.models import ChildQuote, RapporteurAssignment, Reminder, Reply, Submission
+from recommendations import compliance_reports
 from recommendations import services as recommendation_services
 from recommendations.models import Factsheet, ReportedStatus
 from secretariat import access, import_jobs, meetings
@@ -162,6 +163,8 @@ def dataset(
     unpublished = recommendation_services.follow_up_assess(
         follow_up=follow_up_b, by=officer, status="implemented", reasoning=UNPUBLISHED_REASONING
     )
+    # A compliance report in preparation on it: its page, its Adopt page, the recommendations' action.
+    compliance_reports.compliance_report_prepare(recommendation=recommendation, by=officer, text_en="Slow.")
     Factsheet.objects.create(slug="co-operation", title_en="Co-operation")
     PracticeFactory(parties=[party_a])
 
