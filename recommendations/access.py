@@ -15,7 +15,9 @@ Row rules (registered with `secretariat.access` from `RecommendationsConfig.read
 
 Write rules (used by recommendations.services, the admin, the portal and the API alike):
 `may_report`, `may_assess`, `may_review_updates`, `may_draft_report`, `may_draft_chapter`
-(with `chapters_drafted_by`), `may_adopt_report`, `may_comment_findings`.
+(with `chapters_drafted_by`), `may_adopt_report`, `may_comment_findings`, `may_close_follow_up`;
+compliance reports: `may_prepare_compliance_report`, `may_edit_compliance_report`,
+`may_adopt_compliance_report`.
 """
 
 from django.db.models import Model, Q, QuerySet

@@ -264,9 +264,11 @@ def _report_to_adopt(subject, decision: Decision, by: User) -> ComplianceReport:
         return subject
     if not isinstance(subject, Recommendation):
         raise ValidationError(_("This item names no compliance report or recommendation."))
-    prepared = ComplianceReport.objects.filter(recommendation=subject, status=IN_PREPARATION).first()
-    if prepared is not None:
-        return prepared
+    reports = {report.status: report for report in ComplianceReport.objects.filter(recommendation=subject)}
+    if IN_PREPARATION in reports:
+        return reports[IN_PREPARATION]
+    if ADOPTED in reports:  # adopted from its admin page since the item was put on the agenda
+        raise ValidationError(_("A compliance report on this recommendation is already adopted."))
     return compliance_report_prepare(
         recommendation=subject, by=by, text_en=decision.text_en, text_fr=decision.text_fr
     )

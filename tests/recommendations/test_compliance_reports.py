@@ -283,3 +283,13 @@ def test_a_refused_adoption_records_no_decision(recommendation, follow_up_a, mee
     assert not Decision.objects.exists()
     report.refresh_from_db()
     assert report.status == ComplianceReport.Status.IN_PREPARATION
+
+
+def test_a_decision_on_a_due_report_adopted_meanwhile_is_refused(assessed, meeting, officer):
+    [item] = meetings.agenda_add(meeting, _proposals(meeting, officer), by=officer)
+    report = compliance_report_prepare(recommendation=assessed, by=officer, text_en="Most comply.")
+    compliance_report_adopt(report=report, by=officer, adopted_on=DAY)
+
+    with pytest.raises(ValidationError, match="already adopted"):
+        meetings.decision_record(item, kind="adopt_compliance_report", text_en="Adopted.", by=officer)
+    assert ComplianceReport.objects.count() == 1
