@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from secretariat import access
@@ -27,9 +28,9 @@ def _urgency_choices() -> list[tuple[str, str]]:
 
 
 class DraftRecommendationForm(forms.Form):
-    urgency = forms.ChoiceField(label=_("urgency"), widget=forms.RadioSelect)
+    urgency = forms.ChoiceField(label=capfirst(_("urgency")), widget=forms.RadioSelect)
     legal_basis = forms.CharField(
-        label=_("legal basis"),
+        label=capfirst(_("legal basis")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text=_(
@@ -37,26 +38,30 @@ class DraftRecommendationForm(forms.Form):
         ),
     )
     addressed_to_all = forms.BooleanField(
-        label=_("addressed to all Parties"),
+        label=capfirst(_("addressed to all Parties")),
         required=False,
         help_text=_("All the Parties taking part in the report's round; otherwise the named Parties."),
     )
     addressees = forms.ModelMultipleChoiceField(
-        label=_("named Parties"),
+        label=capfirst(_("named Parties")),
         queryset=Party.objects.none(),
         required=False,
         widget=FilteredSelectMultiple(_("Parties"), is_stacked=False),
         help_text=_("Proposed: the Parties whose replies the finding cites."),
     )
     articles = forms.ModelMultipleChoiceField(
-        label=_("Convention articles"),
+        label=capfirst(_("Convention articles")),
         queryset=ConventionArticle.objects.none(),
         required=False,
         widget=FilteredSelectMultiple(_("articles"), is_stacked=False),
     )
-    text_en = forms.CharField(label=_("text (English)"), widget=forms.Textarea(attrs={"rows": 8, "cols": 40}))
+    text_en = forms.CharField(
+        label=capfirst(_("text (English)")), widget=forms.Textarea(attrs={"rows": 8, "cols": 40})
+    )
     text_fr = forms.CharField(
-        label=_("text (French)"), required=False, widget=forms.Textarea(attrs={"rows": 8, "cols": 40})
+        label=capfirst(_("text (French)")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
     )
 
     def __init__(self, *args, finding: Finding, user: User, **kwargs):

@@ -1,5 +1,6 @@
 """Reports, chapters, recommendations, themes, citations and promising practices."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
@@ -46,6 +47,13 @@ class ChapterInline(admin.TabularInline):
     readonly_fields = ["translation_en", "translation_fr"]
     extra = 0
     show_change_link = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "number" and field is not None:
+            # A numeral ("V."): a narrow box, so that the titles' statuses fit a laptop's screen.
+            field.widget = forms.TextInput(attrs={"size": 6})
+        return field
 
     def get_queryset(self, request):
         return access.scoped(Chapter, request.user, super().get_queryset(request))
