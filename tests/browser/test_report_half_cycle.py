@@ -25,9 +25,21 @@ def _user(username, role, party=None):
     return user
 
 
+#: every Content Security Policy violation met on the way (settings.SECURE_CSP): there should be none
+VIOLATIONS: list[str] = []
+
+
 def _new_page(browser):
     page = browser.new_context(locale="en-GB").new_page()
     page.set_default_timeout(10_000)
+    page.on(
+        "console",
+        lambda message: (
+            VIOLATIONS.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return page
 
 
@@ -150,6 +162,7 @@ def _secretariat_adopts_at_a_meeting(page, live_server) -> None:
 
 
 def test_from_a_rapporteur_s_finding_to_the_adopted_recommendation_in_the_portal(browser, live_server, world):
+    VIOLATIONS.clear()
     finding = _rapporteur_drafts_a_finding(browser, live_server, world)
 
     page = _admin_login(browser, live_server, "oscar")
@@ -166,3 +179,4 @@ def test_from_a_rapporteur_s_finding_to_the_adopted_recommendation_in_the_portal
     page.locator("tr[data-recommendation='I-1'] a", has_text="I-1").click()
     assert page.get_by_text("establish joint investigation teams").first.is_visible()
     page.context.close()
+    assert VIOLATIONS == []
