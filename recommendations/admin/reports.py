@@ -8,7 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,6 +17,7 @@ from secretariat import access
 from secretariat.admin_base import ScopedAdmin, short_label, short_label_filter
 
 from .. import drafting, services
+from ..access import may_draft_chapter
 from ..models import Chapter, Citation, FollowUp, ImplementationReport, Practice, Recommendation, Theme
 from .adoption import ReportAdoptionMixin
 from .compliance_reports import CompliancePreparationMixin
@@ -195,6 +196,12 @@ class ChapterAdmin(ScopedAdmin):
                 % {"count": count}
             ),
         )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The way in for a rapporteur, who reads the chapter: write a finding in it.
+        if obj is not None and obj.pk and may_draft_chapter(request.user, obj):
+            context["add_finding_url"] = f"{reverse('admin:recommendations_finding_add')}?chapter={obj.pk}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("implementation report"), ordering="report")
     def report_title(self, obj):

@@ -93,8 +93,12 @@ def world():
 
 def _rapporteur_drafts_a_finding(browser, live_server, world) -> Finding:
     page = _admin_login(browser, live_server, "rita")
-    page.goto(f"{live_server.url}{reverse('admin:recommendations_finding_add')}")
-    page.select_option("#id_chapter", str(world["chapter"].pk))
+    # From the chapter on her question, which she reads, to a new finding in it.
+    page.goto(
+        f"{live_server.url}{reverse('admin:recommendations_chapter_change', args=[world['chapter'].pk])}"
+    )
+    page.click("#add-finding")
+    assert page.locator("#id_chapter").input_value() == str(world["chapter"].pk)
     page.fill("#id_text_en", "France reports **joint investigation teams**.")
     page.fill("#id_text_fr", "La France signale des **équipes communes d'enquête**.")
     page.select_option("#id_citations-0-reply", str(world["reply"].pk))

@@ -196,3 +196,23 @@ def test_the_secretariat_still_writes_in_every_chapter(client_for, officer, othe
     )
     assert response.status_code == 302
     assert FindingCitation.objects.count() == 0 and Finding.objects.get().author == officer
+
+
+def test_a_rapporteur_s_chapter_page_offers_to_write_a_finding_in_it(client_for, rapporteur, their_chapter):
+    page = client_for(rapporteur).get(
+        reverse("admin:recommendations_chapter_change", args=[their_chapter.pk])
+    )
+    assert f"{reverse('admin:recommendations_finding_add')}?chapter={their_chapter.pk}" in page.text
+
+
+def test_another_chapter_s_page_offers_a_rapporteur_nothing_to_write(client_for, rapporteur, other_chapter):
+    page = client_for(rapporteur).get(
+        reverse("admin:recommendations_chapter_change", args=[other_chapter.pk])
+    )
+    assert page.status_code == 200 and 'id="add-finding"' not in page.text
+
+
+def test_the_finding_form_opens_on_the_chapter_given(client_for, rapporteur, their_chapter):
+    url = f"{reverse('admin:recommendations_finding_add')}?chapter={their_chapter.pk}"
+    form = client_for(rapporteur).get(url).context["adminform"].form
+    assert str(form.initial["chapter"]) == str(their_chapter.pk)
