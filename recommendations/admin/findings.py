@@ -173,6 +173,13 @@ class FindingAdmin(RecommendationDraftMixin, ScopedAdmin):
             return False
         return _writes(request, obj, super().has_change_permission(request, obj))
 
+    def get_model_perms(self, request):
+        if access.is_committee(request.user):
+            # Every admin page's sidebar asks: no rapporteur query there. A rapporteur's way in is
+            # the chapter's page (*Write a finding*) or the findings list's button.
+            return {"add": False, "change": False, "delete": False, "view": self.has_view_permission(request)}
+        return super().get_model_perms(request)
+
     def has_delete_permission(self, request, obj=None):
         # A finding is deleted by the Secretariat only; rapporteurs write and rewrite theirs.
         report = obj.chapter.report if obj is not None and obj.pk else None
