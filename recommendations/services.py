@@ -449,7 +449,7 @@ def follow_up_close(
     if not may_close_follow_up(by, current):
         raise ValidationError(
             _("%(follow_up)s is already closed (on %(date)s).")
-            % {"follow_up": follow_up, "date": current.closed_on.isoformat()}
+            % {"follow_up": follow_up, "date": current.closed_on.isoformat() if current.closed_on else "?"}
         )
     if closed_on is None:
         raise ValidationError({"closed_on": _("Give the day the follow-up is closed.")})

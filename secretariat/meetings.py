@@ -194,10 +194,8 @@ def clean_details(
     form = forms.Form(data={name: _as_data(value) for name, value in (data or {}).items()})
     form.fields.update(fields)
     if not form.is_valid():
-        raise ValidationError(
-            {name: errors for name, errors in form.errors.as_data().items() if name != "__all__"}
-            or form.non_field_errors()
-        )
+        by_field = {name: errors for name, errors in form.errors.as_data().items() if name != "__all__"}
+        raise ValidationError(by_field or list(form.non_field_errors()))
     return {name: _json_safe(value) for name, value in form.cleaned_data.items()}
 
 
