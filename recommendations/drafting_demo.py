@@ -1,11 +1,12 @@
 """Demo: the co-operation chapter of round 2 as a report in preparation — a finding citing the
 Russian Federation's registered replies to question 16, a draft recommendation, texts partly left
-to translate — so that `make run` shows drafting, translation and adoption at a meeting; and a
+to translate, the demo's Committee member rapporteur on question 16 — so that `make run` shows drafting, translation and adoption at a meeting; and a
 Party on the escalation ladder of the adopted round 2 report."""
 
 import datetime
 
-from monitoring.models import MonitoringRound, Question, Reply
+from monitoring.models import MonitoringRound, Question, RapporteurAssignment, Reply
+from secretariat.history import set_author
 from secretariat.models import Party, User
 
 from . import drafting
@@ -47,7 +48,13 @@ def load_draft_report(*, by: User) -> list[str]:
     chapter = Chapter.objects.create(
         report=report, number="I", order=1, title_en="International co-operation", title_fr=""
     )
-    chapter.questions.set(Question.objects.filter(round=round_, ref="16"))
+    question = Question.objects.get(round=round_, ref="16", parent__isnull=True)
+    chapter.questions.set([question])
+    # The demo's Committee member reports on question 16: they write findings in this chapter too.
+    if member := User.objects.filter(username="committee-member").first():
+        assignment = RapporteurAssignment(question=question, member=member)
+        if not RapporteurAssignment.objects.filter(question=question, member=member).exists():
+            set_author(assignment, by).save()
     finding = drafting.finding_create(chapter=chapter, by=by, text_en=FINDING_EN, text_fr=FINDING_FR)
     replies = Reply.objects.filter(
         submission__round=round_, submission__status="registered", questions__ref__startswith="16"
