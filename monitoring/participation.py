@@ -20,9 +20,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from secretariat import access, events
 from secretariat.history import set_author
 from secretariat.models import Organisation, Party, User
 
@@ -44,7 +43,7 @@ from .models import (
     SafeguardingFlag,
     Section,
 )
-from .services import InvalidTransition
+from .workflow import InvalidTransition, Workflow
 
 Status = ChildParticipation.Status
 Decision = SafeguardingFlag.Decision
@@ -62,12 +61,7 @@ REDACTED = {Language.ENGLISH: "[redacted]", Language.FRENCH: "[supprimé]"}
 def _lock(contribution: ChildParticipation) -> ChildParticipation:
     """Lock the contribution's row until the transaction ends and read its status again, so that
     nothing is changed once it is sent or registered by someone else meanwhile."""
-    contribution.status = (
-        ChildParticipation.objects.select_for_update()
-        .values_list("status", flat=True)
-        .get(pk=contribution.pk)
-    )
-    return contribution
+    return CONTRIBUTIONS.lock(contribution)
 
 
 def _lock_for_editing(contribution: ChildParticipation, by: User) -> ChildParticipation:
@@ -242,43 +236,27 @@ def report_add(
 # --- the workflow ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+CONTRIBUTIONS = Workflow(
+    model=ChildParticipation,
+    movers=PARTICIPATION_MOVERS,
+    record_transition=lambda contribution, old, to, by, comment: ChildParticipationTransition.objects.create(
+        contribution=contribution, from_status=old, to_status=to, by=by, comment=comment
+    ),
+    # "participation.submitted", ".resubmitted", ".registered", ".returned" (monitoring/events.py).
+    event="participation",
+    refusals={
+        "missing": gettext_lazy("This contribution does not exist."),
+        "not_allowed": gettext_lazy("You may not mark this contribution as “%(status)s”."),
+        "out_of_order": gettext_lazy("A contribution that is “%(old)s” cannot become “%(new)s”."),
+        "changed": gettext_lazy("This contribution was changed by someone else; reload it and try again."),
+    },
+)
+
+
 def _move(
     *, contribution: ChildParticipation, to: str, by: User, comment: str = "", **fields
 ) -> ChildParticipation:
-    if not access.scoped(ChildParticipation, by).filter(pk=contribution.pk).exists():
-        raise InvalidTransition(_("This contribution does not exist."))
-    _lock(contribution)
-    if not PARTICIPATION_MOVERS[to](by, contribution):
-        raise InvalidTransition(
-            _("You may not mark this contribution as “%(status)s”.") % {"status": Status(to).label}
-        )
-    old = contribution.status
-    if not contribution.can_move_to(to):
-        raise InvalidTransition(
-            _("A contribution that is “%(old)s” cannot become “%(new)s”.")
-            % {"old": Status(old).label, "new": Status(to).label}
-        )
-    # Compare-and-set, as the submissions' moves: a concurrent move makes this one fail cleanly.
-    updated = ChildParticipation.objects.filter(pk=contribution.pk, status=old).update(status=to, **fields)
-    if updated != 1:
-        raise InvalidTransition(_("This contribution was changed by someone else; reload it and try again."))
-    contribution.refresh_from_db()
-    set_author(contribution, by, f"{old} → {to}")
-    contribution.save(update_fields=["status"])
-    transition = ChildParticipationTransition.objects.create(
-        contribution=contribution, from_status=old, to_status=to, by=by, comment=comment
-    )
-    # "participation.submitted", ".resubmitted", ".registered", ".returned" (monitoring/events.py).
-    events.emit(
-        f"participation.{to}",
-        subject=contribution,
-        party=contribution.party,
-        by=by,
-        occurrence=str(transition.pk),
-        message=comment,
-    )
-    return contribution
+    return CONTRIBUTIONS.move(contribution, to=to, by=by, comment=comment, **fields)
 
 
 @transaction.atomic

@@ -11,19 +11,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from secretariat import access, events
+from secretariat import events
 from secretariat.history import set_author
 from secretariat.models import Organisation, Party, Role, User
 
 from .access import MOVERS, may_edit
 from .models import MonitoringRound, Question, Reply, ReplyAttachment, Submission, Transition
+from .workflow import InvalidTransition, Workflow
 
 Status = Submission.Status
-
-
-class InvalidTransition(Exception):
-    """A workflow move that the user may not make, or that is out of order. Nothing changed."""
 
 
 class EditConflict(Exception):
@@ -44,10 +42,7 @@ def _lock(submission: Submission) -> Submission:
     Every write to a submission's replies and every move of its status takes this lock first, so
     a reply is never changed once its submission has been sent (the check would read a stale status).
     """
-    submission.status = (
-        Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
-    )
-    return submission
+    return SUBMISSIONS.lock(submission)
 
 
 def _lock_for_editing(submission: Submission, by: User) -> Submission:
@@ -57,42 +52,25 @@ def _lock_for_editing(submission: Submission, by: User) -> Submission:
     return submission
 
 
-@transaction.atomic
-def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fields) -> Submission:
-    if not access.scoped(Submission, by).filter(pk=submission.pk).exists():
-        raise InvalidTransition(_("This submission does not exist."))
-    _lock(submission)
-    if not MOVERS[to](by, submission):
-        raise InvalidTransition(
-            _("You may not mark this submission as “%(status)s”.") % {"status": Status(to).label}
-        )
-    old = submission.status
-    if not submission.can_move_to(to):
-        raise InvalidTransition(
-            _("A submission that is “%(old)s” cannot become “%(new)s”.")
-            % {"old": Status(old).label, "new": Status(to).label}
-        )
-    # Compare-and-set: a concurrent move of the same submission makes this one fail cleanly.
-    updated = Submission.objects.filter(pk=submission.pk, status=old).update(status=to, **fields)
-    if updated != 1:
-        raise InvalidTransition(_("This submission was changed by someone else; reload it and try again."))
-    submission.refresh_from_db()
-    # Record the move in the submission's history too (the update above bypasses save()).
-    set_author(submission, by, f"{old} → {to}")
-    submission.save(update_fields=["status"])
-    transition = Transition.objects.create(
+SUBMISSIONS = Workflow(
+    model=Submission,
+    movers=MOVERS,
+    record_transition=lambda submission, old, to, by, comment: Transition.objects.create(
         submission=submission, from_status=old, to_status=to, by=by, comment=comment
-    )
+    ),
     # "submission.submitted", ".resubmitted", ".registered", ".returned": cases and notifications follow.
-    events.emit(
-        f"submission.{to}",
-        subject=submission,
-        party=submission.party,
-        by=by,
-        occurrence=str(transition.pk),
-        message=comment,
-    )
-    return submission
+    event="submission",
+    refusals={
+        "missing": gettext_lazy("This submission does not exist."),
+        "not_allowed": gettext_lazy("You may not mark this submission as “%(status)s”."),
+        "out_of_order": gettext_lazy("A submission that is “%(old)s” cannot become “%(new)s”."),
+        "changed": gettext_lazy("This submission was changed by someone else; reload it and try again."),
+    },
+)
+
+
+def _move(*, submission: Submission, to: str, by: User, comment: str = "", **fields) -> Submission:
+    return SUBMISSIONS.move(submission, to=to, by=by, comment=comment, **fields)
 
 
 @transaction.atomic
