@@ -59,6 +59,7 @@ COMMITTEE = gettext_lazy(
 DRAFT_REPORT = gettext_lazy("Draft report")
 WATERMARK = gettext_lazy("DRAFT")
 URGENCY_HEADING = gettext_lazy("Levels of urgency of the recommendations")
+TAKES_UP = gettext_lazy("Takes up recommendation %(number)s (%(report)s).")
 NOTES = gettext_lazy("Notes")
 
 
@@ -107,6 +108,7 @@ def report_document(*, report_id: int, user: User, language: str) -> ReportDocum
     recommendations = (
         access.scoped(Recommendation, user)
         .filter(report=report)
+        .select_related("rests_on__report__round")
         .prefetch_related("addressees")
         .order_by("order", "pk")
     )
@@ -243,6 +245,15 @@ def _recommendation_blocks(recommendations: list[Recommendation]) -> list[Block]
         blocks.append(
             Block(Kind.TEXT, _("Addressed to: %(addressees)s") % {"addressees": addressees or "—"}, level=1)
         )
+        if earlier := recommendation.rests_on:
+            # Continuity across rounds: the recommendation takes up an earlier round's.
+            blocks.append(
+                Block(
+                    Kind.TEXT,
+                    str(TAKES_UP % {"number": earlier.number, "report": earlier.report.title}),
+                    level=1,
+                )
+            )
     return blocks
 
 

@@ -1,6 +1,9 @@
-"""A recommendation may rest on an earlier round's recommendation: shown in the admin, the API and
-the portal's follow-up page."""
+"""A recommendation may rest on an earlier round's recommendation: shown in the admin, the API, the
+portal's follow-up page and the report document."""
 
+import io
+
+import docx
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -9,6 +12,7 @@ from django.urls import reverse
 
 from recommendations import drafting
 from recommendations.models import ImplementationReport
+from recommendations.report_document import render_report, report_document
 
 from .factories import ChapterFactory, RecommendationFactory, ReportFactory
 
@@ -102,3 +106,13 @@ def test_the_recommendation_taken_up_costs_the_portal_page_no_query(
         return len(context.captured_queries)
 
     assert queries(taking_up) == queries(plain)  # loaded with the follow-up (select_related)
+
+
+def test_the_report_document_names_the_recommendation_taken_up(later, recommendation, officer):
+    chapter = ChapterFactory(report=later)
+    RecommendationFactory(report=later, chapter=chapter, number="I-1", rests_on=recommendation)
+
+    printed = report_document(report_id=later.pk, user=officer, language="en")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(render_report(printed, "docx"))).paragraphs)
+
+    assert f"Takes up recommendation {recommendation.number} ({recommendation.report.title})." in text
