@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, Max, Q, QuerySet, Value
+from django.db.models import CharField, Count, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,7 +28,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from monitoring.models import ChildQuote, Reply, Submission
+from monitoring.models import ChildQuote, Question, Reply, Submission
 from monitoring.participation_aggregates import cleared_quotes
 from secretariat import access
 from secretariat.history import set_author
@@ -227,6 +227,59 @@ def _lock_draft(chapter: Chapter, by: User) -> ImplementationReport:
             _("Only the Secretariat drafts the recommendations of a report in preparation.")
         )
     return report
+
+
+ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def roman(number: int) -> str:
+    """The Committee numbers a report's chapters in Roman numerals (I, II … V)."""
+    numeral = ""
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        numeral += letters * count
+    return numeral
+
+
+@transaction.atomic
+def chapters_from_themes(*, report: ImplementationReport, by: User) -> list[Chapter]:
+    """One chapter per theme (section) of the report's questionnaire that no chapter analyses yet:
+    its English and French titles, the theme's numbered questions, numbered after the report's
+    chapters (I, II …). Run again after adding a theme, it adds only the new ones."""
+    report = ImplementationReport.objects.select_for_update().get(pk=report.pk)
+    if not may_draft_report(by, report):
+        raise PermissionDenied(_("Only the Secretariat prepares the chapters of a report in preparation."))
+    analysed = set(
+        Chapter.questions.through.objects.filter(chapter__report=report).values_list("question", flat=True)
+    )
+    existing = report.chapters.aggregate(count=Count("pk"), last=Max("order"))
+    numbered, order = existing["count"], existing["last"] or 0
+    created = []
+    sections = report.round.sections.order_by("order").prefetch_related(
+        Prefetch(
+            "questions", Question.objects.filter(parent__isnull=True).order_by("order"), to_attr="numbered"
+        )
+    )
+    for section in sections:
+        questions = [question for question in section.numbered if question.pk not in analysed]
+        if not questions or len(questions) < len(section.numbered):
+            continue  # a theme already analysed, wholly or in part, is the Secretariat's to arrange
+        numbered, order = numbered + 1, order + 1
+        chapter = Chapter(
+            report=report,
+            number=roman(numbered),
+            order=order,
+            title_en=section.title_en,
+            title_fr=section.title_fr,
+        )
+        chapter.full_clean()
+        set_author(chapter, by, "from the questionnaire's theme").save()
+        chapter.questions.set(questions)
+        created.append(chapter)
+    return created
 
 
 @transaction.atomic

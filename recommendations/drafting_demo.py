@@ -1,7 +1,8 @@
 """Demo: the co-operation chapter of round 2 as a report in preparation — a finding citing the
 Russian Federation's registered replies to question 16, a draft recommendation, texts partly left
-to translate, the demo's Committee member rapporteur on question 16 — so that `make run` shows drafting, translation and adoption at a meeting; and a
-Party on the escalation ladder of the adopted round 2 report."""
+to translate, the demo's Committee member rapporteur on question 16 — so that `make run` shows
+drafting, translation and adoption at a meeting; and a Party on the escalation ladder of the
+adopted round 2 report."""
 
 import datetime
 

@@ -124,7 +124,26 @@ class ImplementationReportAdmin(ReportAdoptionMixin, ScopedAdmin):
         (_("Reporting deadlines"), {"fields": ["deadline_require_request", "deadline_invite"]}),
     ]
     inlines = [ChapterInline]
-    actions = mark_translated_actions()
+    actions = ["chapters_from_themes", *mark_translated_actions()]
+
+    @admin.action(
+        description=_("Add a chapter for each theme of the questionnaire not yet analysed"),
+        permissions=["change"],
+    )
+    def chapters_from_themes(self, request, queryset):
+        # Each report in its own transaction (drafting.chapters_from_themes): an adopted report refuses.
+        added = []
+        for report in queryset.select_related("round"):
+            try:
+                added += drafting.chapters_from_themes(report=report, by=request.user)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{report}: {refusal}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext("%(count)d chapter added.", "%(count)d chapters added.", len(added))
+            % {"count": len(added)},
+            messages.SUCCESS if added else messages.WARNING,
+        )
 
     def get_urls(self):
         translation = path(
