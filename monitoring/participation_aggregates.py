@@ -9,7 +9,9 @@ contributions). No count of 1 to 4 children is ever shown on its own (`SUPPRESSI
 - a total is shown as it is, so that a suppressed cell cannot be worked out from it and the
   other cells of its row or column, the smallest other non-zero cell of that line is suppressed
   too whenever exactly one cell of the line would be (complementary suppression), repeated until
-  no line has a single suppressed cell that a neighbour could give away.
+  no line has a single suppressed cell that a neighbour could give away;
+- a total of 1 to 4 children (a single small contribution, say) is itself shown as "fewer than 5",
+  and so is the headline's number of children.
 """
 
 from collections import defaultdict
@@ -66,7 +68,7 @@ class Table:
     columns: list[str]
     rows: list[Row]
     totals: list[Count] | None = None
-    total: int | None = None
+    total: Count | None = None
 
 
 def suppressed(
@@ -124,7 +126,12 @@ def table(
     if not totals:
         return Table(list(columns), rows)
     sums = [sum(row[c] for row in values) for c in range(len(columns))]
-    return Table(list(columns), rows, [Count(value) for value in sums], sum(sums))
+    return Table(list(columns), rows, [shown(value) for value in sums], shown(sum(sums)))
+
+
+def shown(value: int) -> Count:
+    """A total as it may be shown: suppressed when it is itself 1 to 4 children."""
+    return Count(value, 0 < value < SUPPRESSION_THRESHOLD)
 
 
 # --- the round's aggregates ------------------------------------------------------------------------
@@ -182,7 +189,12 @@ class Aggregates:
     @property
     def headline(self) -> str:
         """ "306 children in 10 Parties", as the report's introduction says it."""
-        children = ngettext("%(count)d child", "%(count)d children", self.children) % {"count": self.children}
+        if 0 < self.children < SUPPRESSION_THRESHOLD:
+            children = _("fewer than %(threshold)d children") % {"threshold": SUPPRESSION_THRESHOLD}
+        else:
+            children = ngettext("%(count)d child", "%(count)d children", self.children) % {
+                "count": self.children
+            }
         parties = ngettext("%(count)d Party", "%(count)d Parties", len(self.parties)) % {
             "count": len(self.parties)
         }

@@ -127,7 +127,8 @@ def children_blocks(children: ChildrenSection) -> list[Block]:
         Block(Kind.LIST_ITEM, f"{row.label}: {children.count_text(row.cells[0])}")
         for row in children.counts.rows
     ]
-    blocks.append(Block(Kind.TEXT, f"{TOTAL}: {children.counts.total or 0}"))
+    total = children.count_text(children.counts.total) if children.counts.total else "0"
+    blocks.append(Block(Kind.TEXT, f"{TOTAL}: {total}"))
     if children.quotes:
         blocks.append(Block(Kind.HEADING, str(CHILDREN_QUOTES), level=3))
         for quote in children.quotes:

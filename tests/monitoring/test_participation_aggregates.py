@@ -5,6 +5,7 @@ import pytest
 from monitoring.models import Submission
 from monitoring.participation_aggregates import (
     SUPPRESSION_THRESHOLD,
+    Aggregates,
     cleared_quotes,
     round_aggregates,
     suppressed,
@@ -68,7 +69,7 @@ def test_a_cross_table_protects_rows_and_columns():
 def test_a_table_prints_hidden_cells_as_fewer_than_five():
     result = table(["A", "B", "C"], ["children"], [[3], [0], [20]], totals=True)
     assert [str(row.cells[0]) for row in result.rows] == ["fewer than 5", "0", "fewer than 5"]
-    assert result.total == 23
+    assert result.total.value == 23 and not result.total.suppressed
 
 
 # --- the round's aggregates ------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def test_a_party_with_fewer_than_five_children_is_not_shown_separately(world, of
     by_party = round_aggregates(round=world, user=officer).by_party
     shown = {row.label: str(row.cells[0]) for row in by_party.rows}
     assert shown == {"France": "23", "Italy": "fewer than 5", "Russian Federation": "fewer than 5"}
-    assert by_party.total == 37
+    assert str(by_party.total) == "37"
 
 
 @pytest.mark.django_db
@@ -170,3 +171,23 @@ def test_the_aggregates_run_a_fixed_number_of_queries(world, officer, django_ass
         quote(record, f"Quote {index}", by=officer, questions=[world.questions.get(ref="1")])
     with django_assert_max_num_queries(6):
         round_aggregates(round=world, user=officer)
+
+
+def test_a_total_of_fewer_than_five_children_is_not_shown_either():
+    result = table(["A"], ["children"], [[3]], totals=True)
+    assert str(result.total) == "fewer than 5"
+    assert [str(count) for count in result.totals] == ["fewer than 5"]
+
+
+def test_the_headline_does_not_give_a_small_number_of_children():
+    empty = table([], ["children"], [], totals=False)
+    aggregates = Aggregates(
+        round=None,
+        children=3,
+        parties=["Malta"],
+        by_party=empty,
+        by_age=empty,
+        by_gender=empty,
+        by_question=empty,
+    )
+    assert aggregates.headline == "fewer than 5 children in 1 Party"
