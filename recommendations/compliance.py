@@ -25,7 +25,6 @@ from secretariat.spreadsheets import safe_dataset, spreadsheet_safe  # noqa: F40
 
 from . import escalation
 from .models import (
-    COMPLIANT,
     AssessedStatus,
     Assessment,
     EscalationStep,
@@ -33,6 +32,7 @@ from .models import (
     FollowUpUpdate,
     ImplementationReport,
     Recommendation,
+    overdue_q,
 )
 
 # The key of a cell whose Party the recommendation does not address (or no longer addresses).
@@ -389,13 +389,6 @@ class NonCompliance:
         return [follow_up.number for follow_up in self.follow_ups]
 
 
-def overdue_follow_ups(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
-    """Active follow-ups past their deadline, not closed, not in compliance (FollowUp.is_overdue in SQL)."""
-    return queryset.filter(active=True, closed_on__isnull=True, deadline__lt=today).exclude(
-        assessed_status__in=COMPLIANT
-    )
-
-
 def non_compliant_after_deadline(
     *,
     user,
@@ -416,8 +409,8 @@ def non_compliant_after_deadline(
     recommendations = _recommendations(user, report=report, chapter=chapter, urgency=urgency, theme=theme)
     parties = access.parties_for(user)
     late = at_step_or_higher(access.scoped(FollowUp, user), user=user, step=step)
-    follow_ups = overdue_follow_ups(late, today=today).filter(
-        recommendation__in=recommendations.order_by().values("pk"), party__in=parties
+    follow_ups = late.filter(
+        overdue_q(today), recommendation__in=recommendations.order_by().values("pk"), party__in=parties
     )
     # Tuples, not model instances: at the scale of a whole report the list holds thousands of
     # rows, and building a FollowUp, a Recommendation and a Party for each is most of the time.

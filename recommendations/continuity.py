@@ -10,21 +10,15 @@ on the new report's dashboard; the portal, the follow-up admin and the Party's p
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from secretariat import access
 from secretariat.models import User
 
-from .models import COMPLIANT, FollowUp, ImplementationReport
+from .models import FollowUp, ImplementationReport, still_open_q
 
 CARRIED_FROM = _("carried from the round %(number)s report")
-
-
-def still_open(follow_ups: QuerySet) -> QuerySet:
-    """Follow-ups still followed up: addressed, not closed by the Committee, not in compliance."""
-    return follow_ups.filter(active=True, closed_on__isnull=True).exclude(assessed_status__in=COMPLIANT)
 
 
 def follow_ups_carry(*, report: ImplementationReport, by: User | None) -> int:
@@ -36,7 +30,8 @@ def follow_ups_carry(*, report: ImplementationReport, by: User | None) -> int:
         status=ImplementationReport.Status.ADOPTED, round__number__lt=report.round.number
     )
     carried = list(
-        still_open(FollowUp.objects.select_for_update(of=("self",)))
+        FollowUp.objects.select_for_update(of=("self",))
+        .filter(still_open_q())
         .filter(recommendation__report__in=earlier.values("pk"), carried_into__isnull=True)
         .order_by("pk")
     )

@@ -436,6 +436,17 @@ class AssessedStatus(models.TextChoices):
 COMPLIANT = (AssessedStatus.IMPLEMENTED, AssessedStatus.DEALT_WITH, AssessedStatus.NOT_APPLICABLE)
 
 
+def still_open_q() -> Q:
+    """Follow-ups still followed up: addressed, not closed by the Committee, not in compliance
+    (the rows `FollowUp.is_overdue` may be true of)."""
+    return Q(active=True, closed_on__isnull=True) & ~Q(assessed_status__in=COMPLIANT)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Still open after the reporting deadline: `FollowUp.is_overdue` in SQL."""
+    return still_open_q() & Q(deadline__lt=today)
+
+
 class ReportedStatus(models.TextChoices):
     """What the State itself says, kept apart from the Committee's assessment."""
 

@@ -7,7 +7,6 @@ call them; nothing here writes a status.
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,15 +21,9 @@ from secretariat.admin_base import ReadOnlyInline, ScopedAdmin, deadline_cell
 
 from .. import access as rules
 from .. import meeting_items, services
-from ..models import COMPLIANT, Assessment, FollowUp, FollowUpUpdate
+from ..models import Assessment, FollowUp, FollowUpUpdate, overdue_q
 from .forms import AssessForm, BulkAssessForm
 from .reports import REPORT_FILTER
-
-
-def overdue_q(today) -> Q:
-    """Still addressed, past its reporting deadline and not in compliance (as FollowUp.is_overdue)."""
-    return Q(active=True, closed_on__isnull=True, deadline__lt=today) & ~Q(assessed_status__in=COMPLIANT)
-
 
 FOLLOW_UP_RELATED = ("follow_up__recommendation", "follow_up__party")
 
