@@ -55,6 +55,17 @@ UNDER_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 REDACTED = {Language.ENGLISH: "[redacted]", Language.FRENCH: "[supprimé]"}
 
 
+#: What the services raise to refuse (nothing changed): the portal and the admin show it to the user.
+REFUSALS = (PermissionDenied, ValidationError, InvalidTransition)
+
+
+def refusal_text(error: Exception) -> str:
+    """A refusal as one line for a message (a ValidationError's messages, not its repr)."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
 # --- locks and checks -----------------------------------------------------------------------------
 
 
@@ -90,7 +101,7 @@ def _of_round(model: type[models.Model], round_id: int, chosen: Iterable, field:
     return found
 
 
-def _refuse_contact_details(text: str, *, field: str, language: str | None, what: str) -> None:
+def refuse_contact_details(text: str, *, field: str, language: str | None, what: str) -> None:
     """Contact details are never stored: the save is refused, saying what was found and where."""
     found = safeguarding.contact_details(text, language)
     if not found:
@@ -112,7 +123,7 @@ def _refuse_contact_details(text: str, *, field: str, language: str | None, what
 
 def _validated(contribution: ChildParticipation) -> None:
     contribution.full_clean()
-    _refuse_contact_details(
+    refuse_contact_details(
         contribution.summary,
         field="summary",
         language=None,
@@ -203,7 +214,7 @@ def quote_save(*, quote: ChildQuote, by: User, questions: Iterable | None = None
     if not quote.pk and not quote.order:
         quote.order = contribution.quotes.count() + 1
     quote.full_clean(exclude=["questions"])
-    _refuse_contact_details(quote.text, field="text", language=quote.language, what=_("The quote"))
+    refuse_contact_details(quote.text, field="text", language=quote.language, what=_("The quote"))
     chosen = None if questions is None else _of_round(Question, contribution.round_id, questions, "questions")
     set_author(quote, by, "changed" if quote.pk else "added")
     quote.save()

@@ -31,7 +31,7 @@ from secretariat.admin_base import (
 )
 
 from .. import access as rules
-from .. import participation, safeguarding, services
+from .. import participation
 from ..models import (
     ChildParticipation,
     ChildParticipationReport,
@@ -44,7 +44,6 @@ from .submissions import ReturnForm
 Status = ChildParticipation.Status
 OPEN = SafeguardingFlag.Decision.OPEN
 #: What the services may refuse: a rule, bad input (a flag still open), a move the workflow forbids.
-REFUSALS = (PermissionDenied, ValidationError, services.InvalidTransition)
 CONTEXT_WIDTH = 60  # characters shown each side of the words a flag found
 
 
@@ -107,12 +106,12 @@ class QuoteForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if found := safeguarding.contact_details(cleaned.get("text", ""), cleaned.get("language")):
-            details = ", ".join(match.text for match in found)
-            self.add_error(
-                "text",
-                _("Contact details (%(details)s) must never be kept: remove them.") % {"details": details},
+        try:
+            participation.refuse_contact_details(
+                cleaned.get("text", ""), field="text", language=cleaned.get("language"), what=_("The quote")
             )
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
         return cleaned
 
 
@@ -281,9 +280,9 @@ class ChildParticipationAdmin(ScopedAdmin):
                 participation.quote_save(quote=quote, by=request.user)
             for quote in formset.deleted_objects:
                 participation.quote_delete(quote=quote, by=request.user)
-        except REFUSALS as refusal:
+        except participation.REFUSALS as refusal:
             transaction.set_rollback(True)
-            self.message_user(request, _message(refusal), messages.ERROR)
+            self.message_user(request, participation.refusal_text(refusal), messages.ERROR)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.status == Status.REGISTERED:
@@ -385,8 +384,8 @@ class ChildParticipationAdmin(ScopedAdmin):
             else:
                 participation.flag_confirm(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
                 done = _("Confirmed: these words do not identify a child.")
-        except REFUSALS as refusal:
-            self.message_user(request, _message(refusal), messages.ERROR)
+        except participation.REFUSALS as refusal:
+            self.message_user(request, participation.refusal_text(refusal), messages.ERROR)
         else:
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(contribution, "safeguarding"))
@@ -397,8 +396,8 @@ class ChildParticipationAdmin(ScopedAdmin):
         if request.method == "POST":
             try:
                 participation.participation_register(contribution=contribution, by=request.user)
-            except REFUSALS as refusal:
-                self.message_user(request, _message(refusal), messages.ERROR)
+            except participation.REFUSALS as refusal:
+                self.message_user(request, participation.refusal_text(refusal), messages.ERROR)
             else:
                 self.message_user(request, _("The contribution is registered."), messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(contribution))
@@ -419,7 +418,7 @@ class ChildParticipationAdmin(ScopedAdmin):
             lambda contribution: participation.participation_register(
                 contribution=contribution, by=request.user
             ),
-            refusals=REFUSALS,
+            refusals=participation.REFUSALS,
             done_message=lambda n: (
                 ngettext("%(count)d contribution registered.", "%(count)d contributions registered.", n)
                 % {"count": n}
@@ -442,7 +441,7 @@ class ChildParticipationAdmin(ScopedAdmin):
                 contribution=contribution, by=request.user, message=message
             ),
             eligible=lambda contribution: contribution.can_move_to(Status.RETURNED),
-            refusals=REFUSALS,
+            refusals=participation.REFUSALS,
             done_message=lambda n: (
                 ngettext("%(count)d contribution returned.", "%(count)d contributions returned.", n)
                 % {"count": n}
@@ -452,9 +451,3 @@ class ChildParticipationAdmin(ScopedAdmin):
 
 def _names(row) -> tuple:
     return row if isinstance(row, tuple) else (row,)
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)

@@ -9,7 +9,7 @@ row comes from secretariat.access through participation_selectors.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from secretariat import access
 
 from .. import access as rules
-from .. import participation, services
+from .. import participation
 from ..models import ChildParticipation, ChildQuote
 from . import participation_selectors as selectors
 from .forms import SubmitForm
@@ -29,7 +29,6 @@ from .participation_forms import ContributionCreateForm, ContributionForm, Quote
 LOGIN_URL = "portal:login"
 #: What a service may refuse: a rule (PermissionDenied), bad input (ValidationError), a move the
 #: workflow does not allow (InvalidTransition).
-REFUSALS = (PermissionDenied, ValidationError, services.InvalidTransition)
 
 
 def _organisation_id(request: HttpRequest) -> int:
@@ -97,7 +96,7 @@ def contribution_new(request: HttpRequest, number: int) -> HttpResponse:
                     sections=form.cleaned_data["sections"],
                     **form.service_fields(),
                 )
-        except REFUSALS as error:
+        except participation.REFUSALS as error:
             _refusal(form, error)
         else:
             messages.success(request, _("Your contribution has been saved as a draft."))
@@ -119,7 +118,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 report = form.save(commit=False)
                 participation.report_add(contribution=contribution, report=report, by=request.user)
-            except REFUSALS as error:
+            except participation.REFUSALS as error:
                 _refusal(form, error)
             else:
                 messages.success(request, _("The report %(report)s has been added.") % {"report": report})
@@ -156,7 +155,7 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     questions=form.cleaned_data["questions"],
                     sections=form.cleaned_data["sections"],
                 )
-        except REFUSALS as error:
+        except participation.REFUSALS as error:
             _refusal(form, error)
         else:
             messages.success(request, _("Your contribution has been saved."))
@@ -185,7 +184,7 @@ def _quote_page(request: HttpRequest, contribution: ChildParticipation, quote: C
                 participation.quote_save(
                     quote=form.instance, by=request.user, questions=form.cleaned_data["questions"]
                 )
-        except REFUSALS as error:
+        except participation.REFUSALS as error:
             _refusal(form, error)
         else:
             messages.success(request, _("The quote has been saved."))
@@ -225,8 +224,10 @@ def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = quote.contribution
     try:
         participation.quote_delete(quote=quote, by=request.user)
-    except REFUSALS as error:
-        messages.error(request, _message(error) or _("This contribution cannot be changed now."))
+    except participation.REFUSALS as error:
+        messages.error(
+            request, participation.refusal_text(error) or _("This contribution cannot be changed now.")
+        )
     else:
         messages.success(request, _("The quote has been deleted."))
     return redirect(f"{_detail_url(contribution)}#quotes")
@@ -245,18 +246,14 @@ def contribution_send(request: HttpRequest, pk: int) -> HttpResponse:
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
         try:
             participation.participation_submit(contribution=contribution, by=request.user, comment=comment)
-        except REFUSALS as error:
-            messages.error(request, _message(error) or _("You may not send this contribution."))
+        except participation.REFUSALS as error:
+            messages.error(
+                request, participation.refusal_text(error) or _("You may not send this contribution.")
+            )
         else:
             messages.success(request, _("Your contribution has been sent to the Secretariat. Thank you."))
         return redirect("portal:children_detail", pk)
     return render(request, "portal/children/send_confirm.html", {"contribution": contribution, "form": form})
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 @login_required(login_url=LOGIN_URL)
